@@ -1,0 +1,73 @@
+#include "tools/cli.h"
+
+#include <exception>
+#include <ostream>
+
+#include "common/errors.h"
+#include "tools/commands.h"
+
+#ifndef STCSIM_VERSION
+#define STCSIM_VERSION "unknown"
+#endif
+
+namespace stcsim::cli {
+namespace {
+
+void print_usage(std::ostream& out) {
+    out << "usage: stcsim <command> [options]\n\n"
+           "stcsim simulates NVIDIA Sparse Tensor Cores (mma / mma.sp) bit-exactly and cycle by "
+           "cycle.\n\ncommands:\n";
+    for (const auto& command : subcommands()) {
+        out << "  " << command.name;
+        for (std::size_t pad = command.name.size(); pad < 10; ++pad) out << ' ';
+        out << command.summary << '\n';
+    }
+    out << "\nRun 'stcsim <command> --help' for the options of one command.\n";
+}
+
+}  // namespace
+
+const std::vector<Subcommand>& subcommands() {
+    static const std::vector<Subcommand> all = {
+        {"mma", "execute one warp-level mma / mma.sp instruction on given matrices", mma_main},
+    };
+    return all;
+}
+
+int run_cli(const std::vector<std::string>& argv, Streams& io) {
+    if (argv.size() < 2) {
+        print_usage(io.err);
+        return kExitBadUsage;
+    }
+    const std::string& first = argv[1];
+    if (first == "--help" || first == "-h" || first == "help") {
+        print_usage(io.out);
+        return kExitOk;
+    }
+    if (first == "--version") {
+        io.out << "stcsim " << STCSIM_VERSION << '\n';
+        return kExitOk;
+    }
+    for (const auto& command : subcommands()) {
+        if (command.name != first) continue;
+        const std::vector<std::string> args(argv.begin() + 2, argv.end());
+        try {
+            return command.main(args, io);
+        } catch (const UsageError& error) {
+            io.err << "stcsim " << command.name << ": " << error.what()
+                   << " (see 'stcsim " << command.name << " --help')\n";
+            return kExitBadUsage;
+        } catch (const UserError& error) {
+            io.err << "stcsim " << command.name << ": error: " << error.what() << '\n';
+            return kExitBadInput;
+        } catch (const InternalError& error) {
+            io.err << "stcsim " << command.name << ": internal error (a simulator bug): "
+                   << error.what() << '\n';
+            return 3;
+        }
+    }
+    io.err << "stcsim: unknown command '" << first << "' (see 'stcsim --help')\n";
+    return kExitBadUsage;
+}
+
+}  // namespace stcsim::cli

@@ -1,0 +1,20 @@
+// Entry points of the subcommands, registered in cli.cpp.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tools/cli.h"
+
+namespace stcsim::cli {
+
+// Wrong options or arguments: reported with a pointer to --help, exit status 2.
+class UsageError : public std::runtime_error {
+public:
+    explicit UsageError(const std::string& message) : std::runtime_error(message) {}
+};
+
+int mma_main(const std::vector<std::string>& args, Streams& io);
+
+}  // namespace stcsim::cli

@@ -1,7 +1,100 @@
+// `stcsim mma`: executes one warp-level instruction per input case and prints the raw bits of D.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "common/errors.h"
+#include "isa/catalog.h"
 #include "tools/commands.h"
+#include "tools/mma_case.h"
+#include "tools/options.h"
 
 namespace stcsim::cli {
+namespace {
 
-int mma_main(const std::vector<std::string>&, Streams&) { return kExitOk; }
+namespace po = boost::program_options;
+
+constexpr const char* kUsage =
+    "usage: stcsim mma --arch sm_80 --instr 'mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32' "
+    "--input FILE\n\n"
+    "Executes one warp-level mma / mma.sp per input line and prints one JSON line per case:\n"
+    "{\"d\": [[\"0x3f800000\", ...], ...]}, the raw bits of D, row-major M x N.\n"
+    "A case is {\"a\": [[..]], \"b\": [[..]], \"c\": [[..]], \"selector\": 0} (A uncompressed, M x K;\n"
+    "B K x N; C M x N; elements as exact JSON numbers or \"0x..\" raw bits), or\n"
+    "{\"fragments\": {\"a\": [[lane regs]..], \"b\": .., \"c\": .., \"e\": [32 words]}, \"selector\": 0}.";
+
+struct MmaSettings {
+    isa::Arch arch;
+    isa::MmaForm form;
+    isa::ExecuteOptions execute;
+    std::string input;
+};
+
+MmaSettings read_settings(const po::variables_map& values) {
+    MmaSettings settings;
+    const auto arch = isa::parse_arch(values["arch"].as<std::string>());
+    if (!arch) throw UsageError(fmt::format("unknown --arch '{}'; expected sm_80, sm_86, sm_89 or sm_90",
+                                            values["arch"].as<std::string>()));
+    settings.arch = *arch;
+    settings.form = isa::parse_mma(values["instr"].as<std::string>(), *arch);
+    const std::string mode = values["invalid-metadata"].as<std::string>();
+    if (mode == "mux") settings.execute.invalid_metadata = isa::InvalidMetadataMode::mux;
+    else if (mode != "reject") throw UsageError(fmt::format("--invalid-metadata must be reject or mux, not '{}'", mode));
+    const int block = values["sparse-block-products"].as<int>();
+    if (block < 0) throw UsageError("--sparse-block-products must be positive (0 for the default)");
+    settings.execute.sparse_products_per_block = block;
+    settings.input = values["input"].as<std::string>();
+    return settings;
+}
+
+void run_cases(const MmaSettings& settings, std::istream& in, const std::string& name, std::ostream& out) {
+    std::string line;
+    for (int line_number = 1; std::getline(in, line); ++line_number) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        const std::string where = fmt::format("{}:{}", name, line_number);
+        nlohmann::json object;
+        try {
+            object = nlohmann::json::parse(line);
+        } catch (const nlohmann::json::parse_error& error) {
+            throw UserError(fmt::format("{}: malformed JSON at byte {}", where, error.byte));
+        }
+        const isa::MmaOperands operands = parse_mma_case(settings.form, object, where);
+        isa::WarpFragment d;
+        try {
+            d = isa::execute(settings.form, settings.arch, operands, settings.execute);
+        } catch (const UserError& error) {
+            throw UserError(fmt::format("{}: {}", where, error.what()));
+        }
+        out << d_to_json(settings.form, d).dump() << '\n';
+    }
+}
+
+}  // namespace
+
+int mma_main(const std::vector<std::string>& args, Streams& io) {
+    po::options_description options("options");
+    options.add_options()
+        ("arch", po::value<std::string>()->required(), "target architecture: sm_80, sm_86, sm_89, sm_90")
+        ("instr", po::value<std::string>()->required(), "PTX instruction name, e.g. mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32")
+        ("input", po::value<std::string>()->required(), "file of JSON cases, one per line ('-' for stdin)")
+        ("invalid-metadata", po::value<std::string>()->default_value("reject"),
+         "illegal metadata nibbles: 'reject' (error) or 'mux' (emulate a plain B-row select)")
+        ("sparse-block-products", po::value<int>()->default_value(0),
+         "kept products per fused block on the sparse path (0: the architecture's default hypothesis)");
+    po::variables_map values;
+    if (!parse_options(args, kUsage, options, values, io)) return kExitOk;
+    const MmaSettings settings = read_settings(values);
+    if (settings.input == "-") {
+        run_cases(settings, io.in, "<stdin>", io.out);
+    } else {
+        std::ifstream file(settings.input);
+        if (!file) throw UserError(fmt::format("{}: cannot open the input file", settings.input));
+        run_cases(settings, file, settings.input, io.out);
+    }
+    return kExitOk;
+}
 
 }  // namespace stcsim::cli

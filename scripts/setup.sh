@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up stcsim on a fresh Debian machine: installs the Debian packages it builds with, creates the
+# Python virtual environment for the plotting and report tools, and builds the release preset.
+# Safe to run again: it only installs what is missing and rebuilds what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(cmake ninja-build g++ libboost-dev libboost-program-options-dev libboost-iostreams-dev
+          libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev libzstd-dev
+          python3 python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+if ! cmp -s tools/requirements.txt .venv/.installed-requirements 2>/dev/null; then
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
+  cp tools/requirements.txt .venv/.installed-requirements
+fi
+
+cmake --preset release >/dev/null
+cmake --build --preset release

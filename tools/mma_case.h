@@ -1,0 +1,24 @@
+// One case of `stcsim mma`: a JSON object read from one input line, turned into register operands.
+//
+// Logical form: {"a": [[..]], "b": [[..]], "c": [[..]], "selector": 0} with A (M x K, uncompressed;
+// for .sp it must satisfy the sparsity pattern), B (K x N) and C (M x N) row-major. Raw form:
+// {"fragments": {"a": [[lane 0 regs], ...], "b": .., "c": .., "e": [32 metadata words]}, "selector": 0}.
+// An element is a JSON number the type represents exactly, or a string "0x3c00" of raw bits.
+// Every problem is a UserError whose message starts with "<where>: " and names the element.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "isa/execute.h"
+
+namespace stcsim::cli {
+
+isa::MmaOperands parse_mma_case(const isa::MmaForm& form, const nlohmann::json& object,
+                                const std::string& where);
+
+// {"d": [["0x3f800000", ...], ...]}: the raw bits of D, row-major M x N.
+nlohmann::json d_to_json(const isa::MmaForm& form, const isa::WarpFragment& d);
+
+}  // namespace stcsim::cli

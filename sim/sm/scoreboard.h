@@ -15,12 +15,10 @@ namespace stcsim::sim {
 class Scoreboard {
 public:
     bool pending(std::uint8_t reg) const { return (bits_[reg >> 6] >> (reg & 63)) & 1U; }
+    // Precondition: in.compute_mask() was called after its registers were set.
     bool can_issue(const WarpInstr& in) const {
-        for (int i = 0; i < in.n_src; ++i)
-            if (pending(in.src[static_cast<std::size_t>(i)])) return false;
-        for (int i = 0; i < in.n_dst; ++i)
-            if (pending(in.dst[static_cast<std::size_t>(i)])) return false;
-        return true;
+        return ((bits_[0] & in.mask[0]) | (bits_[1] & in.mask[1]) | (bits_[2] & in.mask[2]) |
+                (bits_[3] & in.mask[3])) == 0;
     }
     void reserve(const std::uint8_t* regs, int count) {
         for (int i = 0; i < count; ++i) bits_[regs[i] >> 6] |= std::uint64_t{1} << (regs[i] & 63);

@@ -29,6 +29,7 @@ void Sm::prepare(WarpInstr& in) const {
             "dispatch 1 + sparse stages {} + initiation interval {} = {} cycles",
             t.latency_source, t.latency, fixed - 1 - t.front_cycles - t.interval, t.front_cycles, t.interval, fixed));
     in.tail = static_cast<std::uint16_t>(t.latency - fixed);
+    in.compute_mask();
 }
 
 void Sm::launch_warp(InstrStream& stream) {

@@ -26,7 +26,7 @@ class Sm final : public Component {
 public:
     Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops);
 
-    // Completes `in` (in.op must index the table); throws UserError if the latency cannot be met.
+    // Completes `in` (tail and scoreboard mask; in.op must index the table); throws UserError if the latency cannot be met.
     void prepare(WarpInstr& in) const;
     int unloaded_fetch_cycles(const WarpInstr& in) const;
     // Adds a warp running `stream` (which must outlive the SM). Throws UserError past max_warps.

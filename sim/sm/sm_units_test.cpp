@@ -11,6 +11,7 @@ WarpInstr instr(std::initializer_list<int> src, std::initializer_list<int> dst) 
     WarpInstr in;
     for (int r : src) in.src[in.n_src++] = static_cast<std::uint8_t>(r);
     for (int r : dst) in.dst[in.n_dst++] = static_cast<std::uint8_t>(r);
+    in.compute_mask();
     return in;
 }
 

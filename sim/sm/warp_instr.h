@@ -17,6 +17,18 @@ struct WarpInstr {
     std::uint8_t n_dst = 0;
     std::array<std::uint8_t, kMaxSrc> src{};
     std::array<std::uint8_t, kMaxDst> dst{};
+    // Bit r set when register r is a source or a destination (the scoreboard's issue check);
+    // computed by compute_mask() once the registers are set.
+    std::array<std::uint64_t, 4> mask{};
+
+    void compute_mask() {
+        mask.fill(0);
+        for (int i = 0; i < n_src; ++i) set(src[static_cast<std::size_t>(i)]);
+        for (int i = 0; i < n_dst; ++i) set(dst[static_cast<std::size_t>(i)]);
+    }
+
+private:
+    void set(std::uint8_t reg) { mask[reg >> 6] |= std::uint64_t{1} << (reg & 63); }
 };
 
 // The instruction stream of one warp, in program order (warps issue in order).

@@ -19,7 +19,7 @@ void print_usage(std::ostream& out) {
            "cycle.\n\ncommands:\n";
     for (const auto& command : subcommands()) {
         out << "  " << command.name;
-        for (std::size_t pad = command.name.size(); pad < 10; ++pad) out << ' ';
+        for (std::size_t pad = command.name.size(); pad < 12; ++pad) out << ' ';
         out << command.summary << '\n';
     }
     out << "\nRun 'stcsim <command> --help' for the options of one command.\n";

@@ -30,6 +30,7 @@ void print_usage(std::ostream& out) {
 const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> all = {
         {"mma", "execute one warp-level mma / mma.sp instruction on given matrices", mma_main},
+        {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
     };
     return all;
 }

@@ -16,5 +16,6 @@ public:
 };
 
 int mma_main(const std::vector<std::string>& args, Streams& io);
+int trace_main(const std::vector<std::string>& args, Streams& io);
 
 }  // namespace stcsim::cli

@@ -22,7 +22,7 @@ inline constexpr int kStcsimTraceVersion = 1;
 struct KernelHeader {
     std::string kernel_name;
     std::uint32_t kernel_id = 0;
-    Dim3 grid, block;
+    Dim3 grid{0, 0, 0}, block{0, 0, 0};
     std::uint32_t shmem = 0;  // bytes of shared memory per CTA
     std::uint32_t nregs = 0;
     std::uint32_t binary_version = 0;  // 80 for sm_80

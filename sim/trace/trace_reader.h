@@ -3,6 +3,7 @@
 // Accel-Sim traces list a block's warps one after another, so a consumer that runs a block's
 // warps together needs that block in memory; the reader holds exactly one block, reusing its
 // buffers, so memory is bounded by the largest block and does not grow with the number of blocks.
+// Instructions point at the reader's opcode table: they are valid while the reader lives.
 // Every malformed line is a UserError "FILE:LINE: expected <what>, got '<token>'".
 #pragma once
 

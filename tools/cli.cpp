@@ -32,6 +32,7 @@ const std::vector<Subcommand>& subcommands() {
         {"mma", "execute one warp-level mma / mma.sp instruction on given matrices", mma_main},
         {"bench", "simulate microbenchmarks (bench mma) and measure simulator speed (bench speed)", bench_main},
         {"config-doc", "print the reference of every configuration key", config_doc_main},
+        {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
     };
     return all;
 }

@@ -18,5 +18,6 @@ public:
 int mma_main(const std::vector<std::string>& args, Streams& io);
 int bench_main(const std::vector<std::string>& args, Streams& io);
 int config_doc_main(const std::vector<std::string>& args, Streams& io);
+int trace_main(const std::vector<std::string>& args, Streams& io);
 
 }  // namespace stcsim::cli

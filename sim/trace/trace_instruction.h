@@ -1,0 +1,98 @@
+// One traced warp instruction of the Accel-Sim trace format (see traces/README.md), as the reader
+// produces it and the writer consumes it.
+//
+// A TraceInstruction is a plain value of fixed size: registers and per-lane addresses live in small
+// arrays, and the opcode is a pointer to an interned Opcode owned by an OpcodeTable, so reading or
+// generating an instruction allocates nothing.
+//
+// Registers are kept as operands: a base register and a width (how many consecutive registers the
+// operand spans). Plain Accel-Sim traces give base registers only (width 1); stcsim's extension
+// gives the widths, so that an MMA's every destination and source register is known.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace stcsim::trace {
+
+inline constexpr int kWarpSize = 32;
+inline constexpr int kMaxDstOperands = 4;
+inline constexpr int kMaxSrcOperands = 8;
+inline constexpr int kMaxRegister = 255;  // R255 is RZ, as NVBit reports it
+
+// How the per-lane addresses of a memory instruction are written (the tracer's compression modes).
+enum class AddressMode : std::uint8_t {
+    list = 0,         // one hex address per active lane
+    base_stride = 1,  // base, then a signed decimal stride between consecutive active lanes
+    base_delta = 2,   // base, then one signed decimal delta per further active lane
+};
+
+// A SASS opcode as written in the trace, e.g. "HMMA.SP.16832.F32": the base opcode ("HMMA") and its
+// dot-separated modifiers ("SP", "16832", "F32").
+struct Opcode {
+    std::string full;
+    std::string base;
+    std::vector<std::string> modifiers;
+    bool is_mma = false;         // HMMA, IMMA, QMMA, DMMA, BMMA
+    bool is_sparse_mma = false;  // an MMA with the .SP modifier: the last source is the metadata register
+
+    bool has_modifier(std::string_view modifier) const;
+};
+
+Opcode parse_opcode(std::string_view text);
+
+// Interns opcodes so that instructions can point at them; pointers stay valid for the table's life.
+// Its size is bounded by the number of distinct opcodes, not by the length of a trace.
+class OpcodeTable {
+public:
+    const Opcode* intern(std::string_view text);
+    std::size_t size() const { return by_name_.size(); }
+
+private:
+    std::unordered_map<std::string, std::unique_ptr<Opcode>> by_name_;
+};
+
+struct RegOperand {
+    std::uint8_t reg = 0;    // R0..R255
+    std::uint8_t width = 1;  // consecutive registers: reg, reg+1, ..., reg+width-1
+    bool operator==(const RegOperand&) const = default;
+};
+
+struct TraceInstruction {
+    std::uint32_t source_line = 0;  // the `[line_num]` field of `-enable lineinfo = 1` traces
+    std::uint64_t pc = 0;
+    std::uint32_t active_mask = 0;
+    const Opcode* opcode = nullptr;
+    std::uint8_t dst_count = 0, src_count = 0;
+    std::array<RegOperand, kMaxDstOperands> dst{};
+    std::array<RegOperand, kMaxSrcOperands> src{};
+    bool has_immediate = false;  // tracer version 5 writes an immediate on every line
+    std::int64_t immediate = 0;  // DEPBAR's count, the sparsity selector of an .SP MMA, ...
+    std::uint32_t mem_width = 0;  // bytes per lane; 0 for an instruction without memory access
+    AddressMode address_mode = AddressMode::list;
+    std::array<std::uint64_t, kWarpSize> addresses{};  // per lane; 0 for inactive lanes
+
+    bool is_memory() const { return mem_width > 0; }
+    int active_lanes() const;
+    bool lane_active(int lane) const { return ((active_mask >> lane) & 1u) != 0; }
+    // Sparse MMA: the metadata register (the last source operand) and the selector (the immediate).
+    bool is_sparse_mma() const { return opcode != nullptr && opcode->is_sparse_mma; }
+    int metadata_register() const;  // -1 unless a sparse MMA
+    int selector() const;           // -1 unless a sparse MMA
+    // Every register written / read, expanded over operand widths, in operand order.
+    int dst_registers(std::array<std::uint8_t, 64>& out) const;
+    int src_registers(std::array<std::uint8_t, 64>& out) const;
+
+    bool operator==(const TraceInstruction& other) const;
+};
+
+// The address mode the tracer would choose: base+stride when the active lanes are one contiguous
+// run at a constant stride, else base+delta.
+AddressMode choose_address_mode(std::uint32_t mask, const std::array<std::uint64_t, kWarpSize>& addresses);
+
+}  // namespace stcsim::trace

@@ -6,6 +6,7 @@
 
 #include "sim/core/engine.h"
 #include "sim/memory/coalescer.h"
+#include "sim/memory/cp_async.h"
 
 namespace stcsim::sim {
 namespace {
@@ -114,6 +115,46 @@ TEST(MemorySystem, StoresWriteThroughWithoutAllocating) {
     EXPECT_EQ(memory.state().dram_reads, 0u);
     // No L1 allocation: the load misses L1 but hits the line the store allocated in L2.
     EXPECT_EQ(run_one(memory, rec, 0, 1000), static_cast<std::uint64_t>(spec.l2.near_hit_latency));
+}
+
+// LDGSTS: two cp.async groups through the memory system; the newer group's copy (a near line)
+// lands first, but wait_group 1 still waits for the older group (a far line).
+TEST(MemorySystem, CpAsyncGroupsReleaseInCommitOrder) {
+    const MemorySpec spec = small_spec();
+    MemorySystem memory("mem", spec, 2);
+    struct Copies final : MemoryClient {
+        CpAsyncGroups groups;
+        int store_latency = 0;
+        std::vector<std::uint64_t> order;
+        void on_complete(std::uint64_t token, Cycle at) override {
+            order.push_back(token);
+            groups.complete(token, at + static_cast<std::uint64_t>(store_latency));
+        }
+    } copies;
+    copies.store_latency = spec.shared.store_latency;
+    memory.attach(0, copies);
+    std::uint64_t near = 0, far = 0;
+    while (l2_partition_of(near / 128, 2) != 0) near += 128;
+    while (l2_partition_of(far / 128, 2) != 1) far += 128;
+    const std::uint64_t old_copy = memory.issue(0, one_lane(far, MemOp::load_bypass_l1), Cycle{0});
+    copies.groups.issue(old_copy);
+    copies.groups.commit();
+    const std::uint64_t new_copy = memory.issue(0, one_lane(near, MemOp::load_bypass_l1), Cycle{0});
+    copies.groups.issue(new_copy);
+    copies.groups.commit();
+    Cycle now{0};
+    while (!memory.done()) {
+        memory.tick(now);
+        now = memory.next_event(now);
+        if (copies.order.size() == 1) {
+            EXPECT_FALSE(copies.groups.satisfied(1));
+        }
+    }
+    ASSERT_EQ(copies.order, (std::vector<std::uint64_t>{new_copy, old_copy}));
+    const auto far_done = static_cast<std::uint64_t>(spec.l2.far_hit_latency + spec.dram.latency + spec.shared.store_latency);
+    EXPECT_EQ(copies.groups.release_cycle(1)->value(), far_done);
+    EXPECT_EQ(memory.state().l1_bypass, 2u);
+    EXPECT_EQ(memory.state().l1_hits + memory.state().l1_misses, 0u);
 }
 
 // Offered load far above the DRAM bandwidth: the achieved rate is the configured one.

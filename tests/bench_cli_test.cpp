@@ -112,3 +112,42 @@ TEST(BenchCli, ConfigDocMatchesTheCommittedPage) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(BenchMemoryCli, LatencyAndBandwidthPrintTheirFixedKeys) {
+    Outcome r = run("bench latency --config " + kA100 + " --footprint 16384 --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_DOUBLE_EQ(nlohmann::json::parse(r.output).at("latency_cycles").get<double>(), 33.0);
+    r = run("bench bandwidth --config " + kA100 + " --level l1 --loads 256 --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_GT(nlohmann::json::parse(r.output).at("bytes_per_clk_per_sm").get<double>(), 100.0);
+    r = run("bench bandwidth --config " + kA100 + " --level l3 --json");
+    EXPECT_EQ(r.status, 1) << r.output;
+}
+
+TEST(BenchMemoryCli, SmemAndLdmatrixReportBankConflicts) {
+    Outcome r = run("bench smem --config " + kA100 + " --stride 128 --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(nlohmann::json::parse(r.output).at("bank_conflicts").get<int>(), 31);
+    r = run("bench ldmatrix --config " + kA100 + " --swizzle --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(nlohmann::json::parse(r.output).at("wavefronts").get<int>(), 4);
+}
+
+TEST(BenchMemoryCli, StatsHaveHitsMissesConflictsAndBytesPerLevel) {
+    const std::string out = std::string(STCSIM_SOURCE_DIR) + "/build/release/tests/tmp-memory-stats";
+    Outcome r = run("bench latency --config " + kA100 + " --footprint 1048576 --out " + out);
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::ifstream in(out + "/stats.json");
+    const auto stats = nlohmann::json::parse(in);
+    for (const char* key : {"memory.l1.hits", "memory.l1.misses", "memory.l1.bytes", "memory.l2.hits", "memory.l2.misses",
+                            "memory.l2.bytes", "memory.dram.bytes"})
+        EXPECT_TRUE(stats.contains(key)) << key;
+    r = run("bench ldmatrix --config " + kA100 + " --out " + out);
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::ifstream in2(out + "/stats.json");
+    EXPECT_TRUE(nlohmann::json::parse(in2).contains("sm0.shared.bank_conflicts"));
+}
+
+}  // namespace

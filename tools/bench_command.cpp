@@ -164,14 +164,22 @@ int bench_speed(const std::vector<std::string>& args, Streams& io) {
 int bench_main(const std::vector<std::string>& args, Streams& io) {
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         (args.empty() ? io.err : io.out)
-            << "usage: stcsim bench <mma|speed> [options]\n"
-               "  mma    the mma / mma.sp microbenchmark: latency and throughput per warps and ILP\n"
-               "  speed  simulator speed on a long saturated run (warp instructions per second)\n";
+            << "usage: stcsim bench <mma|latency|bandwidth|smem|ldmatrix|speed> [options]\n"
+               "  mma        the mma / mma.sp microbenchmark: latency and throughput per warps and ILP\n"
+               "  latency    one-warp pointer chase: cycles per load for a footprint\n"
+               "  bandwidth  all SMs streaming from l1, l2 or dram: bytes per cycle per SM\n"
+               "  smem       shared-memory bank conflicts of one access pattern\n"
+               "  ldmatrix   ldmatrix wavefronts and bank conflicts of a tile layout\n"
+               "  speed      simulator speed on a long saturated run (warp instructions per second)\n";
         return args.empty() ? kExitBadUsage : kExitOk;
     }
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     if (args[0] == "mma") return bench_mma(rest, io);
     if (args[0] == "speed") return bench_speed(rest, io);
+    if (args[0] == "latency") return bench_latency(rest, io);
+    if (args[0] == "bandwidth") return bench_bandwidth(rest, io);
+    if (args[0] == "smem") return bench_smem(rest, io);
+    if (args[0] == "ldmatrix") return bench_ldmatrix(rest, io);
     throw UsageError("unknown benchmark '" + args[0] + "'");
 }
 

@@ -30,7 +30,7 @@ void print_usage(std::ostream& out) {
 const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> all = {
         {"mma", "execute one warp-level mma / mma.sp instruction on given matrices", mma_main},
-        {"bench", "simulate microbenchmarks (bench mma) and measure simulator speed (bench speed)", bench_main},
+        {"bench", "simulate microbenchmarks (bench mma, latency, bandwidth, smem, ldmatrix) and measure simulator speed", bench_main},
         {"config-doc", "print the reference of every configuration key", config_doc_main},
         {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
     };

@@ -17,6 +17,11 @@ public:
 
 int mma_main(const std::vector<std::string>& args, Streams& io);
 int bench_main(const std::vector<std::string>& args, Streams& io);
+// The memory microbenchmarks (memory_bench_command.cpp), dispatched by bench_main.
+int bench_latency(const std::vector<std::string>& args, Streams& io);
+int bench_bandwidth(const std::vector<std::string>& args, Streams& io);
+int bench_smem(const std::vector<std::string>& args, Streams& io);
+int bench_ldmatrix(const std::vector<std::string>& args, Streams& io);
 int config_doc_main(const std::vector<std::string>& args, Streams& io);
 int trace_main(const std::vector<std::string>& args, Streams& io);
 

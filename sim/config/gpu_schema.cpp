@@ -1,5 +1,7 @@
 #include "sim/config/gpu_schema.h"
 
+#include "sim/config/memory_schema.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -138,6 +140,7 @@ const Schema<GpuSpec>& gpu_schema() {
         Schema<GpuSpec> x("config", "A GPU configuration file: one JSON object with the keys below.");
         x.object("gpu", &GpuSpec::gpu, gpu_info_schema(), "the GPU as a whole");
         x.object("sm", &GpuSpec::sm, sm_schema(), "one SM");
+        x.object("memory", &GpuSpec::memory, memory_schema(), "memory hierarchy (defaults: an A100-like hierarchy)", false);
         x.object("engine", &GpuSpec::engine, engine_schema(), "simulation engine", false);
         return x;
     }();
@@ -150,6 +153,7 @@ LoadedConfig load_config_json(const Json& raw, const std::string& label,
     for (const auto& assignment : overrides) apply_override(patched, gpu_schema().info(), assignment, label);
     LoadedConfig out;
     gpu_schema().load(patched, out.spec, Where{label, ""});
+    validate_memory(out.spec.memory, label);
     out.resolved = gpu_schema().save(out.spec);
     return out;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/config/memory_spec.h"
 #include "sim/core/engine.h"
 
 namespace stcsim::sim {
@@ -69,6 +70,7 @@ struct SmSpec {
 struct GpuSpec {
     GpuInfoSpec gpu;
     SmSpec sm;
+    MemorySpec memory;
     EngineSpec engine;
 };
 

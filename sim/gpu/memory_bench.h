@@ -1,0 +1,77 @@
+// The memory microbenchmarks (`stcsim bench latency|bandwidth|smem|ldmatrix`), simulated twins of
+// the classic GPU ones:
+// - latency: one warp on SM 0 chases pointers through `footprint` bytes, one load every `stride`
+//   bytes in address order (each load's address depends on the previous load's data). A warm-up
+//   pass touches the whole footprint (capped at 2^21 loads: beyond that every load misses every
+//   cache anyway), then latency_cycles = cycles / loads over the measured loads (at least 4096,
+//   at most 2^20). `l2_side` near or far keeps only the lines held by the L2 partition near to
+//   (or far from) SM 0, to show the two L2 plateaus separately.
+// - bandwidth: every SM streams 16-byte-per-lane warp loads (64 in flight per SM) from a region
+//   resident in its L1 (l1), resident in L2 and read with ld.global.cg (l2), or never touched
+//   before, read with ld.global.cg (dram). bytes_per_clk_per_sm is measured between the cycles at
+//   which 10% and 90% of the bytes have arrived, so the start-up latency does not count.
+// - smem / ldmatrix: one warp issues back-to-back shared-memory accesses of one pattern.
+// Addresses are generated arithmetically and caches hold tags only: a 1 GB footprint allocates nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/config/gpu_spec.h"
+
+namespace stcsim::sim {
+
+struct LatencyBenchParams {
+    std::uint64_t footprint_bytes = 1 << 20;
+    std::uint64_t stride_bytes = 128;
+    std::string l2_side = "all";  // all | near | far
+};
+
+struct LatencyBenchResult {
+    double latency_cycles = 0;
+    std::uint64_t loads = 0;  // measured loads
+    std::uint64_t cycles = 0;
+    nlohmann::ordered_json stats;
+};
+
+LatencyBenchResult run_latency_bench(const GpuSpec& spec, const LatencyBenchParams& params);
+
+struct BandwidthBenchResult {
+    double bytes_per_clk_per_sm = 0;
+    double bytes_per_clk = 0;      // all SMs
+    double gigabytes_per_s = 0;    // at gpu.clock_mhz
+    std::uint64_t cycles = 0;
+    nlohmann::ordered_json stats;
+};
+
+// level: l1 | l2 | dram; loads_per_sm 0 picks a default per level.
+BandwidthBenchResult run_bandwidth_bench(const GpuSpec& spec, const std::string& level, std::int64_t loads_per_sm = 0);
+
+struct SmemBenchParams {
+    std::uint64_t stride_bytes = 4;  // lane l reads base + l * stride
+    int width_bytes = 4;
+    std::int64_t iters = 1000;
+};
+
+struct LdmatrixBenchParams {
+    int num = 4;                      // .x1 .x2 .x4
+    bool trans = false;
+    std::uint64_t row_pitch_bytes = 128;  // bytes between consecutive rows of the tile
+    bool swizzle = false;             // XOR the 16-byte chunk index with row % 8
+    std::int64_t iters = 1000;
+};
+
+struct SmemBenchResult {
+    int wavefronts = 0;         // per warp instruction
+    int bank_conflicts = 0;     // per warp instruction
+    double cycles_per_access = 0;
+    double latency_cycles = 0;  // unloaded, one access
+    nlohmann::ordered_json stats;
+};
+
+SmemBenchResult run_smem_bench(const GpuSpec& spec, const SmemBenchParams& params);
+SmemBenchResult run_ldmatrix_bench(const GpuSpec& spec, const LdmatrixBenchParams& params);
+
+}  // namespace stcsim::sim

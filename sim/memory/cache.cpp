@@ -1,0 +1,104 @@
+#include "sim/memory/cache.h"
+
+#include "common/errors.h"
+
+namespace stcsim::sim {
+namespace {
+
+// Both policies keep one stamp per way and evict the smallest: LRU stamps on every use, FIFO
+// only on fill.
+class StampPolicy final : public ReplacementPolicy {
+public:
+    StampPolicy(std::size_t slots, bool stamp_on_hit) : stamps_(slots, 0), stamp_on_hit_(stamp_on_hit) {}
+    void on_fill(std::size_t slot, std::uint64_t seq) override { stamps_[slot] = seq; }
+    void on_hit(std::size_t slot, std::uint64_t seq) override {
+        if (stamp_on_hit_) stamps_[slot] = seq;
+    }
+    std::size_t victim(std::size_t first, int ways) const override {
+        std::size_t best = first;
+        for (std::size_t s = first + 1; s < first + static_cast<std::size_t>(ways); ++s)
+            if (stamps_[s] < stamps_[best]) best = s;
+        return best;
+    }
+
+private:
+    std::vector<std::uint64_t> stamps_;
+    bool stamp_on_hit_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReplacementPolicy> make_replacement_policy(const std::string& name, std::size_t slots) {
+    if (name == "lru") return std::make_unique<StampPolicy>(slots, true);
+    if (name == "fifo") return std::make_unique<StampPolicy>(slots, false);
+    throw UserError("unknown replacement policy '" + name + "' (known: lru, fifo)");
+}
+
+SectoredCache::SectoredCache(const CacheGeometry& geometry) : geometry_(geometry) {
+    const std::int64_t lines = geometry.size_bytes / geometry.line_bytes;
+    if (lines <= 0 || lines % geometry.ways != 0) throw UserError("cache size must be a positive multiple of ways * line_bytes");
+    sets_ = static_cast<std::size_t>(lines / geometry.ways);
+    lines_.resize(static_cast<std::size_t>(lines));
+    policy_ = make_replacement_policy(geometry.policy, lines_.size());
+}
+
+std::size_t SectoredCache::set_of(std::uint64_t line) const { return static_cast<std::size_t>((line >> geometry_.index_shift) % sets_); }
+
+std::ptrdiff_t SectoredCache::find(std::uint64_t line) const {
+    const std::size_t first = set_of(line) * static_cast<std::size_t>(geometry_.ways);
+    for (std::size_t s = first; s < first + static_cast<std::size_t>(geometry_.ways); ++s)
+        if (lines_[s].valid != 0 && lines_[s].tag == line) return static_cast<std::ptrdiff_t>(s);
+    return -1;
+}
+
+CacheResult SectoredCache::access(std::uint64_t line, std::uint32_t sectors, bool allocate) {
+    ++seq_;
+    CacheResult r;
+    const std::ptrdiff_t found = find(line);
+    if (found >= 0) {
+        Line& l = lines_[static_cast<std::size_t>(found)];
+        r.hit_sectors = sectors & l.valid;
+        r.miss_sectors = sectors & ~l.valid;
+        r.ready = l.ready;
+        policy_->on_hit(static_cast<std::size_t>(found), seq_);
+        if (allocate) l.valid |= sectors;
+        return r;
+    }
+    r.miss_sectors = sectors;
+    if (!allocate) return r;
+    const std::size_t first = set_of(line) * static_cast<std::size_t>(geometry_.ways);
+    std::size_t slot = first;
+    bool empty = false;
+    for (std::size_t s = first; s < first + static_cast<std::size_t>(geometry_.ways); ++s)
+        if (lines_[s].valid == 0) {
+            slot = s;
+            empty = true;
+            break;
+        }
+    if (!empty) {
+        slot = policy_->victim(first, geometry_.ways);
+        r.evicted = true;
+    }
+    lines_[slot] = Line{line, sectors, 0};
+    policy_->on_fill(slot, seq_);
+    return r;
+}
+
+void SectoredCache::set_ready(std::uint64_t line, std::uint64_t ready) {
+    const std::ptrdiff_t found = find(line);
+    if (found >= 0) lines_[static_cast<std::size_t>(found)].ready = ready;
+}
+
+bool SectoredCache::update_if_present(std::uint64_t line, std::uint32_t sectors) {
+    const std::ptrdiff_t found = find(line);
+    if (found < 0) return false;
+    lines_[static_cast<std::size_t>(found)].valid |= sectors;
+    return true;
+}
+
+bool SectoredCache::contains(std::uint64_t line, std::uint32_t sectors) const {
+    const std::ptrdiff_t found = find(line);
+    return found >= 0 && (lines_[static_cast<std::size_t>(found)].valid & sectors) == sectors;
+}
+
+}  // namespace stcsim::sim

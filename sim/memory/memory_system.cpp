@@ -1,0 +1,278 @@
+#include "sim/memory/memory_system.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "common/errors.h"
+#include "sim/config/memory_schema.h"
+#include "sim/memory/coalescer.h"
+
+namespace stcsim::sim {
+
+int l2_partition_of(std::uint64_t line, int partitions) {
+    if (partitions <= 1) return 0;
+    const int bits = std::countr_zero(static_cast<unsigned>(partitions));
+    std::uint64_t h = 0;
+    for (std::uint64_t v = line; v != 0; v >>= bits) h ^= v;
+    return static_cast<int>(h & static_cast<std::uint64_t>(partitions - 1));
+}
+
+MemorySystem::MemorySystem(std::string name, const MemorySpec& spec, int sms) : name_(std::move(name)), spec_(spec) {
+    if (sms < 1) throw UserError("memory: at least one SM expected");
+    if ((spec.l2.partitions & (spec.l2.partitions - 1)) != 0) throw UserError("memory.l2.partitions: expected a power of two");
+    CacheGeometry g1{config::l1_bytes(spec), spec.l1.line_bytes, spec.l1.sector_bytes, spec.l1.ways, spec.l1.policy, 0};
+    l1_.resize(static_cast<std::size_t>(sms));
+    for (L1& l : l1_) {
+        l.cache = std::make_unique<SectoredCache>(g1);
+        l.stage.service = static_cast<double>(spec.l1.sector_bytes) / spec.l1.bytes_per_clk;
+    }
+    CacheGeometry g2{spec.l2.size_bytes / spec.l2.partitions, spec.l2.line_bytes, spec.l2.sector_bytes, spec.l2.ways,
+                     spec.l2.policy, std::countr_zero(static_cast<unsigned>(spec.l2.partitions))};
+    l2_.resize(static_cast<std::size_t>(spec.l2.partitions));
+    for (L2Partition& p : l2_) {
+        p.cache = std::make_unique<SectoredCache>(g2);
+        p.stage.service = static_cast<double>(spec.l2.sector_bytes) * spec.l2.partitions / spec.l2.bytes_per_clk;
+    }
+    dram_.resize(static_cast<std::size_t>(spec.dram.channels));
+    for (Stage& c : dram_) c.service = static_cast<double>(spec.l2.sector_bytes) * spec.dram.channels / spec.dram.bytes_per_clk;
+}
+
+void MemorySystem::attach(int sm, MemoryClient& client) { l1_.at(static_cast<std::size_t>(sm)).client = &client; }
+
+int MemorySystem::side_of(int sm) const { return sm * spec_.l2.partitions / sms(); }
+
+int MemorySystem::hit_latency(std::uint32_t sm, int partition) const {
+    return side_of(static_cast<int>(sm)) == partition ? spec_.l2.near_hit_latency : spec_.l2.far_hit_latency;
+}
+
+int MemorySystem::channel_of(std::uint64_t line) const {
+    const std::uint64_t h = line ^ (line >> 7) ^ (line >> 15);
+    return static_cast<int>(h % static_cast<std::uint64_t>(spec_.dram.channels));
+}
+
+bool MemorySystem::can_accept(int sm, const WarpMemRequest& request) const {
+    const auto sectors = static_cast<std::size_t>(32 * request.width_bytes / spec_.l1.sector_bytes + 2);
+    return l1_.at(static_cast<std::size_t>(sm)).stage.queue.size() + std::min<std::size_t>(sectors, 32) <=
+           static_cast<std::size_t>(spec_.l1.queue_sectors);
+}
+
+std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle now) {
+    (void)now;
+    L1& l1 = l1_.at(static_cast<std::size_t>(sm));
+    if (l1.client == nullptr) throw InternalError("memory: SM " + std::to_string(sm) + " has no client attached");
+    const std::vector<LineRequest> lines = coalesce(request.lanes, request.width_bytes, spec_.l1.line_bytes, spec_.l1.sector_bytes);
+    std::uint32_t token = 0;
+    if (free_tokens_.empty()) {
+        token = static_cast<std::uint32_t>(pending_.size());
+        pending_.push_back({});
+    } else {
+        token = free_tokens_.back();
+        free_tokens_.pop_back();
+    }
+    Pending& p = pending_[token];
+    p = {static_cast<std::uint32_t>(sm), 0};
+    for (const LineRequest& r : lines)
+        for (std::uint32_t bits = r.sectors; bits != 0; bits &= bits - 1) {
+            l1.stage.queue.push_back({token, static_cast<std::uint32_t>(sm), r.line, bits & (~bits + 1), request.op});
+            ++p.remaining;
+            ++queued_;
+        }
+    ++state_.warp_accesses;
+    if (p.remaining == 0) respond({token, static_cast<std::uint32_t>(sm), 0, 0, request.op}, now.value(), false);
+    return token;
+}
+
+void MemorySystem::warm_l1(int sm, std::uint64_t line) {
+    const std::uint32_t all = (std::uint32_t{1} << (spec_.l1.line_bytes / spec_.l1.sector_bytes)) - 1;
+    l1_.at(static_cast<std::size_t>(sm)).cache->access(line, all, true);
+}
+
+void MemorySystem::warm_l2(std::uint64_t line) {
+    const std::uint32_t all = (std::uint32_t{1} << (spec_.l2.line_bytes / spec_.l2.sector_bytes)) - 1;
+    l2_[static_cast<std::size_t>(l2_partition_of(line, spec_.l2.partitions))].cache->access(line, all, true);
+}
+
+void MemorySystem::respond(const Sector& s, std::uint64_t ready, bool mshr) {
+    responses_.push({ready, seq_++, s.token, mshr, s.sm});
+}
+
+bool MemorySystem::deliver(Cycle now) {
+    bool progressed = false;
+    while (!responses_.empty() && responses_.top().ready <= now.value()) {
+        const Response r = responses_.top();
+        responses_.pop();
+        progressed = true;
+        if (r.mshr) --l1_[r.sm].mshr_used;
+        Pending& p = pending_[r.token];
+        if (p.remaining > 0) --p.remaining;
+        if (p.remaining == 0) {
+            free_tokens_.push_back(r.token);
+            ++state_.completed;
+            l1_[r.sm].client->on_complete(r.token, now);
+        }
+    }
+    return progressed;
+}
+
+bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
+    L1& l1 = l1_[sm];
+    bool progressed = false;
+    while (!l1.stage.queue.empty() && l1.stage.can_start(now)) {
+        const Sector s = l1.stage.queue.front();
+        const int partition = l2_partition_of(s.line, spec_.l2.partitions);
+        Stage& target = l2_[static_cast<std::size_t>(partition)].stage;
+        const bool hit = s.op == MemOp::load && l1.cache->contains(s.line, s.bit);
+        if (!hit && target.queue.size() >= static_cast<std::size_t>(spec_.l2.queue_sectors)) {
+            ++state_.l1_stall_queue;
+            break;
+        }
+        if (!hit && s.op != MemOp::store && l1.mshr_used >= spec_.l1.mshr_sectors) {
+            ++state_.l1_stall_mshr;
+            break;
+        }
+        l1.stage.queue.pop_front();
+        l1.stage.start(now);
+        progressed = true;
+        ++state_.l1_accesses;
+        if (s.op == MemOp::store) {
+            ++state_.l1_stores;
+            l1.cache->update_if_present(s.line, s.bit);
+        } else if (s.op == MemOp::load_bypass_l1) {
+            ++state_.l1_bypass;
+            ++l1.mshr_used;
+        } else if (hit) {
+            ++state_.l1_hits;
+            state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
+            const CacheResult r = l1.cache->access(s.line, s.bit, true);
+            respond(s, std::max(now.value() + static_cast<std::uint64_t>(spec_.l1.hit_latency), r.ready), false);
+            --queued_;
+            continue;
+        } else {
+            ++state_.l1_misses;
+            state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
+            l1.cache->access(s.line, s.bit, true);
+            l1.cache->set_ready(s.line, now.value() + static_cast<std::uint64_t>(hit_latency(sm, partition)));
+            ++l1.mshr_used;
+        }
+        target.queue.push_back(s);
+    }
+    return progressed;
+}
+
+bool MemorySystem::tick_l2(int partition, Cycle now) {
+    L2Partition& part = l2_[static_cast<std::size_t>(partition)];
+    bool progressed = false;
+    while (!part.stage.queue.empty() && part.stage.can_start(now)) {
+        const Sector s = part.stage.queue.front();
+        const bool hit = s.op == MemOp::store || part.cache->contains(s.line, s.bit);
+        Stage& channel = dram_[static_cast<std::size_t>(channel_of(s.line))];
+        if (!hit && channel.queue.size() >= static_cast<std::size_t>(spec_.dram.queue_sectors)) {
+            ++state_.l2_stall_dram;
+            break;
+        }
+        part.stage.queue.pop_front();
+        part.stage.start(now);
+        progressed = true;
+        ++state_.l2_accesses;
+        state_.l2_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
+        ++(side_of(static_cast<int>(s.sm)) == partition ? state_.l2_near : state_.l2_far);
+        const CacheResult r = part.cache->access(s.line, s.bit, true);
+        const auto latency = static_cast<std::uint64_t>(hit_latency(s.sm, partition));
+        if (hit) {
+            ++state_.l2_hits;
+            const std::uint64_t ready = std::max(now.value() + latency, r.ready);
+            respond(s, ready, s.op != MemOp::store);
+            if (s.op == MemOp::load) l1_[s.sm].cache->set_ready(s.line, ready);
+            --queued_;
+        } else {
+            ++state_.l2_misses;
+            part.cache->set_ready(s.line, now.value() + latency + static_cast<std::uint64_t>(spec_.dram.latency));
+            channel.queue.push_back(s);
+        }
+    }
+    return progressed;
+}
+
+bool MemorySystem::tick_dram(int channel, Cycle now) {
+    Stage& c = dram_[static_cast<std::size_t>(channel)];
+    bool progressed = false;
+    while (!c.queue.empty() && c.can_start(now)) {
+        const Sector s = c.queue.front();
+        c.queue.pop_front();
+        c.start(now);
+        progressed = true;
+        ++state_.dram_reads;
+        state_.dram_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
+        const int partition = l2_partition_of(s.line, spec_.l2.partitions);
+        const std::uint64_t ready = now.value() + static_cast<std::uint64_t>(spec_.dram.latency + hit_latency(s.sm, partition));
+        l2_[static_cast<std::size_t>(partition)].cache->set_ready(s.line, ready);
+        if (s.op == MemOp::load) l1_[s.sm].cache->set_ready(s.line, ready);
+        respond(s, ready, true);
+        --queued_;
+    }
+    return progressed;
+}
+
+bool MemorySystem::tick(Cycle now) {
+    bool progressed = deliver(now);
+    if (queued_ == 0) return progressed;
+    for (std::uint32_t sm = 0; sm < l1_.size(); ++sm)
+        if (!l1_[sm].stage.queue.empty()) progressed |= tick_l1(sm, now);
+    for (int p = 0; p < static_cast<int>(l2_.size()); ++p)
+        if (!l2_[static_cast<std::size_t>(p)].stage.queue.empty()) progressed |= tick_l2(p, now);
+    for (int c = 0; c < static_cast<int>(dram_.size()); ++c)
+        if (!dram_[static_cast<std::size_t>(c)].queue.empty()) progressed |= tick_dram(c, now);
+    return progressed;
+}
+
+Cycle MemorySystem::next_event(Cycle now) const {
+    if (queued_ > 0) return now + 1;
+    if (!responses_.empty()) return Cycle{std::max(responses_.top().ready, now.value() + 1)};
+    return Cycle::never();
+}
+
+bool MemorySystem::done() const { return queued_ == 0 && responses_.empty(); }
+
+nlohmann::ordered_json MemorySystem::dump_state() const {
+    nlohmann::ordered_json j;
+    j["queued_sectors"] = queued_;
+    j["responses_in_flight"] = responses_.size();
+    j["next_response"] = responses_.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(responses_.top().ready);
+    nlohmann::ordered_json l2 = nlohmann::ordered_json::array();
+    for (const L2Partition& p : l2_) l2.push_back(p.stage.queue.size());
+    j["l2_queues"] = l2;
+    nlohmann::ordered_json dram = nlohmann::ordered_json::array();
+    for (const Stage& c : dram_) dram.push_back(c.queue.size());
+    j["dram_queues"] = dram;
+    return j;
+}
+
+void MemorySystem::register_stats(Stats& stats, const std::string& prefix) const {
+    const std::string l1 = prefix + ".l1", l2 = prefix + ".l2", dram = prefix + ".dram";
+    stats.counter(prefix + ".warp_accesses", "warp accesses", "global-memory warp accesses issued (all SMs)", &state_.warp_accesses);
+    stats.counter(l1 + ".accesses", "sectors", "sector requests looked up or passed by the L1s (all SMs)", &state_.l1_accesses);
+    stats.counter(l1 + ".hits", "sectors", "L1 sector hits", &state_.l1_hits);
+    stats.counter(l1 + ".misses", "sectors", "L1 sector misses (loads sent on to L2)", &state_.l1_misses);
+    stats.counter(l1 + ".bypass", "sectors", "loads that bypass L1 (.cg, cp.async.cg)", &state_.l1_bypass);
+    stats.counter(l1 + ".stores", "sectors", "store sectors written through to L2", &state_.l1_stores);
+    stats.counter(l1 + ".bytes", "bytes", "bytes of L1-cached loads delivered to the SMs", &state_.l1_bytes);
+    stats.counter(l1 + ".stall_mshr", "events", "lookups held back because all MSHRs were busy", &state_.l1_stall_mshr);
+    stats.counter(l1 + ".stall_l2_queue", "events", "lookups held back by a full L2 partition queue", &state_.l1_stall_queue);
+    stats.derived(l1 + ".hit_rate", "ratio", "L1 hits / (hits + misses)", [this] {
+        return static_cast<double>(state_.l1_hits) / static_cast<double>(state_.l1_hits + state_.l1_misses);
+    });
+    stats.counter(l2 + ".accesses", "sectors", "sector requests served by the L2 partitions", &state_.l2_accesses);
+    stats.counter(l2 + ".hits", "sectors", "L2 sector hits (stores count as hits: write-back, allocate)", &state_.l2_hits);
+    stats.counter(l2 + ".misses", "sectors", "L2 sector misses (sent to DRAM)", &state_.l2_misses);
+    stats.counter(l2 + ".near", "sectors", "requests to the partition near the requesting SM", &state_.l2_near);
+    stats.counter(l2 + ".far", "sectors", "requests to a far partition", &state_.l2_far);
+    stats.counter(l2 + ".bytes", "bytes", "bytes moved between L2 and the SMs", &state_.l2_bytes);
+    stats.counter(l2 + ".stall_dram_queue", "events", "L2 lookups held back by a full DRAM channel queue", &state_.l2_stall_dram);
+    stats.derived(l2 + ".hit_rate", "ratio", "L2 hits / accesses", [this] {
+        return static_cast<double>(state_.l2_hits) / static_cast<double>(state_.l2_accesses);
+    });
+    stats.counter(dram + ".reads", "sectors", "sectors read from DRAM", &state_.dram_reads);
+    stats.counter(dram + ".bytes", "bytes", "bytes read from DRAM", &state_.dram_bytes);
+}
+
+}  // namespace stcsim::sim

@@ -1,0 +1,144 @@
+// MemorySystem: the global-memory path of every SM (coalescer, L1) and the shared L2 partitions
+// and DRAM channels, as one Engine component. Requests are 32-byte sectors that flow through
+// finite queues; each stage serves its queue at its configured bandwidth (bytes per cycle) and a
+// full queue holds the stage before it back, so bandwidth limits and queueing delay emerge under
+// load. Unloaded latencies equal the configured ones:
+//   L1 hit            l1.hit_latency
+//   L2 hit            l2.near_hit_latency or l2.far_hit_latency (the line's partition relative to the SM)
+//   DRAM              the L2 hit latency + dram.latency
+// Tick phases: deliver (responses due now complete warp accesses: MemoryClient::on_complete),
+// l1 (per SM: tag lookups), l2 (per partition), dram (per channel).
+//
+// The per-SM interface: can_accept(sm, request) then issue(sm, request, now) -> token; the SM's
+// MemoryClient gets on_complete(token, cycle) when the last sector of that warp access is in
+// registers (loads) or acknowledged by L2 (stores). A client may issue from inside on_complete.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "sim/config/memory_spec.h"
+#include "sim/core/component.h"
+#include "sim/core/stats.h"
+#include "sim/memory/cache.h"
+#include "sim/memory/shared_memory.h"
+
+namespace stcsim::sim {
+
+enum class MemOp : std::uint8_t {
+    load,            // ld.global: L1, then L2
+    load_bypass_l1,  // ld.global.cg, cp.async.cg: L2 only
+    store,           // st.global: write through to L2, no L1 allocation
+};
+
+struct WarpMemRequest {
+    MemOp op = MemOp::load;
+    LaneAddresses lanes;
+    int width_bytes = 4;  // per lane
+};
+
+class MemoryClient {
+public:
+    virtual ~MemoryClient() = default;
+    virtual void on_complete(std::uint64_t token, Cycle at) = 0;
+};
+
+// Which L2 partition holds `line` (an XOR fold of the line address; partitions a power of two).
+int l2_partition_of(std::uint64_t line, int partitions);
+
+class MemorySystem final : public Component {
+public:
+    MemorySystem(std::string name, const MemorySpec& spec, int sms);
+
+    void attach(int sm, MemoryClient& client);
+    bool can_accept(int sm, const WarpMemRequest& request) const;
+    std::uint64_t issue(int sm, const WarpMemRequest& request, Cycle now);
+
+    // Benchmarks: install lines as if a warm-up pass had loaded them (tags only, no time).
+    void warm_l1(int sm, std::uint64_t line);
+    void warm_l2(std::uint64_t line);
+
+    int sms() const { return static_cast<int>(l1_.size()); }
+    int side_of(int sm) const;
+    std::uint64_t line_of(std::uint64_t address) const { return address / static_cast<std::uint64_t>(spec_.l1.line_bytes); }
+
+    const std::string& name() const override { return name_; }
+    bool tick(Cycle now) override;
+    Cycle next_event(Cycle now) const override;
+    bool done() const override;
+    nlohmann::ordered_json dump_state() const override;
+    void register_stats(Stats& stats, const std::string& prefix) const;
+
+    struct State {
+        std::uint64_t l1_accesses = 0, l1_hits = 0, l1_misses = 0, l1_bypass = 0, l1_stores = 0;
+        std::uint64_t l1_bytes = 0, l1_stall_mshr = 0, l1_stall_queue = 0;
+        std::uint64_t l2_accesses = 0, l2_hits = 0, l2_misses = 0, l2_near = 0, l2_far = 0, l2_bytes = 0, l2_stall_dram = 0;
+        std::uint64_t dram_reads = 0, dram_bytes = 0;
+        std::uint64_t warp_accesses = 0, completed = 0;
+    };
+    const State& state() const { return state_; }
+
+private:
+    struct Sector {
+        std::uint32_t token = 0;
+        std::uint32_t sm = 0;
+        std::uint64_t line = 0;
+        std::uint32_t bit = 0;
+        MemOp op = MemOp::load;
+    };
+    struct Stage {  // a FIFO served at a fixed rate
+        std::deque<Sector> queue;
+        double next_free = 0;
+        double service = 1;  // cycles per sector
+        bool can_start(Cycle now) const { return next_free < static_cast<double>(now.value() + 1); }
+        void start(Cycle now) { next_free = std::max(next_free, static_cast<double>(now.value())) + service; }
+    };
+    struct L1 {
+        std::unique_ptr<SectoredCache> cache;
+        Stage stage;
+        int mshr_used = 0;
+        MemoryClient* client = nullptr;
+    };
+    struct L2Partition {
+        std::unique_ptr<SectoredCache> cache;
+        Stage stage;
+    };
+    struct Response {
+        std::uint64_t ready = 0;
+        std::uint64_t seq = 0;
+        std::uint32_t token = 0;
+        bool mshr = false;
+        std::uint32_t sm = 0;
+        bool operator>(const Response& o) const { return ready != o.ready ? ready > o.ready : seq > o.seq; }
+    };
+    struct Pending {
+        std::uint32_t sm = 0;
+        int remaining = 0;
+    };
+
+    bool deliver(Cycle now);
+    bool tick_l1(std::uint32_t sm, Cycle now);
+    bool tick_l2(int partition, Cycle now);
+    bool tick_dram(int channel, Cycle now);
+    void respond(const Sector& s, std::uint64_t ready, bool mshr);
+    int hit_latency(std::uint32_t sm, int partition) const;
+    int channel_of(std::uint64_t line) const;
+
+    std::string name_;
+    const MemorySpec& spec_;
+    std::vector<L1> l1_;
+    std::vector<L2Partition> l2_;
+    std::vector<Stage> dram_;
+    std::priority_queue<Response, std::vector<Response>, std::greater<>> responses_;
+    std::vector<Pending> pending_;
+    std::vector<std::uint32_t> free_tokens_;
+    std::uint64_t seq_ = 0;
+    std::uint64_t queued_ = 0;  // sectors in any stage queue
+    State state_;
+};
+
+}  // namespace stcsim::sim

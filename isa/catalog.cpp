@@ -38,7 +38,8 @@ const std::vector<Rule>& rules() {
         {false, Family::tf32, {{{16, 8, 4}, 0}, {{16, 8, 8}, 0}}, {E::f32}, true, Arch::sm_80, 70},
         {false, Family::int8, {{{8, 8, 16}, 0}, {{16, 8, 16}, 0}, {{16, 8, 32}, 0}}, {E::s32}, true, Arch::sm_80, 70},
         {false, Family::int4, {{{8, 8, 32}, 0}, {{16, 8, 32}, 0}, {{16, 8, 64}, 0}}, {E::s32}, true, Arch::sm_80, 70},
-        {false, Family::fp8, {{{16, 8, 32}, 0}}, {E::f32}, true, Arch::sm_89, 84},
+        // m16n8k32 with f32 is PTX ISA 8.4; m16n8k16 and the f16 accumulator came with PTX ISA 8.7.
+        {false, Family::fp8, {{{16, 8, 16}, 0}, {{16, 8, 32}, 0}}, {E::f16, E::f32}, true, Arch::sm_89, 84},
         {true, Family::f16, {{{16, 8, 16}, 4}, {{16, 8, 32}, 2}}, {E::f16, E::f32}, true, Arch::sm_80, 71},
         {true, Family::bf16, {{{16, 8, 16}, 4}, {{16, 8, 32}, 2}}, {E::f32}, true, Arch::sm_80, 71},
         {true, Family::tf32, {{{16, 8, 8}, 4}, {{16, 8, 16}, 2}}, {E::f32}, true, Arch::sm_80, 71},
@@ -95,8 +96,8 @@ std::string sass_name(const MmaForm& form, Arch arch) {
         case Family::bf16: return fmt::format("HMMA{}.{}.F32.BF16", sp, sass_shape(form.shape));
         case Family::tf32: return fmt::format("HMMA{}.{}.F32.TF32", sp, sass_shape(form.shape));
         case Family::fp8:
-            return fmt::format("QMMA{}.{}.F32.{}.{}", sp, sass_shape(form.shape), upper(name(form.a)),
-                               upper(name(form.b)));
+            return fmt::format("QMMA{}.{}.{}.{}.{}", sp, sass_shape(form.shape), upper(name(form.d)),
+                               upper(name(form.a)), upper(name(form.b)));
         case Family::int8:
         case Family::int4:
             return fmt::format("IMMA{}.{}.{}.{}{}", sp, sass_shape(form.shape), upper(name(form.a)),

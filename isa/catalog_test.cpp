@@ -99,8 +99,9 @@ TEST(Catalog, Fp8FormsAppearFromSm89) {
     };
     EXPECT_EQ(count_fp8(Arch::sm_80), 0);
     EXPECT_EQ(count_fp8(Arch::sm_86), 0);
-    EXPECT_EQ(count_fp8(Arch::sm_89), 4 + 8);  // dense 4 type mixes; sparse 4 mixes x 2 metadata rules
-    EXPECT_EQ(count_fp8(Arch::sm_90), 12);
+    // dense: 4 type mixes x 2 shapes x 2 accumulators; sparse: 4 mixes x 2 metadata rules
+    EXPECT_EQ(count_fp8(Arch::sm_89), 16 + 8);
+    EXPECT_EQ(count_fp8(Arch::sm_90), 24);
 }
 
 }  // namespace

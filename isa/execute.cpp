@@ -93,7 +93,7 @@ WarpFragment execute(const MmaForm& form, Arch arch, const MmaOperands& ops,
     const std::vector<KeptRow> kept = form.is_sparse() ? kept_sparse(form, ops, options) : kept_dense(form, ops);
     const Matrix b = from_fragment(form, Operand::B, ops.b);
     const Matrix c = from_fragment(form, Operand::C, ops.c);
-    const BlockFmaModel model = model_for(form, arch, options);
+    const BlockFmaModel model = is_integer(form.a) ? BlockFmaModel{} : model_for(form, arch, options);
     Matrix d(form.d, form.shape.m, form.shape.n);
     std::vector<Product> products;
     for (int row = 0; row < form.shape.m; ++row) {

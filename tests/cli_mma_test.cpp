@@ -116,9 +116,7 @@ TEST(CliMma, BadInputGetsAOneLineErrorNamingThePlace) {
     expect_error(kSparseF16 + " --input -", good + "{\"a\": [1,\n", 1, "<stdin>:2: malformed JSON");
 
     json dense_row = sparse_case();
-    dense_row["a"][1][5] = 1;
-    dense_row["a"][1][6] = 1;
-    dense_row["a"][1][4] = 1;
+    dense_row["a"][1][4] = 1;  // row 1 already holds values at columns 5 and 7
     expect_error(kSparseF16 + " --input -", dense_row.dump(), 1, "a row 1, columns 4..7: 3 non-zero values");
 
     json inexact = sparse_case();

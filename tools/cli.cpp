@@ -19,7 +19,7 @@ void print_usage(std::ostream& out) {
            "cycle.\n\ncommands:\n";
     for (const auto& command : subcommands()) {
         out << "  " << command.name;
-        for (std::size_t pad = command.name.size(); pad < 10; ++pad) out << ' ';
+        for (std::size_t pad = command.name.size(); pad < 12; ++pad) out << ' ';
         out << command.summary << '\n';
     }
     out << "\nRun 'stcsim <command> --help' for the options of one command.\n";
@@ -30,6 +30,8 @@ void print_usage(std::ostream& out) {
 const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> all = {
         {"mma", "execute one warp-level mma / mma.sp instruction on given matrices", mma_main},
+        {"bench", "simulate microbenchmarks (bench mma) and measure simulator speed (bench speed)", bench_main},
+        {"config-doc", "print the reference of every configuration key", config_doc_main},
     };
     return all;
 }

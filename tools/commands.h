@@ -16,5 +16,7 @@ public:
 };
 
 int mma_main(const std::vector<std::string>& args, Streams& io);
+int bench_main(const std::vector<std::string>& args, Streams& io);
+int config_doc_main(const std::vector<std::string>& args, Streams& io);
 
 }  // namespace stcsim::cli

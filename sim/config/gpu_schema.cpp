@@ -1,0 +1,171 @@
+#include "sim/config/gpu_schema.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace stcsim::sim::config {
+namespace {
+
+const Schema<GpuInfoSpec>& gpu_info_schema() {
+    static const Schema<GpuInfoSpec> s = [] {
+        Schema<GpuInfoSpec> x("gpu", "The GPU as a whole.");
+        x.field("name", &GpuInfoSpec::name, {"", "marketing name, for reports"});
+        x.field("arch", &GpuInfoSpec::arch,
+                {"", "PTX target whose instructions the GPU runs; instructions are checked against it",
+                 std::nullopt, {"sm_80", "sm_86", "sm_89", "sm_90"}});
+        x.field("clock_mhz", &GpuInfoSpec::clock_mhz, {"MHz", "SM clock used to convert cycles to time", std::nullopt, {}, 1.0});
+        x.field("sms", &GpuInfoSpec::sms, {"SMs", "number of streaming multiprocessors", std::nullopt, {}, 1.0});
+        return x;
+    }();
+    return s;
+}
+
+const Schema<SchedulerSpec>& scheduler_schema() {
+    static const Schema<SchedulerSpec> s = [] {
+        Schema<SchedulerSpec> x("scheduler", "Warp scheduler of one sub-partition (one issue per cycle).");
+        x.field("policy", &SchedulerSpec::policy,
+                {"", "issue policy: gto = greedy-then-oldest (keep the last warp while it can issue), "
+                     "lrr = loose round robin",
+                 Json("gto"), {"gto", "lrr"}});
+        return x;
+    }();
+    return s;
+}
+
+const Schema<RegisterFileSpec>& register_file_schema() {
+    static const Schema<RegisterFileSpec> s = [] {
+        Schema<RegisterFileSpec> x("register_file", "Register file banks and operand collector of one sub-partition.");
+        x.field("banks", &RegisterFileSpec::banks,
+                {"banks", "register banks; warp register r lives in bank r mod banks", std::nullopt, {}, 1.0});
+        x.field("reads_per_bank_per_cycle", &RegisterFileSpec::reads_per_bank_per_cycle,
+                {"warp registers/cycle", "reads one bank serves per cycle (one read = one 32-bit register of all 32 lanes)",
+                 Json(1), {}, 1.0});
+        x.field("collector_units", &RegisterFileSpec::collector_units,
+                {"units", "operand collector units: instructions that may gather operands or wait for the tensor core at once",
+                 std::nullopt, {}, 1.0});
+        return x;
+    }();
+    return s;
+}
+
+const Schema<RateSpec>& rate_schema() {
+    static const Schema<RateSpec> s = [] {
+        Schema<RateSpec> x("rate", "Speed of the dot-product units for one input type.");
+        x.field("inputs", &RateSpec::inputs,
+                {"", "input (A/B) type family", std::nullopt, {"f16", "bf16", "tf32", "fp8", "int8", "int4"}});
+        x.field("accumulator", &RateSpec::accumulator,
+                {"", "accumulator (C/D) type, * for any", Json("*"), {"f16", "f32", "s32", "*"}});
+        x.field("factor", &RateSpec::factor,
+                {"multiplies/lane/cycle", "products one dot-product lane computes per cycle relative to f16 (tf32 0.5, int8 2, ...)",
+                 std::nullopt, {}, 0.0});
+        x.field("source", &RateSpec::source, {"", "where the value comes from (publication, measurement, or 'estimate: how derived')"});
+        return x;
+    }();
+    return s;
+}
+
+const Schema<LatencySpec>& latency_schema() {
+    static const Schema<LatencySpec> s = [] {
+        Schema<LatencySpec> x("latency", "Latency of the instructions an entry matches; the first matching entry wins.");
+        x.field("opcode", &LatencySpec::opcode, {"", "SASS opcode class", Json("*"), {"HMMA", "IMMA", "QMMA", "*"}});
+        x.field("shape", &LatencySpec::shape, {"", "PTX shape with the dense K (m16n8k32 for sparse f16), or *", Json("*")});
+        x.field("inputs", &LatencySpec::inputs,
+                {"", "input type family, or *", Json("*"), {"f16", "bf16", "tf32", "fp8", "int8", "int4", "*"}});
+        x.field("accumulator", &LatencySpec::accumulator, {"", "accumulator type, or *", Json("*"), {"f16", "f32", "s32", "*"}});
+        x.field("sparsity", &LatencySpec::sparsity, {"", "dense (mma) or sparse (mma.sp), or *", Json("*"), {"dense", "sparse", "*"}});
+        x.field("cycles", &LatencySpec::cycles,
+                {"cycles", "unloaded latency: issue of the instruction to the issue of one that reads its D", std::nullopt, {}, 1.0});
+        x.field("interval", &LatencySpec::interval,
+                {"cycles", "initiation interval override; 0 derives it from the datapath (the normal case)", Json(0), {}, 0.0});
+        x.field("source", &LatencySpec::source, {"", "where the value comes from (publication, measurement, or 'estimate: how derived')"});
+        return x;
+    }();
+    return s;
+}
+
+const Schema<TensorCoreSpec>& tensor_core_schema() {
+    static const Schema<TensorCoreSpec> s = [] {
+        Schema<TensorCoreSpec> x("tensor_core", "One tensor core (one per sub-partition), dense and sparse modes on the same units.");
+        x.field("dot_product_units", &TensorCoreSpec::dot_product_units,
+                {"units", "dot-product units working in parallel", std::nullopt, {}, 1.0});
+        x.field("dot_product_width", &TensorCoreSpec::dot_product_width,
+                {"products/cycle", "products one unit sums per cycle at rate factor 1 (f16)", std::nullopt, {}, 1.0});
+        x.field("metadata_decode_cycles", &TensorCoreSpec::metadata_decode_cycles,
+                {"cycles", "sparse only: decoding the metadata register into B-row indices", std::nullopt, {}, 0.0});
+        x.field("b_select_cycles", &TensorCoreSpec::b_select_cycles,
+                {"cycles", "sparse only: the multiplexer that picks, per kept A value, the B value the metadata names", std::nullopt, {}, 0.0});
+        x.field("default_fixed_cycles", &TensorCoreSpec::default_fixed_cycles,
+                {"cycles", "latency of an instruction no entry matches = this + its initiation interval (+ sparse stages)",
+                 std::nullopt, {}, 0.0});
+        x.field("default_source", &TensorCoreSpec::default_source, {"", "how default_fixed_cycles was obtained"});
+        x.list("rates", &TensorCoreSpec::rates, rate_schema(), "rate factor per input type (first match wins)");
+        x.list("latencies", &TensorCoreSpec::latencies, latency_schema(), "latency per opcode, shape, types and sparsity (first match wins)");
+        return x;
+    }();
+    return s;
+}
+
+const Schema<SmSpec>& sm_schema() {
+    static const Schema<SmSpec> s = [] {
+        Schema<SmSpec> x("sm", "One streaming multiprocessor.");
+        x.field("sub_partitions", &SmSpec::sub_partitions,
+                {"sub-partitions", "SM sub-partitions (processing blocks), each with a scheduler, register file and tensor core; warp w runs on w mod this",
+                 std::nullopt, {}, 1.0});
+        x.field("max_warps", &SmSpec::max_warps, {"warps", "resident warps per SM", std::nullopt, {}, 1.0});
+        x.object("scheduler", &SmSpec::scheduler, scheduler_schema(), "warp scheduler", false);
+        x.object("register_file", &SmSpec::register_file, register_file_schema(), "register file and operand collector");
+        x.object("tensor_core", &SmSpec::tensor_core, tensor_core_schema(), "tensor core datapath and timing");
+        return x;
+    }();
+    return s;
+}
+
+const Schema<EngineSpec>& engine_schema() {
+    static const Schema<EngineSpec> s = [] {
+        Schema<EngineSpec> x("engine", "The simulation engine.");
+        x.field("watchdog_cycles", &EngineSpec::watchdog_cycles,
+                {"cycles", "cycles without progress in any unit before a deadlock report", Json(100000), {}, 1.0});
+        x.field("max_cycles", &EngineSpec::max_cycles, {"cycles", "hard stop (an error) after this many cycles; 0: none", Json(0), {}, 0.0});
+        return x;
+    }();
+    return s;
+}
+
+}  // namespace
+
+const Schema<GpuSpec>& gpu_schema() {
+    static const Schema<GpuSpec> s = [] {
+        Schema<GpuSpec> x("config", "A GPU configuration file: one JSON object with the keys below.");
+        x.object("gpu", &GpuSpec::gpu, gpu_info_schema(), "the GPU as a whole");
+        x.object("sm", &GpuSpec::sm, sm_schema(), "one SM");
+        x.object("engine", &GpuSpec::engine, engine_schema(), "simulation engine", false);
+        return x;
+    }();
+    return s;
+}
+
+LoadedConfig load_config_json(const Json& raw, const std::string& label,
+                              const std::vector<std::string>& overrides) {
+    Json patched = raw;
+    for (const auto& assignment : overrides) apply_override(patched, gpu_schema().info(), assignment, label);
+    LoadedConfig out;
+    gpu_schema().load(patched, out.spec, Where{label, ""});
+    out.resolved = gpu_schema().save(out.spec);
+    return out;
+}
+
+LoadedConfig load_config_file(const std::string& path, const std::vector<std::string>& overrides) {
+    std::ifstream in(path);
+    if (!in) throw UserError(path + ": cannot open the config file");
+    std::stringstream text;
+    text << in.rdbuf();
+    Json raw;
+    try {
+        raw = Json::parse(text.str());
+    } catch (const nlohmann::json::parse_error& error) {
+        throw UserError(path + ": not valid JSON: " + error.what());
+    }
+    return load_config_json(raw, path, overrides);
+}
+
+}  // namespace stcsim::sim::config

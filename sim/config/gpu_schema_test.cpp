@@ -1,0 +1,99 @@
+#include "sim/config/gpu_schema.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace stcsim::sim::config {
+namespace {
+
+const std::string kConfigs = std::string(STCSIM_SOURCE_DIR) + "/configs/";
+
+Json raw(const std::string& name) {
+    std::ifstream in(kConfigs + name);
+    return Json::parse(in);
+}
+
+std::string error_of(const Json& j, const std::vector<std::string>& overrides = {}) {
+    try {
+        load_config_json(j, "test.json", overrides);
+    } catch (const UserError& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+TEST(Config, ShippedConfigsLoad) {
+    for (const char* name : {"a100.json", "rtx3090.json", "h100-sxm.json"}) {
+        const LoadedConfig c = load_config_file(kConfigs + name);
+        EXPECT_EQ(c.spec.sm.sub_partitions, 4) << name;
+        EXPECT_FALSE(c.spec.sm.tensor_core.latencies.empty()) << name;
+        for (const auto& l : c.spec.sm.tensor_core.latencies) EXPECT_FALSE(l.source.empty()) << name;
+        for (const auto& r : c.spec.sm.tensor_core.rates) EXPECT_FALSE(r.source.empty()) << name;
+        // The resolved config is itself a valid config that resolves to the same thing.
+        EXPECT_EQ(load_config_json(c.resolved, "resolved").resolved, c.resolved) << name;
+    }
+}
+
+TEST(Config, UnknownKeyNamesFileAndPath) {
+    Json j = raw("a100.json");
+    j["sm"]["tensor_core"]["dot_product_lanes"] = 3;
+    EXPECT_EQ(error_of(j).rfind("test.json: sm.tensor_core.dot_product_lanes: unknown key", 0), 0u) << error_of(j);
+}
+
+TEST(Config, WrongTypeNamesFileAndPath) {
+    Json j = raw("a100.json");
+    j["sm"]["register_file"]["banks"] = "two";
+    EXPECT_EQ(error_of(j), "test.json: sm.register_file.banks: expected integer, got string");
+    j = raw("a100.json");
+    j["sm"]["tensor_core"]["latencies"][1]["cycles"] = 1.5;
+    EXPECT_EQ(error_of(j), "test.json: sm.tensor_core.latencies.1.cycles: expected integer, got number");
+}
+
+TEST(Config, MissingKeyNamesFileAndPath) {
+    Json j = raw("a100.json");
+    j["sm"]["tensor_core"].erase("dot_product_width");
+    EXPECT_EQ(error_of(j), "test.json: sm.tensor_core.dot_product_width: missing required key (expected integer, products/cycle)");
+}
+
+TEST(Config, ChoicesAndMinimumsAreChecked) {
+    Json j = raw("a100.json");
+    j["sm"]["scheduler"]["policy"] = "random";
+    EXPECT_EQ(error_of(j), "test.json: sm.scheduler.policy: expected one of gto, lrr, got \"random\"");
+    j = raw("a100.json");
+    j["sm"]["tensor_core"]["dot_product_units"] = 0;
+    EXPECT_NE(error_of(j).find("sm.tensor_core.dot_product_units: expected a value >= 1"), std::string::npos);
+}
+
+TEST(Config, DefaultsAreFilledIn) {
+    Json j = raw("a100.json");
+    j.erase("engine");
+    j["sm"].erase("scheduler");
+    const LoadedConfig c = load_config_json(j, "test.json");
+    EXPECT_EQ(c.spec.sm.scheduler.policy, "gto");
+    EXPECT_EQ(c.spec.engine.watchdog_cycles, 100000u);
+    EXPECT_EQ(c.resolved["engine"]["watchdog_cycles"], 100000);
+}
+
+TEST(Config, OverridesSetKeysAndAreValidated) {
+    const Json j = raw("a100.json");
+    const LoadedConfig c = load_config_json(j, "test.json", {"sm.scheduler.policy=lrr", "sm.tensor_core.latencies.0.cycles=30"});
+    EXPECT_EQ(c.spec.sm.scheduler.policy, "lrr");
+    EXPECT_EQ(c.spec.sm.tensor_core.latencies[0].cycles, 30);
+    EXPECT_EQ(c.resolved["sm"]["tensor_core"]["latencies"][0]["cycles"], 30);
+    EXPECT_EQ(error_of(j, {"sm.tensor_core.speed=3"}), "test.json: sm.tensor_core.speed: -p: unknown key");
+    EXPECT_EQ(error_of(j, {"sm.register_file.banks=many"}), "test.json: sm.register_file.banks: expected integer, got string");
+    EXPECT_EQ(error_of(j, {"sm.tensor_core.latencies.9.cycles=3"}), "test.json: sm.tensor_core.latencies.9: -p: no such list element");
+}
+
+TEST(Config, ReferencePageListsEveryKey) {
+    const std::string page = reference_markdown(gpu_schema().info());
+    for (const char* key : {"`gpu.arch`", "`sm.scheduler.policy`", "`sm.register_file.banks`",
+                            "`sm.tensor_core.dot_product_units`", "`sm.tensor_core.latencies[].cycles`",
+                            "`sm.tensor_core.rates[].factor`", "`engine.watchdog_cycles`"})
+        EXPECT_NE(page.find(key), std::string::npos) << key;
+}
+
+}  // namespace
+}  // namespace stcsim::sim::config

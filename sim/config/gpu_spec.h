@@ -1,0 +1,75 @@
+// The plain Spec structs a GPU config is parsed into. No behaviour here: components are built
+// from these (`const XSpec&`), and the field tables in gpu_schema.cpp document every member.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/engine.h"
+
+namespace stcsim::sim {
+
+struct GpuInfoSpec {
+    std::string name;
+    std::string arch;  // PTX target: sm_80, sm_86, sm_89, sm_90
+    double clock_mhz = 0;
+    int sms = 0;
+};
+
+struct SchedulerSpec {
+    std::string policy = "gto";  // gto | lrr
+};
+
+struct RegisterFileSpec {
+    int banks = 2;
+    int reads_per_bank_per_cycle = 1;
+    int collector_units = 2;
+};
+
+// Relative speed of the dot-product units for one input type and accumulator.
+struct RateSpec {
+    std::string inputs;       // f16 | bf16 | tf32 | fp8 | int8 | int4
+    std::string accumulator;  // f16 | f32 | s32 | *
+    double factor = 1.0;      // multiplies per dot-product lane per cycle (f16 = 1)
+    std::string source;
+};
+
+// Issue-to-result latency of the instructions an entry matches ("*" matches anything).
+struct LatencySpec {
+    std::string opcode = "*";       // HMMA | IMMA | QMMA | *
+    std::string shape = "*";        // m16n8k16 ... (PTX, dense K) | *
+    std::string inputs = "*";       // as RateSpec::inputs | *
+    std::string accumulator = "*";  // f16 | f32 | s32 | *
+    std::string sparsity = "*";     // dense | sparse | *
+    int cycles = 0;                 // issue to dependent issue, unloaded
+    int interval = 0;               // initiation interval override; 0: derived from the datapath
+    std::string source;
+};
+
+struct TensorCoreSpec {
+    int dot_product_units = 0;
+    int dot_product_width = 0;  // products summed per unit per cycle at rate factor 1
+    int metadata_decode_cycles = 1;
+    int b_select_cycles = 1;
+    int default_fixed_cycles = 16;  // latency when no entry matches: this + interval (+ sparse stages)
+    std::string default_source;
+    std::vector<RateSpec> rates;
+    std::vector<LatencySpec> latencies;
+};
+
+struct SmSpec {
+    int sub_partitions = 4;
+    int max_warps = 64;
+    SchedulerSpec scheduler;
+    RegisterFileSpec register_file;
+    TensorCoreSpec tensor_core;
+};
+
+struct GpuSpec {
+    GpuInfoSpec gpu;
+    SmSpec sm;
+    EngineSpec engine;
+};
+
+}  // namespace stcsim::sim

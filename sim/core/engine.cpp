@@ -1,0 +1,49 @@
+#include "sim/core/engine.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace stcsim::sim {
+
+bool Engine::all_done() const {
+    return std::all_of(components_.begin(), components_.end(),
+                       [](const Component* c) { return c->done(); });
+}
+
+nlohmann::ordered_json Engine::dump_state(Cycle now) const {
+    nlohmann::ordered_json state;
+    state["cycle"] = now.value();
+    for (const Component* component : components_) state[component->name()] = component->dump_state();
+    return state;
+}
+
+void Engine::report_deadlock(Cycle now, Cycle last_progress, const char* why) const {
+    throw DeadlockError(fmt::format("deadlock at cycle {} (last progress at cycle {}): {}; state: {}",
+                                    now.value(), last_progress.value(), why,
+                                    dump_state(now).dump()));
+}
+
+Cycle Engine::run() {
+    Cycle now{0};
+    Cycle last_progress{0};
+    while (true) {
+        bool progress = false;
+        for (Component* component : components_) progress = component->tick(now) || progress;
+        if (progress) last_progress = now;
+        if (all_done()) return now;
+        if (now - last_progress >= spec_.watchdog_cycles)
+            report_deadlock(now, last_progress, "no component made progress within watchdog_cycles");
+        if (spec_.max_cycles != 0 && now.value() >= spec_.max_cycles)
+            report_deadlock(now, last_progress, "max_cycles reached");
+        Cycle next = Cycle::never();
+        for (const Component* component : components_) next = std::min(next, component->next_event(now));
+        if (next == Cycle::never())
+            report_deadlock(now, last_progress, "every unit waits, none has a pending event");
+        // Never jump past the watchdog's deadline, so that it fires at a predictable cycle.
+        const Cycle deadline = last_progress + spec_.watchdog_cycles;
+        now = std::max(now + 1, std::min(next, deadline));
+    }
+}
+
+}  // namespace stcsim::sim

@@ -1,0 +1,96 @@
+#include "sim/gpu/mma_bench.h"
+
+#include <deque>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "isa/catalog.h"
+#include "sim/core/engine.h"
+#include "sim/core/stats.h"
+#include "sim/sm/sm.h"
+
+namespace stcsim::sim {
+namespace {
+
+// One warp's program: iters x ilp instructions, chain c's instruction precomputed once.
+class ChainStream final : public InstrStream {
+public:
+    ChainStream(std::vector<WarpInstr> chains, std::int64_t iters)
+        : chains_(std::move(chains)), left_(iters * static_cast<std::int64_t>(chains_.size())) {}
+    const WarpInstr* next() override {
+        if (left_ == 0) return nullptr;
+        --left_;
+        const WarpInstr* in = &chains_[next_];
+        next_ = next_ + 1 == chains_.size() ? 0 : next_ + 1;
+        return in;
+    }
+
+private:
+    std::vector<WarpInstr> chains_;
+    std::int64_t left_;
+    std::size_t next_ = 0;
+};
+
+std::vector<WarpInstr> chain_instructions(const isa::MmaForm& form, int ilp) {
+    const int meta = form.is_sparse() ? 1 : 0;
+    const int shared = form.a_regs + form.b_regs + meta;
+    const int needed = shared + ilp * form.c_regs;
+    if (form.c_regs != form.d_regs) throw InternalError("mma with C and D of different register counts");
+    if (needed > 255) throw UserError(fmt::format("--ilp {}: needs {} registers per thread, at most 255", ilp, needed));
+    if (shared + form.c_regs > WarpInstr::kMaxSrc || form.d_regs > WarpInstr::kMaxDst)
+        throw InternalError("mma operand count exceeds WarpInstr capacity");
+    std::vector<WarpInstr> out;
+    for (int c = 0; c < ilp; ++c) {
+        WarpInstr in;
+        in.op = 0;
+        for (int r = 0; r < shared; ++r) in.src[static_cast<std::size_t>(in.n_src++)] = static_cast<std::uint8_t>(r);
+        const int base = shared + c * form.c_regs;
+        for (int r = 0; r < form.c_regs; ++r) {
+            in.src[static_cast<std::size_t>(in.n_src++)] = static_cast<std::uint8_t>(base + r);
+            in.dst[static_cast<std::size_t>(in.n_dst++)] = static_cast<std::uint8_t>(base + r);
+        }
+        out.push_back(in);
+    }
+    return out;
+}
+
+}  // namespace
+
+MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) {
+    if (params.warps < 1) throw UserError("--warps: expected at least 1");
+    if (params.ilp < 1) throw UserError("--ilp: expected at least 1");
+    if (params.iters < 1) throw UserError("--iters: expected at least 1");
+    const auto arch = isa::parse_arch(spec.gpu.arch);
+    if (!arch) throw UserError("gpu.arch: unknown architecture " + spec.gpu.arch);
+    const isa::MmaForm form = isa::parse_mma(params.instr, *arch);
+
+    MmaBenchResult result;
+    result.timing = resolve_timing(form, spec.sm.tensor_core);
+    Sm sm("sm0", spec.sm, {result.timing});
+
+    std::vector<WarpInstr> chains = chain_instructions(form, params.ilp);
+    for (WarpInstr& in : chains) sm.prepare(in);
+    result.fetch_cycles = sm.unloaded_fetch_cycles(chains.front());
+    std::deque<ChainStream> streams;
+    for (int w = 0; w < params.warps; ++w) sm.launch_warp(streams.emplace_back(chains, params.iters));
+
+    Stats stats;
+    sm.register_stats(stats, "sm0");
+    Engine engine(spec.engine);
+    engine.add(sm);
+    const Cycle end = engine.run();
+    sm.finish(end);
+
+    result.cycles = end.value();
+    result.warp_instructions = sm.warp_instructions();
+    const double cycles = static_cast<double>(std::max<std::uint64_t>(1, result.cycles));
+    result.latency_cycles = cycles / static_cast<double>(params.iters);
+    result.fma_per_clk_per_sm = static_cast<double>(result.warp_instructions) *
+                                static_cast<double>(result.timing.dense_fma) / cycles;
+    result.peak_fma_per_clk_per_sm = spec.sm.sub_partitions * peak_fma_per_cycle(result.timing);
+    result.stats = stats.described();
+    return result;
+}
+
+}  // namespace stcsim::sim

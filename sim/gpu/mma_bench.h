@@ -1,0 +1,44 @@
+// The mma microbenchmark (`stcsim bench mma`), the simulated twin of validation/'s GPU kernel:
+// one CTA of `warps` warps on one SM; every warp runs `ilp` independent chains of `iters`
+// dependent instructions, interleaved (chain 0, 1, ..., ilp-1, chain 0, ...). Dependent: each
+// instruction's D registers are the next one's C registers in the same chain. A, B and metadata
+// registers are shared by all chains and never written (no dependence through them).
+//
+// Results: cycles from the first issue (cycle 0) to the cycle the last result is written;
+// latency_cycles = cycles / iters (cycles per dependent instruction along a chain);
+// fma_per_clk_per_sm = warps * ilp * iters * m*n*k / cycles (dense-equivalent FMAs).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/config/gpu_spec.h"
+#include "sim/tensor/mma_timing.h"
+
+namespace stcsim::sim {
+
+struct MmaBenchParams {
+    std::string instr;  // PTX mma / mma.sp name
+    int warps = 1;
+    int ilp = 1;
+    std::int64_t iters = 1000;
+};
+
+struct MmaBenchResult {
+    std::uint64_t cycles = 0;
+    double latency_cycles = 0;
+    double fma_per_clk_per_sm = 0;
+    std::uint64_t warp_instructions = 0;
+    MmaTiming timing;
+    int fetch_cycles = 0;                 // unloaded operand fetch of chain 0's instruction
+    double peak_fma_per_clk_per_sm = 0;   // sub_partitions * dense_fma / interval
+    nlohmann::ordered_json stats;         // every registered stat
+};
+
+// Throws UserError for an instruction illegal on the config's arch, bad parameters, or a config
+// that contradicts itself; DeadlockError if the simulation hangs.
+MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params);
+
+}  // namespace stcsim::sim

@@ -1,0 +1,92 @@
+#include "sim/sm/operand_collector.h"
+
+#include <algorithm>
+
+#include "common/errors.h"
+
+namespace stcsim::sim {
+
+OperandCollector::OperandCollector(const RegisterFileSpec& spec)
+    : banks_(spec.banks), per_bank_(spec.reads_per_bank_per_cycle) {
+    if (banks_ < 1 || banks_ > kMaxBanks)
+        throw UserError("sm.register_file.banks: expected 1 to 16 banks, got " + std::to_string(banks_));
+    if (per_bank_ < 1) throw UserError("sm.register_file.reads_per_bank_per_cycle: expected >= 1");
+    if (spec.collector_units < 1) throw UserError("sm.register_file.collector_units: expected >= 1");
+    units_.resize(static_cast<std::size_t>(spec.collector_units));
+    order_.reserve(units_.size());
+}
+
+int OperandCollector::unloaded_fetch_cycles(const RegisterFileSpec& spec, const WarpInstr& in) {
+    std::array<int, kMaxBanks> count{};
+    for (int i = 0; i < in.n_src; ++i) ++count[static_cast<std::size_t>(in.src[static_cast<std::size_t>(i)] % spec.banks)];
+    int worst = 0;
+    for (int c : count) worst = std::max(worst, (c + spec.reads_per_bank_per_cycle - 1) / spec.reads_per_bank_per_cycle);
+    return worst;
+}
+
+void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& in) {
+    std::size_t free = 0;
+    while (units_[free].instr != nullptr) ++free;  // precondition has_free()
+    Unit& u = units_[free];
+    u.instr = &in;
+    u.warp = warp;
+    u.pending.fill(0);
+    for (int i = 0; i < in.n_src; ++i) ++u.pending[static_cast<std::size_t>(in.src[static_cast<std::size_t>(i)] % banks_)];
+    u.remaining = in.n_src;
+    u.ready_at = in.n_src == 0 ? now + 1 : Cycle::never();
+    order_.push_back(static_cast<int>(free));
+}
+
+bool OperandCollector::read(Cycle now) {
+    std::array<int, kMaxBanks> left;
+    left.fill(per_bank_);
+    bool any = false;
+    for (int index : order_) {
+        Unit& u = units_[static_cast<std::size_t>(index)];
+        if (u.remaining == 0) continue;
+        for (int b = 0; b < banks_; ++b) {
+            auto& want = u.pending[static_cast<std::size_t>(b)];
+            if (want == 0) continue;
+            auto& cap = left[static_cast<std::size_t>(b)];
+            const int take = std::min<int>(want, cap);
+            if (take < want) state_.bank_conflicts += static_cast<std::uint64_t>(std::min<int>(want - take, per_bank_));
+            want = static_cast<std::uint8_t>(want - take);
+            cap -= take;
+            u.remaining -= take;
+            state_.reads += static_cast<std::uint64_t>(take);
+            any = any || take > 0;
+        }
+        if (u.remaining == 0) u.ready_at = now + 1;
+    }
+    return any;
+}
+
+int OperandCollector::oldest_ready(Cycle now) const {
+    for (int index : order_)
+        if (units_[static_cast<std::size_t>(index)].ready_at <= now) return index;
+    return -1;
+}
+
+bool OperandCollector::collecting() const {
+    for (int index : order_)
+        if (units_[static_cast<std::size_t>(index)].remaining > 0) return true;
+    return false;
+}
+
+void OperandCollector::release(int unit) {
+    units_[static_cast<std::size_t>(unit)] = Unit{};
+    order_.erase(std::find(order_.begin(), order_.end(), unit));
+}
+
+nlohmann::ordered_json OperandCollector::dump_state() const {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (int index : order_) {
+        const Unit& u = units_[static_cast<std::size_t>(index)];
+        out.push_back({{"unit", index}, {"warp", u.warp}, {"reads_left", u.remaining},
+                       {"ready_at", u.ready_at == Cycle::never() ? nlohmann::ordered_json(nullptr)
+                                                                 : nlohmann::ordered_json(u.ready_at.value())}});
+    }
+    return out;
+}
+
+}  // namespace stcsim::sim

@@ -1,0 +1,114 @@
+// End-to-end tests of `stcsim bench` and `stcsim config-doc`: run the built binary.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Outcome {
+    int status = -1;
+    std::string output;  // stdout and stderr
+};
+
+Outcome run(const std::string& args) {
+    const std::string command = std::string(STCSIM_BINARY) + " " + args + " 2>&1";
+    Outcome r;
+    FILE* pipe = popen(command.c_str(), "r");
+    std::array<char, 4096> buffer{};
+    std::size_t n = 0;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
+    const int raw = pclose(pipe);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+
+const std::string kA100 = std::string(STCSIM_SOURCE_DIR) + "/configs/a100.json";
+const std::string kSparse = "'mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32'";
+
+std::string temp_config(const std::string& name, const std::function<void(nlohmann::json&)>& edit) {
+    std::ifstream in(kA100);
+    nlohmann::json j = nlohmann::json::parse(in);
+    edit(j);
+    const auto path = std::filesystem::temp_directory_path() / ("stcsim_test_" + name + ".json");
+    std::ofstream(path) << j.dump(2);
+    return path.string();
+}
+
+TEST(BenchCli, MmaPrintsTheFixedJson) {
+    const Outcome r = run("bench mma --config " + kA100 + " --instr " + kSparse + " --warps 1 --ilp 1 --iters 10 --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto j = nlohmann::json::parse(r.output);
+    EXPECT_EQ(j.size(), 3u);
+    EXPECT_EQ(j["cycles"], 260);
+    EXPECT_EQ(j["latency_cycles"], 26.0);
+    EXPECT_NEAR(j["fma_per_clk_per_sm"].get<double>(), 4096.0 / 26, 1e-9);
+}
+
+TEST(BenchCli, OutFolderHoldsResultStatsAndResolvedConfig) {
+    const auto dir = std::filesystem::temp_directory_path() / "stcsim_bench_out";
+    std::filesystem::remove_all(dir);
+    const Outcome r = run("bench mma --config " + kA100 + " -p sm.scheduler.policy=lrr --warps 8 --ilp 2 --iters 20 --json --out " + dir.string());
+    ASSERT_EQ(r.status, 0) << r.output;
+    std::ifstream config(dir / "config.json");
+    EXPECT_EQ(nlohmann::json::parse(config)["sm"]["scheduler"]["policy"], "lrr");
+    EXPECT_TRUE(std::filesystem::exists(dir / "result.json"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "stats.json"));
+}
+
+TEST(BenchCli, SweepPrintsCsv) {
+    const Outcome r = run("bench mma --config " + kA100 + " --iters 20 --sweep");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.rfind("warps,ilp,iters,cycles,latency_cycles,fma_per_clk_per_sm\n1,1,20,", 0), 0u) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 25);
+}
+
+TEST(BenchCli, ConfigErrorsNameFileAndKeyPath) {
+    const std::string unknown = temp_config("unknown", [](auto& j) { j["sm"]["tensor_core"]["lanes"] = 1; });
+    Outcome r = run("bench mma --config " + unknown + " --json");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find(unknown + ": sm.tensor_core.lanes: unknown key"), std::string::npos) << r.output;
+
+    const std::string wrong = temp_config("wrong", [](auto& j) { j["sm"]["max_warps"] = "many"; });
+    r = run("bench mma --config " + wrong + " --json");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find(wrong + ": sm.max_warps: expected integer, got string"), std::string::npos) << r.output;
+
+    const std::string missing = temp_config("missing", [](auto& j) { j["gpu"].erase("arch"); });
+    r = run("bench mma --config " + missing + " --json");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find(missing + ": gpu.arch: missing required key"), std::string::npos) << r.output;
+
+    r = run("bench mma --config " + kA100 + " -p sm.tensor_core.width=3 --json");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.output.find("sm.tensor_core.width: -p: unknown key"), std::string::npos) << r.output;
+}
+
+TEST(BenchCli, IllegalInstructionAndUsageErrors) {
+    Outcome r = run("bench mma --config " + kA100 + " --instr 'mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32' --json");
+    EXPECT_EQ(r.status, 1) << r.output;
+    r = run("bench mma --instr " + kSparse);
+    EXPECT_EQ(r.status, 2) << r.output;
+    r = run("bench mma --config " + kA100 + " --warps x");
+    EXPECT_EQ(r.status, 2) << r.output;
+    r = run("bench nothing");
+    EXPECT_EQ(r.status, 2) << r.output;
+}
+
+TEST(BenchCli, ConfigDocMatchesTheCommittedPage) {
+    const Outcome r = run("config-doc");
+    ASSERT_EQ(r.status, 0);
+    std::ifstream in(std::string(STCSIM_SOURCE_DIR) + "/docs/config-reference.md");
+    const std::string committed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(r.output, committed) << "regenerate with: stcsim config-doc > docs/config-reference.md";
+}
+
+}  // namespace

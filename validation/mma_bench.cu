@@ -106,7 +106,8 @@ public:
         }
         const double cycles = static_cast<double>(max_elapsed);
         const double fmas = static_cast<double>(p.warps) * p.ilp * p.iters * static_cast<double>(f.dense_fmas());
-        line.add("cycles", max_elapsed).add("cycles_min_warp", min_elapsed).add("cycles_span", last - first);
+        line.add("cycles", std::int64_t{max_elapsed}).add("cycles_min_warp", std::int64_t{min_elapsed});
+        line.add("cycles_span", std::int64_t{last - first});
         line.add("latency_cycles", cycles / p.iters).add("fma_per_clk_per_sm", fmas / cycles);
         line.add("kernel_ms", static_cast<double>(ms)).add("command", command_);
         out_ << line.str() << std::endl;

@@ -34,7 +34,7 @@ struct DeviceInfo {
 };
 
 namespace detail {
-__global__ void report_arch(int* out) {
+static __global__ void report_arch(int* out) {
 #ifdef __CUDA_ARCH__
     *out = __CUDA_ARCH__;
 #endif

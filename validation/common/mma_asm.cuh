@@ -3,9 +3,10 @@
 //
 //   Form::run<SEL>(d, c, a, b, e): D = A*B + C with sparsity selector SEL (an immediate) and
 //   metadata register e (ignored by dense forms). Arrays hold up to 4 registers; only the first
-//   A/B/C/D-regs of each are used. When C and D have the same type the instruction runs in place
-//   on d (d is first set to c), so the benchmark's chains (run(acc, acc, ...)) hold D in the same
-//   registers as C and need no moves between dependent instructions.
+//   A/B/C/D-regs of each are used. C and D have the same type in every form (ptxas rejects mixed
+//   f16/f32 C and D for m16n8k8 and m16n8k16), so the instruction runs in place on d (d is first
+//   set to c) and the benchmark's chains (run(acc, acc, ...)) hold D in the same registers as C,
+//   with no moves between dependent instructions.
 // A form whose minimum compute capability is above the architecture being compiled gets an empty
 // body; the host never launches it there (it compares DeviceInfo::sass_arch with min_cc).
 #pragma once
@@ -37,20 +38,6 @@
     asm volatile(OPC " {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};" : STC_IO4 \
                  : STC_IN4(a), STC_IN2(b))
 
-// Dense f16 forms whose C and D types differ (f16 C with f32 D and the reverse): D is separate.
-#define STC_ASM_DENSE_A2B1C2D4(OPC)                                                                 \
-    asm volatile(OPC " {%0,%1,%2,%3}, {%4,%5}, {%6}, {%7,%8};"                                       \
-                 : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3]) : STC_IN2(a), STC_IN1(b), STC_IN2(c))
-#define STC_ASM_DENSE_A2B1C4D2(OPC)                                                               \
-    asm volatile(OPC " {%0,%1}, {%2,%3}, {%4}, {%5,%6,%7,%8};" : "=r"(d[0]), "=r"(d[1])            \
-                 : STC_IN2(a), STC_IN1(b), STC_IN4(c))
-#define STC_ASM_DENSE_A4B2C2D4(OPC)                                                                 \
-    asm volatile(OPC " {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%10,%11};"                           \
-                 : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3]) : STC_IN4(a), STC_IN2(b), STC_IN2(c))
-#define STC_ASM_DENSE_A4B2C4D2(OPC)                                                               \
-    asm volatile(OPC " {%0,%1}, {%2,%3,%4,%5}, {%6,%7}, {%8,%9,%10,%11};" : "=r"(d[0]), "=r"(d[1]) \
-                 : STC_IN4(a), STC_IN2(b), STC_IN4(c))
-
 // Sparse forms: metadata register e and the selector as an immediate ("n").
 #define STC_ASM_SP_A2B2C2D2(OPC) \
     asm volatile(OPC " {%0,%1}, {%2,%3}, {%4,%5}, {%0,%1}, %6, %7;" : STC_IO2 : STC_IN2(a), STC_IN2(b), "r"(e), "n"(SEL))
@@ -81,15 +68,15 @@ enum FormIndex : int {
     struct Form_##id {                                                                                  \
         static constexpr int kIndex = FormIndex::id;                                                    \
         static constexpr int kA = NA, kB = NB, kC = NC, kD = ND, kMinArch = (MINCC) * 10;               \
-        static constexpr bool kInPlace = NC == ND;                                                      \
+        static_assert(NC == ND, "C and D of one type");                                                 \
+        static constexpr bool kInPlace = true;                                                          \
         static constexpr int kSelectors = NSEL;                                                         \
         template <int SEL>                                                                              \
         __device__ static void run(std::uint32_t (&d)[4], const std::uint32_t (&c)[4],                 \
                                    const std::uint32_t (&a)[4], const std::uint32_t (&b)[4],           \
                                    std::uint32_t e) {                                                   \
             (void)e;                                                                                    \
-            if constexpr (kInPlace)                                                                     \
-                for (int i = 0; i < NC; ++i) d[i] = c[i];                                               \
+            for (int i = 0; i < NC; ++i) d[i] = c[i];                                                   \
             if constexpr (STC_ARCH >= kMinArch) { STC_ASM_##SPARSITY##_A##NA##B##NB##C##NC##D##ND(ptx); } \
         }                                                                                               \
     };

@@ -10,7 +10,6 @@
 
 #include <cstdint>
 
-#include "validation/common/cuda_util.cuh"
 #include "validation/common/mma_asm.cuh"
 #include "validation/mma/bench_launch.h"
 

@@ -27,7 +27,9 @@ TEST(ProbeCases, InputsAreLegalWhereTheyClaimToBe) {
                 EXPECT_EQ(pc.a.size(), static_cast<std::size_t>(32 * f.a_regs));
                 EXPECT_EQ(pc.b.size(), static_cast<std::size_t>(32 * f.b_regs));
                 EXPECT_EQ(pc.c.size(), static_cast<std::size_t>(32 * f.c_regs));
-                if (f.sparse()) EXPECT_TRUE(all_nibbles_in(pc.e, legal_nibbles(f))) << f.ptx << " " << g.label;
+                if (f.sparse()) {
+                    EXPECT_TRUE(all_nibbles_in(pc.e, legal_nibbles(f))) << f.ptx << " " << g.label;
+                }
             }
         EXPECT_EQ(set.invalid.size(), illegal_nibbles(f).size()) << f.ptx;
         for (const ProbeGroup& g : set.invalid)

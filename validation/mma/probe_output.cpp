@@ -30,7 +30,8 @@ std::string case_json(const FormInfo& f, const ProbeCase& pc) {
         fragments.add_raw("e", json_array(words));
     }
     JsonLine line;
-    line.add_raw("fragments", fragments.str()).add("selector", pc.selector);
+    line.add_raw("fragments", fragments.str());
+    if (f.sparse()) line.add("selector", pc.selector);  // stcsim mma rejects a selector on dense forms
     return line.str();
 }
 

@@ -1,6 +1,6 @@
 // JSON lines of the functional probes, in the forms `stcsim mma` reads and writes:
 //   case:   {"fragments": {"a": [[lane 0 regs], ..], "b": .., "c": .., "e": [32 words]}, "selector": f}
-//           ("e" only for mma.sp forms; registers as "0x%08x")
+//           ("e" and "selector" only for mma.sp forms; registers as "0x%08x")
 //   result: {"d": [["0x..", ..], ..]}  D row-major M x N, 8 hex digits for f32/s32, 4 for f16
 // Host code only; no CUDA.
 #pragma once

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs every validation program on the GPU at hand (about 2-4 minutes on an H100; each step is
+# capped so the whole run stays under 8 minutes) and writes the results under OUT_DIR:
+#   header.json          GPU name, driver, clocks as read by nvidia-smi, compute capability, date,
+#                        git commit of the sources, and the command of every step
+#   commands.txt         the exact command line of every step, in order
+#   mma_sweep.jsonl      mma_bench --sweep: every form x warps {1,2,4,8,16,32} x ILP {1..4}
+#   probes/              mma_probes: <id>.cases.jsonl / <id>.gpu.jsonl (+ .invalid.*) and index.json
+#   memory.jsonl         memory_bench: pointer-chase latency 4 KB..1 GB, bandwidth l1/l2/dram,
+#                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides
+#   sass_mma.txt         cuobjdump -sass of mma_bench: kernel names and their HMMA/IMMA/QMMA lines
+#   logs/<step>.log      stderr of each step
+# Usage: validation/run_all.sh OUT_DIR [BUILD_DIR (default build/release)]
+set -euo pipefail
+
+if [[ $# -lt 1 ]]; then
+    echo "usage: $0 OUT_DIR [BUILD_DIR]" >&2
+    exit 2
+fi
+out=$1
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${2:-$src/build/release}
+bin=$build/validation
+for program in mma_bench mma_probes memory_bench; do
+    [[ -x $bin/$program ]] || { echo "$0: $bin/$program is missing; build first (cmake --build $build)" >&2; exit 1; }
+done
+mkdir -p "$out/probes" "$out/logs"
+: > "$out/commands.txt"
+status=0
+
+# step NAME TIMEOUT_S STDOUT_FILE COMMAND...: runs one step, records its command, keeps going on failure.
+step() {
+    local name=$1 limit=$2 stdout=$3
+    shift 3
+    printf '%q ' "$@" >> "$out/commands.txt"
+    echo >> "$out/commands.txt"
+    echo "== $name: $*" >&2
+    if ! timeout "$limit" "$@" > "$stdout" 2> "$out/logs/$name.log"; then
+        echo "$0: step $name failed or timed out (see $out/logs/$name.log)" >&2
+        status=1
+    fi
+}
+
+smi() { nvidia-smi --query-gpu="$1" --format=csv,noheader 2>/dev/null | head -n 1 | sed 's/"/\\"/g' || echo unknown; }
+
+step mma_sweep 240 "$out/logs/mma_sweep.stdout" "$bin/mma_bench" --sweep --out "$out/mma_sweep.jsonl"
+step probes 150 "$out/logs/probes.stdout" "$bin/mma_probes" --out "$out/probes"
+: > "$out/memory.jsonl"
+step latency 60 "$out/logs/latency.stdout" "$bin/memory_bench" --mode latency --sweep --out "$out/memory.jsonl"
+step bandwidth 30 "$out/logs/bandwidth.stdout" "$bin/memory_bench" --mode bandwidth --sweep --out "$out/memory.jsonl"
+step ldmatrix 20 "$out/logs/ldmatrix.stdout" "$bin/memory_bench" --mode ldmatrix --out "$out/memory.jsonl"
+step banks 20 "$out/logs/banks.stdout" "$bin/memory_bench" --mode banks --out "$out/memory.jsonl"
+
+cuobjdump=$(command -v cuobjdump || echo /usr/local/cuda/bin/cuobjdump)
+if [[ -x $cuobjdump ]]; then
+    printf '%q ' "$cuobjdump" -sass "$bin/mma_bench" >> "$out/commands.txt"
+    echo "| grep -E 'Function|code for sm_|[HIQ]MMA'" >> "$out/commands.txt"
+    "$cuobjdump" -sass "$bin/mma_bench" | grep -E 'Function|code for sm_|[HIQ]MMA' > "$out/sass_mma.txt" || status=1
+else
+    echo "$0: cuobjdump not found; sass_mma.txt not written" >&2
+    status=1
+fi
+
+commands=$(sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"&"/' "$out/commands.txt" | paste -sd, -)
+cat > "$out/header.json" <<JSON
+{"gpu": "$(smi name)", "driver_version": "$(smi driver_version)",
+ "clocks_sm_mhz": "$(smi clocks.sm)", "clocks_max_sm_mhz": "$(smi clocks.max.sm)", "clocks_mem_mhz": "$(smi clocks.mem)",
+ "compute_capability": "$(smi compute_cap)",
+ "nvidia_smi": "$(nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem --format=csv,noheader 2>/dev/null | head -n 1 | sed 's/"/\\"/g')",
+ "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "source_commit": "$(git -C "$src" rev-parse HEAD 2>/dev/null || echo unknown)",
+ "commands": [$commands]}
+JSON
+echo "results in $out (status $status)" >&2
+exit $status

@@ -33,7 +33,8 @@ struct Rule {
 const std::vector<Rule>& rules() {
     using E = ElemType;
     static const std::vector<Rule> all = {
-        {false, Family::f16, {{{16, 8, 8}, 0}, {{16, 8, 16}, 0}}, {E::f16, E::f32}, false, Arch::sm_80, 70},
+        // PTX lists .ctype and .dtype separately, but ptxas (CUDA 13) rejects every mixed pair.
+        {false, Family::f16, {{{16, 8, 8}, 0}, {{16, 8, 16}, 0}}, {E::f16, E::f32}, true, Arch::sm_80, 70},
         {false, Family::bf16, {{{16, 8, 8}, 0}, {{16, 8, 16}, 0}}, {E::f32}, true, Arch::sm_80, 70},
         {false, Family::tf32, {{{16, 8, 4}, 0}, {{16, 8, 8}, 0}}, {E::f32}, true, Arch::sm_80, 70},
         {false, Family::int8, {{{8, 8, 16}, 0}, {{16, 8, 16}, 0}, {{16, 8, 32}, 0}}, {E::s32}, true, Arch::sm_80, 70},

@@ -34,7 +34,7 @@ TEST(Catalog, RegisterCountsMatchTheIsaTable) {
         {"mma.sp.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32", 2, 2, 4, 2},
         {"mma.sp::ordered_metadata.sync.aligned.m16n8k128.row.col.s32.u4.s4.s32", 4, 4, 4, 1},
         {"mma.sp.sync.aligned.m16n8k64.row.col.f32.e4m3.e5m2.f32", 4, 4, 4, 1},
-        {"mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f16", 4, 2, 4, 0},
+        {"mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", 4, 2, 4, 0},
         {"mma.sync.aligned.m8n8k16.row.col.s32.s8.s8.s32", 1, 1, 2, 0},
         {"mma.sync.aligned.m16n8k4.row.col.f32.tf32.tf32.f32", 2, 1, 4, 0},
     };
@@ -68,6 +68,7 @@ TEST(Catalog, RejectsIllegalFormsWithTheReason) {
     expect_rejected("mma.sp.sync.aligned.m16n8k64.row.col.f16.e4m3.e4m3.f16", Arch::sm_89, "cannot produce .f16");
     expect_rejected("mma.sp.sync.aligned.m16n8k32.row.col.f16.bf16.bf16.f32", Arch::sm_80, "cannot produce .f16");
     expect_rejected("mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f16", Arch::sm_80, ".ctype equal to .dtype");
+    expect_rejected("mma.sync.aligned.m16n8k8.row.col.f16.f16.f16.f32", Arch::sm_80, ".ctype equal to .dtype");
     expect_rejected("mma.sp.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", Arch::sm_80, "legal: m16n8k16, m16n8k32");
     expect_rejected("mma.sync.aligned.m16n8k16.row.col.satfinite.f32.f16.f16.f32", Arch::sm_80, ".satfinite");
     expect_rejected("mma.sync.aligned.m16n8k16.col.row.f32.f16.f16.f32", Arch::sm_80, ".row.col");

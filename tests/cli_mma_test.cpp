@@ -135,6 +135,8 @@ TEST(CliMma, BadInputGetsAOneLineErrorNamingThePlace) {
     unknown["d"] = 1;
     expect_error(kSparseF16 + " --input -", unknown.dump(), 1, "unknown key 'd'");
 
+    expect_error(kSparseF16 + " --input -", "{\"selector\": 1e400}\n", 1, "<stdin>:1: malformed JSON");
+
     json bad_hex = sparse_case();
     bad_hex["c"][0][0] = "0x1234567890";
     expect_error(kSparseF16 + " --input -", bad_hex.dump(), 1, "c[0][0]");

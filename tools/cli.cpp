@@ -66,7 +66,12 @@ int run_cli(const std::vector<std::string>& argv, Streams& io) {
         } catch (const InternalError& error) {
             io.err << "stcsim " << command.name << ": internal error (a simulator bug): "
                    << error.what() << '\n';
-            return 3;
+            return kExitInternalError;
+        } catch (const std::exception& error) {
+            // Anything else escaping a subcommand is a bug too; report it rather than abort.
+            io.err << "stcsim " << command.name << ": internal error (a simulator bug): "
+                   << error.what() << '\n';
+            return kExitInternalError;
         }
     }
     io.err << "stcsim: unknown command '" << first << "' (see 'stcsim --help')\n";

@@ -1,7 +1,8 @@
 // The `stcsim` command line: one binary, one subcommand per job.
 //
 // run_cli parses argv, runs the subcommand and returns the process exit status:
-// 0 success, 1 bad input (a UserError, printed as one line on stderr), 2 bad usage.
+// 0 success, 1 bad input (a UserError, printed as one line on stderr), 2 bad usage,
+// 3 a simulator bug (an InternalError or any other escaping exception).
 #pragma once
 
 #include <functional>
@@ -35,5 +36,6 @@ int run_cli(const std::vector<std::string>& argv, Streams& io);
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 1;
 inline constexpr int kExitBadUsage = 2;
+inline constexpr int kExitInternalError = 3;
 
 }  // namespace stcsim::cli

@@ -60,6 +60,8 @@ void run_cases(const MmaSettings& settings, std::istream& in, const std::string&
             object = nlohmann::json::parse(line);
         } catch (const nlohmann::json::parse_error& error) {
             throw UserError(fmt::format("{}: malformed JSON at byte {}", where, error.byte));
+        } catch (const nlohmann::json::exception& error) {
+            throw UserError(fmt::format("{}: malformed JSON: {}", where, error.what()));
         }
         const isa::MmaOperands operands = parse_mma_case(settings.form, object, where);
         isa::WarpFragment d;

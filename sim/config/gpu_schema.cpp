@@ -166,7 +166,7 @@ LoadedConfig load_config_file(const std::string& path, const std::vector<std::st
     Json raw;
     try {
         raw = Json::parse(text.str());
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
         throw UserError(path + ": not valid JSON: " + error.what());
     }
     return load_config_json(raw, path, overrides);

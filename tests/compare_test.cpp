@@ -213,6 +213,7 @@ TEST_F(Compare, MalformedFolderIsExitOneNamingFileLineAndKey) {
     r = run_stcsim(compare(bad));
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("header.json: missing"), std::string::npos) << r.err;
+    fs::remove_all(bad);
     EXPECT_EQ(run_stcsim("compare --config " + kConfig).status, 2);
 }
 
@@ -239,6 +240,7 @@ TEST_F(Compare, ReportWritesOneSelfContainedPage) {
         EXPECT_NE(html.find("no plots"), std::string::npos) << "plots missing without a reason";
         EXPECT_NE(r.out.find("no plots"), std::string::npos) << r.out;
     }
+    fs::remove_all(out);
 }
 
 TEST_F(Compare, ReportWithoutPythonStillWritesTheHtml) {
@@ -253,6 +255,7 @@ TEST_F(Compare, ReportWithoutPythonStillWritesTheHtml) {
     EXPECT_NE(html.find("no plots"), std::string::npos);
     EXPECT_EQ(html.find("data:image/png"), std::string::npos);
     EXPECT_FALSE(fs::exists(out / "mma.png"));
+    fs::remove_all(out);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@ Writes OUT_DIR/<class>.png and prints their names. Exit status 3 when matplotlib
 """
 import json
 import sys
+import textwrap
 
 
 def main() -> int:
@@ -45,7 +46,7 @@ def main() -> int:
         ax.set_xlabel(f"measured ({entry.get('unit', '')})")
         ax.set_ylabel(f"simulated ({entry.get('unit', '')})")
         ax.legend(loc="upper left", fontsize=8)
-        fig.suptitle(data.get("title", ""), fontsize=8)
+        fig.suptitle("\n".join(textwrap.wrap(data.get("title", ""), 90)), fontsize=7)
         fig.tight_layout()
         fig.savefig(f"{sys.argv[2]}/{cls}.png", dpi=100)
         plt.close(fig)

@@ -33,6 +33,7 @@ const std::vector<Subcommand>& subcommands() {
         {"bench", "simulate microbenchmarks (bench mma, latency, bandwidth, smem, ldmatrix) and measure simulator speed", bench_main},
         {"config-doc", "print the reference of every configuration key", config_doc_main},
         {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
+        {"compare", "hold simulated results against a measurement folder (MAPE, correlation, bit-exact probes)", compare_main},
     };
     return all;
 }

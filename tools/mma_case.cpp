@@ -192,4 +192,26 @@ json d_to_json(const isa::MmaForm& form, const isa::WarpFragment& d) {
     return json{{"d", std::move(rows)}};
 }
 
+json parse_case_line(const std::string& line, const std::string& where) {
+    try {
+        return json::parse(line);
+    } catch (const json::parse_error& error) {
+        throw UserError(fmt::format("{}: malformed JSON at byte {}", where, error.byte));
+    } catch (const json::exception& error) {
+        throw UserError(fmt::format("{}: malformed JSON: {}", where, error.what()));
+    }
+}
+
+json run_mma_case(const isa::MmaForm& form, isa::Arch arch, const isa::ExecuteOptions& options, const json& object,
+                  const std::string& where) {
+    const isa::MmaOperands operands = parse_mma_case(form, object, where);
+    isa::WarpFragment d;
+    try {
+        d = isa::execute(form, arch, operands, options);
+    } catch (const UserError& error) {
+        throw UserError(fmt::format("{}: {}", where, error.what()));
+    }
+    return d_to_json(form, d);
+}
+
 }  // namespace stcsim::cli

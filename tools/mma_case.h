@@ -21,4 +21,12 @@ isa::MmaOperands parse_mma_case(const isa::MmaForm& form, const nlohmann::json& 
 // {"d": [["0x3f800000", ...], ...]}: the raw bits of D, row-major M x N.
 nlohmann::json d_to_json(const isa::MmaForm& form, const isa::WarpFragment& d);
 
+// One input line as a JSON object; UserError "<where>: malformed JSON at byte N" otherwise.
+nlohmann::json parse_case_line(const std::string& line, const std::string& where);
+
+// What `stcsim mma` prints for one case: parses `object`, executes it and returns {"d": ..}.
+// UserError "<where>: ..." when the case is wrong for the form or the model rejects it.
+nlohmann::json run_mma_case(const isa::MmaForm& form, isa::Arch arch, const isa::ExecuteOptions& options,
+                            const nlohmann::json& object, const std::string& where);
+
 }  // namespace stcsim::cli

@@ -55,22 +55,8 @@ void run_cases(const MmaSettings& settings, std::istream& in, const std::string&
     for (int line_number = 1; std::getline(in, line); ++line_number) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         const std::string where = fmt::format("{}:{}", name, line_number);
-        nlohmann::json object;
-        try {
-            object = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::parse_error& error) {
-            throw UserError(fmt::format("{}: malformed JSON at byte {}", where, error.byte));
-        } catch (const nlohmann::json::exception& error) {
-            throw UserError(fmt::format("{}: malformed JSON: {}", where, error.what()));
-        }
-        const isa::MmaOperands operands = parse_mma_case(settings.form, object, where);
-        isa::WarpFragment d;
-        try {
-            d = isa::execute(settings.form, settings.arch, operands, settings.execute);
-        } catch (const UserError& error) {
-            throw UserError(fmt::format("{}: {}", where, error.what()));
-        }
-        out << d_to_json(settings.form, d).dump() << '\n';
+        out << run_mma_case(settings.form, settings.arch, settings.execute, parse_case_line(line, where), where).dump()
+            << '\n';
     }
 }
 

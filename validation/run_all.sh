@@ -8,6 +8,8 @@
 #   probes/              mma_probes: <id>.cases.jsonl / <id>.gpu.jsonl (+ .invalid.*) and index.json
 #   memory.jsonl         memory_bench: pointer-chase latency 4 KB..1 GB, bandwidth l1/l2/dram,
 #                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides
+#   gemm.jsonl           gemm_bench: dense and 2:4 sparse f16 GEMMs (the traced kernel) at 1024^3,
+#                        2048^3 and 4096^3, timed with CUDA events
 #   sass_mma.txt         cuobjdump -sass of mma_bench: kernel names and their HMMA/IMMA/QMMA lines
 #   logs/<step>.log      stderr of each step
 # Usage: validation/run_all.sh OUT_DIR [BUILD_DIR (default build/release)]
@@ -21,7 +23,7 @@ out=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${2:-$src/build/release}
 bin=$build/validation
-for program in mma_bench mma_probes memory_bench; do
+for program in mma_bench mma_probes memory_bench gemm_bench; do
     [[ -x $bin/$program ]] || { echo "$0: $bin/$program is missing; build first (cmake --build $build)" >&2; exit 1; }
 done
 mkdir -p "$out/probes" "$out/logs"
@@ -50,6 +52,14 @@ step latency 60 "$out/logs/latency.stdout" "$bin/memory_bench" --mode latency --
 step bandwidth 30 "$out/logs/bandwidth.stdout" "$bin/memory_bench" --mode bandwidth --sweep --out "$out/memory.jsonl"
 step ldmatrix 20 "$out/logs/ldmatrix.stdout" "$bin/memory_bench" --mode ldmatrix --out "$out/memory.jsonl"
 step banks 20 "$out/logs/banks.stdout" "$bin/memory_bench" --mode banks --out "$out/memory.jsonl"
+: > "$out/gemm.jsonl"
+for size in 1024 2048 4096; do
+    for sparsity in dense sparse; do
+        flag=(); [[ $sparsity == sparse ]] && flag=(--sparse)
+        step "gemm_${size}_$sparsity" 20 "$out/logs/gemm_${size}_$sparsity.stdout" "$bin/gemm_bench" --m "$size" --n "$size" --k "$size" \
+            --dtype f16 --acc f32 "${flag[@]}" --iters 20 --out "$out/gemm.jsonl"
+    done
+done
 
 cuobjdump=$(command -v cuobjdump || echo /usr/local/cuda/bin/cuobjdump)
 if [[ -x $cuobjdump ]]; then

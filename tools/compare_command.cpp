@@ -1,0 +1,112 @@
+// `stcsim compare --measured DIR --config FILE [--report OUT] [--json] [--check]`: holds the
+// simulator against a measurement folder of validation/run_all.sh (see tools/compare.h).
+// Exit status: 0; 1 malformed measurements, config or thresholds (the message names file and
+// line or key); 2 bad usage; 4 with --check, when a class's MAPE exceeds its threshold or a
+// functional record differs from the GPU's bits.
+#include <filesystem>
+#include <ostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "sim/config/gpu_schema.h"
+#include "tools/commands.h"
+#include "tools/compare.h"
+#include "tools/compare_report.h"
+#include "tools/options.h"
+
+#ifndef STCSIM_SOURCE_DIR
+#define STCSIM_SOURCE_DIR "."
+#endif
+
+namespace stcsim::cli {
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+constexpr int kExitCheckFailed = 4;
+
+constexpr const char* kUsage =
+    "usage: stcsim compare --measured DIR --config FILE [--report OUT] [--json] [--check] [--thresholds FILE]\n\n"
+    "Runs the simulation matching every record of a measurement folder (validation/run_all.sh) and prints,\n"
+    "per experiment, measured, simulated and error %, then per class and overall the mean absolute\n"
+    "percentage error (MAPE) and the Pearson correlation. Functional probe files are replayed through\n"
+    "the functional model (as `stcsim mma` runs them) and must match the GPU's D bit for bit.\n"
+    "--report OUT writes OUT/report.html (self-contained) and PNG plots per class (needs matplotlib).\n"
+    "Exit status: 0; 1 malformed input; 2 bad usage; 4 with --check when a class exceeds its MAPE\n"
+    "threshold or a functional record mismatches.";
+
+struct CompareOptions {
+    std::string measured, config, report, thresholds;
+    std::vector<std::string> overrides;
+    bool json = false, check = false;
+    int threads = 0, mismatches = 5;
+};
+
+std::string arch_of_compute_capability(const nlohmann::json& header) {
+    if (!header.contains("compute_capability") || !header["compute_capability"].is_string()) return "";
+    std::string cc = header["compute_capability"].get<std::string>();
+    std::erase(cc, '.');
+    return cc.empty() ? "" : "sm_" + cc;
+}
+
+Comparison run(const CompareOptions& o) {
+    Comparison c;
+    c.folder = read_measurement_folder(o.measured);
+    const auto config = sim::config::load_config_file(o.config, o.overrides);
+    c.config_path = o.config;
+    c.config_name = config.spec.gpu.name;
+    c.config_arch = config.spec.gpu.arch;
+    const std::string gpu_arch = arch_of_compute_capability(c.folder.header);
+    if (!gpu_arch.empty() && gpu_arch != c.config_arch)
+        c.warnings.push_back(fmt::format("the GPU is {} (header.json), the config models {}", gpu_arch, c.config_arch));
+    const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    c.timing = compare_timing(config.spec, c.folder.records, threads);
+    const fs::path thresholds = o.thresholds.empty() ? fs::path(STCSIM_SOURCE_DIR) / "validation" / "thresholds.json"
+                                                     : fs::path(o.thresholds);
+    Thresholds limits;
+    if (!o.thresholds.empty() || o.check || fs::exists(thresholds)) limits = read_thresholds(thresholds);
+    c.classes = summarize(c.timing.rows, limits);
+    if (c.folder.probe_index)
+        c.functional = compare_functional(c.folder.dir / "probes", *c.folder.probe_index, threads, o.mismatches);
+    return c;
+}
+
+}  // namespace
+
+int compare_main(const std::vector<std::string>& args, Streams& io) {
+    CompareOptions o;
+    po::options_description desc("options");
+    desc.add_options()
+        ("measured", po::value(&o.measured), "measurement folder written by validation/run_all.sh (required)")
+        ("config", po::value(&o.config), "GPU config (JSON) to simulate, e.g. configs/h100-sxm.json (required)")
+        ("param,p", po::value(&o.overrides)->composing(), "override a config key: -p key.path=value (repeatable)")
+        ("report", po::value(&o.report), "write OUT/report.html and OUT/<class>.png plots")
+        ("json", po::bool_switch(&o.json), "print the summary and every row as JSON instead of tables")
+        ("check", po::bool_switch(&o.check), "exit 4 when a class exceeds its MAPE threshold or a functional record mismatches")
+        ("thresholds", po::value(&o.thresholds), "per-class MAPE thresholds (default: validation/thresholds.json of the sources)")
+        ("threads", po::value(&o.threads)->default_value(0), "simulations run in parallel (0: one per core)")
+        ("mismatches", po::value(&o.mismatches)->default_value(5), "functional mismatches listed per file");
+    po::variables_map values;
+    if (!parse_options(args, kUsage, desc, values, io)) return kExitOk;
+    if (o.measured.empty()) throw UsageError("--measured DIR is required");
+    if (o.config.empty()) throw UsageError("--config FILE is required");
+    const Comparison c = run(o);
+    if (o.json) io.out << comparison_json(c).dump(1) << '\n';
+    else print_comparison(c, io.out);
+    if (!o.report.empty()) {
+        const ReportResult r = write_report(c, o.report);
+        std::ostream& note = o.json ? io.err : io.out;
+        note << fmt::format("report: {} ({} plots)\n", r.html.string(), r.plots);
+        if (!r.plot_message.empty()) note << r.plot_message << '\n';
+    }
+    if (o.check && c.check_failed()) {
+        io.err << "stcsim compare: check failed: a class exceeds its MAPE threshold or a functional record mismatches\n";
+        return kExitCheckFailed;
+    }
+    return kExitOk;
+}
+
+}  // namespace stcsim::cli

@@ -1,0 +1,52 @@
+#include "tools/compare_gemm.h"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+
+namespace stcsim::cli {
+namespace {
+
+// "128x128x64" -> Shape; UserError naming the record and key otherwise.
+isa::Shape shape_field(const MeasuredRecord& record, const std::string& key) {
+    const std::string text = string_field(record, key);
+    isa::Shape shape;
+    char x1 = 0, x2 = 0;
+    int used = 0;
+    if (std::sscanf(text.c_str(), "%d%c%d%c%d%n", &shape.m, &x1, &shape.n, &x2, &shape.k, &used) != 5 || x1 != 'x' ||
+        x2 != 'x' || used != static_cast<int>(text.size()) || shape.m <= 0 || shape.n <= 0 || shape.k <= 0)
+        throw UserError(fmt::format("{}: key '{}': expected MxNxK, got '{}'", record.source, key, text));
+    return shape;
+}
+
+std::string shape_text(const isa::Shape& s) { return fmt::format("{}x{}x{}", s.m, s.n, s.k); }
+
+}  // namespace
+
+GemmRecord parse_gemm_record(const MeasuredRecord& record) {
+    GemmRecord g;
+    g.spec.m = integer_field(record, "m");
+    g.spec.n = integer_field(record, "n");
+    g.spec.k = integer_field(record, "k");
+    g.spec.dtype = string_field(record, "dtype");
+    g.spec.acc = string_field(record, "acc");
+    g.spec.sparse = bool_field(record, "sparse", false);
+    g.spec.tile = shape_field(record, "tile");
+    g.spec.warp_tile = shape_field(record, "warp_tile");
+    g.spec.stages = static_cast<int>(integer_field(record, "stages"));
+    g.measured_cycles = number_field(record, "cycles_est");
+    g.key = fmt::format("{}x{}x{} {}/{} {} tile {} warp {} s{}", g.spec.m, g.spec.n, g.spec.k, g.spec.dtype, g.spec.acc,
+                        g.spec.sparse ? "sparse" : "dense", shape_text(g.spec.tile), shape_text(g.spec.warp_tile),
+                        g.spec.stages);
+    return g;
+}
+
+GemmSimulation simulate_gemm(const sim::GpuSpec& /*spec*/, const GemmRecord& /*record*/) {
+    // The simulator has no trace replay yet. Once it does: trace::write_gemm_trace(record.spec, tmp)
+    // and replay it on `spec`, returning the kernel's cycles.
+    return {std::nullopt, "not simulated yet: trace replay"};
+}
+
+}  // namespace stcsim::cli

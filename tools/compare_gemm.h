@@ -1,0 +1,32 @@
+// The GEMM part of `stcsim compare`: a gemm.jsonl record of validation/gemm/gemm_bench (the kernel
+// that `stcsim trace gen gemm` describes, same parameters) against the simulated kernel. Kept apart
+// from the microbenchmarks so that it can call the trace replay once the simulator has one: then
+// simulate_gemm generates the trace with trace::write_gemm_trace and replays it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "sim/config/gpu_spec.h"
+#include "sim/trace/gemm_trace.h"
+#include "tools/measurements.h"
+
+namespace stcsim::cli {
+
+struct GemmRecord {
+    trace::GemmTraceSpec spec;
+    double measured_cycles = 0;  // cycles_est: kernel time x the clock the GPU reported
+    std::string key;             // "4096x4096x4096 f16/f32 sparse tile 128x128x64 warp 64x64x64 s3"
+};
+
+// UserError for a malformed record.
+GemmRecord parse_gemm_record(const MeasuredRecord& record);
+
+struct GemmSimulation {
+    std::optional<double> cycles;
+    std::string note;  // why there are none
+};
+
+GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record);
+
+}  // namespace stcsim::cli

@@ -1,0 +1,42 @@
+// The timing half of `stcsim compare`: every measured timing record becomes one or more rows
+// (class, key, measured, simulated) by running the matching simulation:
+//   mma       mma_sweep.jsonl "mma" records       cycles           run_mma_bench(instr, warps, ilp, iters)
+//   latency   memory.jsonl "latency"              latency_cycles   run_latency_bench(footprint, stride)
+//   bandwidth memory.jsonl "bandwidth"            bytes_per_clk_per_sm  run_bandwidth_bench(level)
+//   ldmatrix_latency     "ldmatrix"               latency_cycles   run_ldmatrix_bench(x, trans), 32-byte rows
+//   ldmatrix_throughput  "ldmatrix"               cycles_per_instr_per_sm  (same run, cycles per instruction)
+//   banks     memory.jsonl "banks"                cycles_per_access  run_smem_bench(stride_words * 4, 4 B)
+//   gemm      gemm.jsonl "gemm"                   cycles_est       compare_gemm.h
+// Records marked "skipped" by the GPU run are left out; a record the simulator cannot run (a form
+// its arch lacks, an experiment it does not know) gets a row with a note instead of a value.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/gpu_spec.h"
+#include "tools/measurements.h"
+
+namespace stcsim::cli {
+
+struct CompareRow {
+    std::string cls;
+    std::string key;
+    std::string source;  // file:line of the measurement
+    double measured = 0;
+    std::optional<double> simulated;
+    std::string note;    // why there is no simulated value
+    // (simulated - measured) / measured * 100; nullopt without a simulated value or measured 0.
+    std::optional<double> error_percent() const;
+};
+
+struct TimingComparison {
+    std::vector<CompareRow> rows;
+    int skipped = 0;  // records the GPU run marked "skipped"
+};
+
+// UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.
+TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads);
+
+}  // namespace stcsim::cli

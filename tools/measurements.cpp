@@ -1,0 +1,111 @@
+#include "tools/measurements.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+
+namespace stcsim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json read_json_file(const fs::path& path) {
+    std::ifstream in(path);
+    if (!in) throw UserError(fmt::format("{}: cannot open", path.string()));
+    try {
+        return json::parse(in);
+    } catch (const json::parse_error& error) {
+        throw UserError(fmt::format("{}: malformed JSON at byte {}", path.string(), error.byte));
+    }
+}
+
+void read_records(const fs::path& path, std::vector<MeasuredRecord>& out) {
+    const std::vector<std::string> lines = read_lines(path);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string& line = lines[i];
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        MeasuredRecord record{fmt::format("{}:{}", path.filename().string(), i + 1), {}};
+        try {
+            record.data = json::parse(line);
+        } catch (const json::parse_error& error) {
+            throw UserError(fmt::format("{}: malformed JSON at byte {}", record.source, error.byte));
+        }
+        if (!record.data.is_object()) throw UserError(record.source + ": expected a JSON object");
+        if (!record.data.contains("experiment") || !record.data["experiment"].is_string())
+            throw UserError(record.source + ": key 'experiment' is missing or not a string");
+        out.push_back(std::move(record));
+    }
+}
+
+const json& field(const MeasuredRecord& record, const std::string& key) {
+    if (!record.data.contains(key)) throw UserError(fmt::format("{}: key '{}' is missing", record.source, key));
+    return record.data.at(key);
+}
+
+}  // namespace
+
+std::vector<std::string> read_lines(const fs::path& path) {
+    std::ifstream in(path);
+    if (!in) throw UserError(fmt::format("{}: cannot open", path.string()));
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+MeasurementFolder read_measurement_folder(const fs::path& dir) {
+    if (!fs::is_directory(dir)) throw UserError(fmt::format("{}: not a measurement folder", dir.string()));
+    MeasurementFolder folder;
+    folder.dir = dir;
+    const fs::path header = dir / "header.json";
+    if (!fs::exists(header)) throw UserError(fmt::format("{}: missing (every measurement folder has one)", header.string()));
+    folder.header = read_json_file(header);
+    if (!folder.header.is_object()) throw UserError(header.string() + ": expected a JSON object");
+    if (folder.header.contains("synthetic")) {
+        if (!folder.header["synthetic"].is_boolean()) throw UserError(header.string() + ": key 'synthetic' must be true or false");
+        folder.synthetic = folder.header["synthetic"].get<bool>();
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.is_regular_file() && entry.path().extension() == ".jsonl") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) read_records(file, folder.records);
+    const fs::path index = dir / "probes" / "index.json";
+    if (fs::exists(index)) {
+        folder.probe_index = read_json_file(index);
+        if (!folder.probe_index->is_object() || !folder.probe_index->contains("forms") ||
+            !(*folder.probe_index)["forms"].is_array())
+            throw UserError(index.string() + ": key 'forms' is missing or not an array");
+    }
+    return folder;
+}
+
+double number_field(const MeasuredRecord& record, const std::string& key) {
+    const json& value = field(record, key);
+    if (!value.is_number()) throw UserError(fmt::format("{}: key '{}' is not a number", record.source, key));
+    return value.get<double>();
+}
+
+std::int64_t integer_field(const MeasuredRecord& record, const std::string& key) {
+    const json& value = field(record, key);
+    if (!value.is_number_integer()) throw UserError(fmt::format("{}: key '{}' is not an integer", record.source, key));
+    return value.get<std::int64_t>();
+}
+
+std::string string_field(const MeasuredRecord& record, const std::string& key) {
+    const json& value = field(record, key);
+    if (!value.is_string()) throw UserError(fmt::format("{}: key '{}' is not a string", record.source, key));
+    return value.get<std::string>();
+}
+
+bool bool_field(const MeasuredRecord& record, const std::string& key, bool fallback) {
+    if (!record.data.contains(key)) return fallback;
+    const json& value = record.data.at(key);
+    if (!value.is_boolean()) throw UserError(fmt::format("{}: key '{}' is not true or false", record.source, key));
+    return value.get<bool>();
+}
+
+}  // namespace stcsim::cli

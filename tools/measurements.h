@@ -1,0 +1,41 @@
+// A measurement folder as validation/run_all.sh writes it (validation/README.md lists the files):
+// header.json, the timing records of every top-level *.jsonl file (mma_sweep.jsonl, memory.jsonl,
+// gemm.jsonl, ...: one JSON object per line with "experiment"), and probes/index.json with the
+// functional probe files it names. Reading checks the structure only; every problem is a
+// UserError that names the file and the line or key.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace stcsim::cli {
+
+struct MeasuredRecord {
+    std::string source;     // "memory.jsonl:12"
+    nlohmann::json data;    // the line's object; has a string "experiment"
+};
+
+struct MeasurementFolder {
+    std::filesystem::path dir;
+    nlohmann::json header;                        // header.json
+    bool synthetic = false;                       // header "synthetic": true (test data, not a GPU)
+    std::vector<MeasuredRecord> records;          // every timing record, files in name order
+    std::optional<nlohmann::json> probe_index;    // probes/index.json when present
+};
+
+MeasurementFolder read_measurement_folder(const std::filesystem::path& dir);
+
+// Field access that names the record and the key on failure.
+double number_field(const MeasuredRecord& record, const std::string& key);
+std::int64_t integer_field(const MeasuredRecord& record, const std::string& key);
+std::string string_field(const MeasuredRecord& record, const std::string& key);
+bool bool_field(const MeasuredRecord& record, const std::string& key, bool fallback);
+
+// A text file read line by line with "<name>:<line>" positions; UserError when it cannot be opened.
+std::vector<std::string> read_lines(const std::filesystem::path& path);
+
+}  // namespace stcsim::cli

@@ -75,6 +75,13 @@ bool Sm::can_launch(const CtaNeeds& needs) const {
            shared_used_ + needs.shared_bytes <= context_.shared_capacity;
 }
 
+int Sm::occupancy_limit(const CtaNeeds& needs) const {
+    std::int64_t n = std::min(spec_.max_ctas, spec_.max_warps / std::max(1, needs.warps));
+    if (needs.registers > 0) n = std::min<std::int64_t>(n, spec_.registers / needs.registers);
+    if (needs.shared_bytes > 0) n = std::min<std::int64_t>(n, context_.shared_capacity / needs.shared_bytes);
+    return static_cast<int>(n);
+}
+
 void Sm::launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams, const CtaNeeds& needs) {
     if (!can_launch(needs) || static_cast<int>(streams.size()) != needs.warps) throw InternalError("launch_cta: no room");
     const auto slot = static_cast<std::size_t>(std::find_if(ctas_.begin(), ctas_.end(), [](const Cta& c) { return !c.used; }) - ctas_.begin());

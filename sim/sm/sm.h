@@ -65,6 +65,8 @@ public:
     void launch_warp(InstrStream& stream);
 
     bool can_launch(const CtaNeeds& needs) const;
+    // How many such CTAs an empty SM holds (the occupancy limit).
+    int occupancy_limit(const CtaNeeds& needs) const;
     // Precondition: can_launch(needs) and streams.size() == needs.warps. `tag` names the CTA in
     // take_finished(); the streams must live until then.
     void launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams, const CtaNeeds& needs);

@@ -12,6 +12,7 @@
 #include "sim/config/gpu_schema.h"
 #include "sim/gpu/mma_bench.h"
 #include "tools/commands.h"
+#include "tools/options.h"
 
 namespace stcsim::cli {
 namespace {
@@ -63,11 +64,7 @@ bool parse(const std::vector<std::string>& args, po::options_description& desc, 
     return true;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream out(path);
-    if (!out) throw UserError(path.string() + ": cannot write");
-    out << text;
-}
+void write_file(const std::filesystem::path& path, const std::string& text) { write_text_file(path.string(), text); }
 
 void prepare_out(const BenchOptions& o, const sim::config::LoadedConfig& config) {
     if (o.out.empty()) return;

@@ -32,6 +32,7 @@ const std::vector<Subcommand>& subcommands() {
         {"mma", "execute one warp-level mma / mma.sp instruction on given matrices", mma_main},
         {"bench", "simulate microbenchmarks (bench mma, latency, bandwidth, smem, ldmatrix) and measure simulator speed", bench_main},
         {"config-doc", "print the reference of every configuration key", config_doc_main},
+        {"run", "replay a kernel trace on a configured GPU: cycles, instructions, utilisation, stalls, memory", run_main},
         {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
         {"compare", "hold simulated results against a measurement folder (MAPE, correlation, bit-exact probes)", compare_main},
     };

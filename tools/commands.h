@@ -23,6 +23,7 @@ int bench_bandwidth(const std::vector<std::string>& args, Streams& io);
 int bench_smem(const std::vector<std::string>& args, Streams& io);
 int bench_ldmatrix(const std::vector<std::string>& args, Streams& io);
 int config_doc_main(const std::vector<std::string>& args, Streams& io);
+int run_main(const std::vector<std::string>& args, Streams& io);
 int trace_main(const std::vector<std::string>& args, Streams& io);
 int compare_main(const std::vector<std::string>& args, Streams& io);
 

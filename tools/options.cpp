@@ -1,12 +1,21 @@
 #include "tools/options.h"
 
+#include <fstream>
 #include <ostream>
+
+#include "common/errors.h"
 
 #include "tools/commands.h"
 
 namespace stcsim::cli {
 
 namespace po = boost::program_options;
+
+void write_text_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path);
+    if (!out) throw UserError(path + ": cannot write");
+    out << text;
+}
 
 bool parse_options(const std::vector<std::string>& args, const std::string& usage,
                    po::options_description& options, po::variables_map& values, Streams& io) {

@@ -11,6 +11,11 @@
 namespace stcsim::cli {
 
 // Parses `args` into `values`. Returns false when --help was asked for (and printed).
+// Writes `text` to `path`; UserError if it cannot.
+void write_text_file(const std::string& path, const std::string& text);
+
+
+
 bool parse_options(const std::vector<std::string>& args, const std::string& usage,
                    boost::program_options::options_description& options,
                    boost::program_options::variables_map& values, Streams& io);

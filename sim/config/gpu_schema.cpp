@@ -107,6 +107,34 @@ const Schema<TensorCoreSpec>& tensor_core_schema() {
     return s;
 }
 
+const Schema<PipelineSpec>& pipeline_schema() {
+    static const Schema<PipelineSpec> s = [] {
+        Schema<PipelineSpec> x("pipeline", "One execution pipeline of a sub-partition (non-tensor, non-memory instructions).");
+        x.field("name", &PipelineSpec::name, {"", "pipeline name (alu, fma, sfu, branch, ...), used by default_pipeline and in stats"});
+        x.field("opcodes", &PipelineSpec::opcodes,
+                {"", "base SASS opcodes this pipeline runs, separated by spaces (\"IADD3 LOP3 ISETP\")", Json("")});
+        x.field("latency", &PipelineSpec::latency,
+                {"cycles", "unloaded latency: issue of the instruction to the issue of one that reads its result", std::nullopt, {}, 1.0});
+        x.field("interval", &PipelineSpec::interval,
+                {"cycles", "cycles between two instructions entering the pipeline (1: full rate)", Json(1), {}, 1.0});
+        x.field("source", &PipelineSpec::source, {"", "where the values come from (publication, measurement, or 'estimate: how derived')", Json("")});
+        return x;
+    }();
+    return s;
+}
+
+const Schema<LsuSpec>& lsu_schema() {
+    static const Schema<LsuSpec> s = [] {
+        Schema<LsuSpec> x("lsu", "Load/store unit of one SM: global loads and stores, shared memory, ldmatrix, cp.async.");
+        x.field("queue_depth", &LsuSpec::queue_depth,
+                {"warp instructions", "memory instructions waiting to enter the memory system or the shared-memory banks; dispatch stalls when full",
+                 Json(16), {}, 1.0});
+        x.field("source", &LsuSpec::source, {"", "where the values come from", Json("")});
+        return x;
+    }();
+    return s;
+}
+
 const Schema<SmSpec>& sm_schema() {
     static const Schema<SmSpec> s = [] {
         Schema<SmSpec> x("sm", "One streaming multiprocessor.");
@@ -114,9 +142,17 @@ const Schema<SmSpec>& sm_schema() {
                 {"sub-partitions", "SM sub-partitions (processing blocks), each with a scheduler, register file and tensor core; warp w runs on w mod this",
                  std::nullopt, {}, 1.0});
         x.field("max_warps", &SmSpec::max_warps, {"warps", "resident warps per SM", std::nullopt, {}, 1.0});
+        x.field("max_ctas", &SmSpec::max_ctas, {"CTAs", "resident thread blocks per SM (occupancy limit)", Json(32), {}, 1.0});
+        x.field("registers", &SmSpec::registers,
+                {"registers", "32-bit registers per SM; a CTA needs nregs * 32 * warps of them (occupancy limit)", Json(65536), {}, 1.0});
         x.object("scheduler", &SmSpec::scheduler, scheduler_schema(), "warp scheduler", false);
         x.object("register_file", &SmSpec::register_file, register_file_schema(), "register file and operand collector");
         x.object("tensor_core", &SmSpec::tensor_core, tensor_core_schema(), "tensor core datapath and timing");
+        x.list("pipelines", &SmSpec::pipelines, pipeline_schema(),
+               "execution pipelines of the other instructions (trace replay); an opcode named by no entry runs on default_pipeline", false);
+        x.field("default_pipeline", &SmSpec::default_pipeline,
+                {"", "pipeline of an opcode that no pipelines entry names (unknown and NOP-like opcodes); counted under its opcode", Json("alu")});
+        x.object("lsu", &SmSpec::lsu, lsu_schema(), "load/store unit", false);
         return x;
     }();
     return s;

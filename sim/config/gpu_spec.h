@@ -59,12 +59,32 @@ struct TensorCoreSpec {
     std::vector<LatencySpec> latencies;
 };
 
+// One execution pipeline of a sub-partition for non-tensor, non-memory instructions.
+struct PipelineSpec {
+    std::string name;     // alu, fma, sfu, ...
+    std::string opcodes;  // base SASS opcodes it runs, separated by spaces ("IADD3 LOP3 ...")
+    int latency = 4;      // issue to dependent issue, unloaded
+    int interval = 1;     // cycles between two dispatches to this pipeline
+    std::string source;
+};
+
+// The load/store unit of one SM (global, shared, ldmatrix, cp.async).
+struct LsuSpec {
+    int queue_depth = 16;  // warp memory instructions waiting for the memory system or the banks
+    std::string source;
+};
+
 struct SmSpec {
     int sub_partitions = 4;
     int max_warps = 64;
+    int max_ctas = 32;
+    int registers = 65536;  // 32-bit registers per SM (occupancy)
     SchedulerSpec scheduler;
     RegisterFileSpec register_file;
     TensorCoreSpec tensor_core;
+    std::vector<PipelineSpec> pipelines;
+    std::string default_pipeline = "alu";  // pipeline of opcodes no entry names
+    LsuSpec lsu;
 };
 
 struct GpuSpec {

@@ -28,6 +28,7 @@ public:
     std::size_t pending_copies() const;
 
 private:
+    void prune();
     struct Copy {
         std::uint64_t id = 0;
         bool done = false;
@@ -38,6 +39,7 @@ private:
     };
     std::deque<Group> groups_;  // oldest first; the last is the open group while open_
     bool open_ = false;
+    Cycle pruned_latest_{0};  // the latest completion among groups already dropped
 };
 
 }  // namespace stcsim::sim

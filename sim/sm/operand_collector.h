@@ -39,6 +39,11 @@ public:
     // The oldest unit whose operands are all read by `now` (-1 if none).
     int oldest_ready(Cycle now) const;
     bool collecting() const;
+    // Calls f(unit) for every busy unit, oldest first.
+    template <class F>
+    void for_each_busy(F&& f) const {
+        for (int index : order_) f(index);
+    }
     const WarpInstr& instr(int unit) const { return *units_[static_cast<std::size_t>(unit)].instr; }
     std::uint32_t warp(int unit) const { return units_[static_cast<std::size_t>(unit)].warp; }
     Cycle ready_at(int unit) const { return units_[static_cast<std::size_t>(unit)].ready_at; }

@@ -8,11 +8,24 @@
 
 namespace stcsim::sim {
 
+void InstrStream::addresses(LaneAddresses&) const {
+    throw InternalError("this instruction stream has no memory addresses");
+}
+
 Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops)
-    : name_(std::move(name)), spec_(spec), ops_(std::move(ops)) {
+    : Sm(std::move(name), spec, std::move(ops), {}, SmContext{}) {}
+
+Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::vector<PipeTiming> pipes,
+       const SmContext& context)
+    : name_(std::move(name)), spec_(spec), context_(context), ops_(std::move(ops)), pipes_(std::move(pipes)),
+      lsu_(spec_, context_.shared, context_.memory, context_.index) {
     for (const MmaTiming& t : ops_) op_timing_.push_back({t.front_cycles, t.interval, 0});
+    warps_.resize(static_cast<std::size_t>(std::max(1, spec_.max_warps)));
+    warp_used_.assign(warps_.size(), false);
+    ctas_.resize(static_cast<std::size_t>(std::max(1, spec_.max_ctas)));
     for (int i = 0; i < spec_.sub_partitions; ++i)
-        parts_.push_back(std::make_unique<SubPartition>(spec_, op_timing_));
+        parts_.push_back(std::make_unique<SubPartition>(spec_, op_timing_, pipes_, warps_.data(), static_cast<WarpHost&>(*this)));
+    if (context_.memory != nullptr) context_.memory->attach(context_.index, lsu_);
 }
 
 int Sm::unloaded_fetch_cycles(const WarpInstr& in) const {
@@ -20,6 +33,13 @@ int Sm::unloaded_fetch_cycles(const WarpInstr& in) const {
 }
 
 void Sm::prepare(WarpInstr& in) const {
+    in.compute_mask();
+    if (in.unit == ExecUnit::pipeline) {
+        if (in.op >= pipes_.size()) throw InternalError("WarpInstr::op out of the pipeline table");
+        in.tail = static_cast<std::uint16_t>(std::max(0, pipes_[in.op].latency - unloaded_fetch_cycles(in) - 1));
+        return;
+    }
+    if (in.unit != ExecUnit::tensor) return;
     if (in.op >= ops_.size()) throw InternalError("WarpInstr::op out of range");
     const MmaTiming& t = ops_[in.op];
     const int fixed = unloaded_fetch_cycles(in) + 1 + t.front_cycles + t.interval;
@@ -29,34 +49,142 @@ void Sm::prepare(WarpInstr& in) const {
             "dispatch 1 + sparse stages {} + initiation interval {} = {} cycles",
             t.latency_source, t.latency, fixed - 1 - t.front_cycles - t.interval, t.front_cycles, t.interval, fixed));
     in.tail = static_cast<std::uint16_t>(t.latency - fixed);
-    in.compute_mask();
 }
 
-void Sm::launch_warp(InstrStream& stream) {
-    if (static_cast<int>(warps_.size()) >= spec_.max_warps)
+Warp& Sm::place_warp(InstrStream& stream, std::int32_t cta) {
+    const auto slot = static_cast<std::size_t>(std::find(warp_used_.begin(), warp_used_.end(), false) - warp_used_.begin());
+    if (slot >= warps_.size())
         throw UserError(fmt::format("sm.max_warps: the SM holds at most {} warps", spec_.max_warps));
-    Warp& w = warps_.emplace_back();
-    w.id = static_cast<std::uint32_t>(warps_.size() - 1);
+    warp_used_[slot] = true;
+    ++warps_used_;
+    Warp& w = warps_[slot];
+    w = Warp{};
+    w.id = static_cast<std::uint32_t>(slot);
+    w.cta = cta;
     w.stream = &stream;
     w.head = stream.next();
-    parts_[w.id % parts_.size()]->add_warp(w);
+    parts_[slot % parts_.size()]->add_warp(w);
+    return w;
+}
+
+void Sm::launch_warp(InstrStream& stream) { place_warp(stream, -1); }
+
+bool Sm::can_launch(const CtaNeeds& needs) const {
+    return ctas_used_ < spec_.max_ctas && warps_used_ + needs.warps <= spec_.max_warps &&
+           registers_used_ + needs.registers <= spec_.registers &&
+           shared_used_ + needs.shared_bytes <= context_.shared_capacity;
+}
+
+int Sm::occupancy_limit(const CtaNeeds& needs) const {
+    std::int64_t n = std::min(spec_.max_ctas, spec_.max_warps / std::max(1, needs.warps));
+    if (needs.registers > 0) n = std::min<std::int64_t>(n, spec_.registers / needs.registers);
+    if (needs.shared_bytes > 0) n = std::min<std::int64_t>(n, context_.shared_capacity / needs.shared_bytes);
+    return static_cast<int>(n);
+}
+
+void Sm::launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams, const CtaNeeds& needs) {
+    if (!can_launch(needs) || static_cast<int>(streams.size()) != needs.warps) throw InternalError("launch_cta: no room");
+    const auto slot = static_cast<std::size_t>(std::find_if(ctas_.begin(), ctas_.end(), [](const Cta& c) { return !c.used; }) - ctas_.begin());
+    Cta& cta = ctas_[slot];
+    cta.tag = tag;
+    cta.used = true;
+    cta.live = cta.unfinished = needs.warps;
+    cta.arrived = 0;
+    cta.needs = needs;
+    cta.warps.clear();
+    ++ctas_used_;
+    registers_used_ += needs.registers;
+    shared_used_ += needs.shared_bytes;
+    for (InstrStream* stream : streams) cta.warps.push_back(place_warp(*stream, static_cast<std::int32_t>(slot)).id);
+    for (std::uint32_t id : cta.warps) {
+        Warp& w = warps_[id];
+        if (w.head == nullptr) warp_exited(w);
+    }
+    for (std::uint32_t id : std::vector<std::uint32_t>(cta.warps))
+        if (ctas_[slot].used && warps_[id].finished()) warp_finished(warps_[id]);
+}
+
+void Sm::lsu_push(Cycle, Warp& warp, const WarpInstr& in) {
+    if (lanes_scratch_.empty()) lanes_scratch_.resize(1);
+    LaneAddresses& lanes = lanes_scratch_.front();
+    warp.stream->addresses(lanes);
+    Completion what;
+    what.warp = warp.id;
+    what.n_dst = in.n_dst;
+    std::copy_n(in.dst.begin(), in.n_dst, what.dst.begin());
+    if (in.mem == MemKind::cp_async) {
+        what.cp_async = true;
+        what.copy = next_copy_++;
+        warp.cp_async.issue(what.copy);
+    }
+    lsu_.push(in, lanes, what);
+}
+
+void Sm::check_barrier(Cta& cta) {
+    if (cta.arrived == 0 || cta.arrived < cta.live) return;
+    cta.arrived = 0;
+    for (std::uint32_t id : cta.warps) warps_[id].at_barrier = false;
+    for (auto& part : parts_) part->wake();
+}
+
+void Sm::barrier_arrive(Warp& warp) {
+    if (warp.cta < 0) return;
+    Cta& cta = ctas_[static_cast<std::size_t>(warp.cta)];
+    warp.at_barrier = true;
+    ++cta.arrived;
+    check_barrier(cta);
+}
+
+void Sm::warp_exited(Warp& warp) {
+    if (warp.cta < 0) return;
+    Cta& cta = ctas_[static_cast<std::size_t>(warp.cta)];
+    --cta.live;
+    check_barrier(cta);
+}
+
+void Sm::warp_finished(Warp& warp) {
+    if (warp.cta < 0) return;
+    Cta& cta = ctas_[static_cast<std::size_t>(warp.cta)];
+    if (--cta.unfinished > 0) return;
+    for (std::uint32_t id : cta.warps) {
+        parts_[id % parts_.size()]->remove_warp(warps_[id]);
+        warp_used_[id] = false;
+        --warps_used_;
+    }
+    cta.used = false;
+    --ctas_used_;
+    registers_used_ -= cta.needs.registers;
+    shared_used_ -= cta.needs.shared_bytes;
+    finished_.push_back(cta.tag);
+}
+
+bool Sm::retire_memory(Cycle now) {
+    return lsu_.retire(now, [this, now](const Completion& c) {
+        Warp& w = warps_[c.warp];
+        w.scoreboard.release(c.dst.data(), c.n_dst);
+        if (c.cp_async) w.cp_async.complete(c.copy, now);
+        --w.in_flight;
+        parts_[c.warp % parts_.size()]->wake();
+        if (w.finished()) warp_finished(w);
+    }) > 0;
 }
 
 bool Sm::tick(Cycle now) {
-    bool progress = false;
+    bool progress = retire_memory(now);
     for (auto& part : parts_) progress = part->tick(now) || progress;
+    progress = lsu_.tick(now) || progress;
     end_ = now;
     return progress;
 }
 
 Cycle Sm::next_event(Cycle now) const {
-    Cycle next = Cycle::never();
+    Cycle next = lsu_.next_event(now);
     for (const auto& part : parts_) next = std::min(next, part->next_event(now));
     return next;
 }
 
 bool Sm::done() const {
-    return std::all_of(parts_.begin(), parts_.end(), [](const auto& p) { return p->done(); });
+    return lsu_.idle() && std::all_of(parts_.begin(), parts_.end(), [](const auto& p) { return p->done(); });
 }
 
 void Sm::finish(Cycle end) {
@@ -69,9 +197,18 @@ std::uint64_t Sm::warp_instructions() const {
     return n;
 }
 
+std::uint64_t Sm::tensor_busy_cycles() const {
+    std::uint64_t n = 0;
+    for (const auto& part : parts_) n += part->tensor().state().busy_cycles;
+    return n;
+}
+
 nlohmann::ordered_json Sm::dump_state() const {
     nlohmann::ordered_json out;
+    out["resident_ctas"] = ctas_used_;
+    out["resident_warps"] = warps_used_;
     for (std::size_t i = 0; i < parts_.size(); ++i) out[fmt::format("sp{}", i)] = parts_[i]->dump_state();
+    out["lsu"] = lsu_.dump_state();
     return out;
 }
 

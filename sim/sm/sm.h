@@ -1,13 +1,25 @@
-// Sm: one streaming multiprocessor as an Engine component: `sub_partitions` SubPartitions,
-// warps distributed round robin (warp w on sub-partition w mod sub_partitions).
+// Sm: one streaming multiprocessor as an Engine component: `sub_partitions` SubPartitions, the
+// load/store unit (Lsu) with the SM's shared memory, its warp slots and CTA slots. A warp in
+// slot w runs on sub-partition w mod sub_partitions.
 //
-// The SM knows the timing of every instruction class it runs (a table of MmaTiming resolved
-// from the config before cycle 0; WarpInstr::op indexes it). prepare() fills an instruction's
-// tail (accumulate + writeback cycles) so that its unloaded latency, from issue to the cycle a
-// dependent instruction can issue, equals the configured latency:
-//   latency = fetch (unloaded operand reads) + 1 (dispatch) + front + interval + tail.
-// An instruction whose configured latency is shorter than fetch + 1 + front + interval is a
-// UserError (the config contradicts its own datapath).
+// Tick phases: memory writeback (LSU completions due now release registers and complete
+// cp.async copies), sub-partitions (each: retire, dispatch, collect, issue), lsu (the head of
+// the LSU queue enters the memory system or the shared-memory banks).
+//
+// The SM knows the timing of every instruction class it runs: a table of MmaTiming resolved
+// from the config before cycle 0 (WarpInstr::op of tensor instructions indexes it) and the
+// pipelines (op of pipeline instructions). prepare() fills an instruction's tail so that its
+// unloaded latency, from issue to the cycle a dependent instruction can issue, equals the
+// configured latency:
+//   tensor:   latency = fetch (unloaded operand reads) + 1 (dispatch) + front + interval + tail
+//   pipeline: latency = fetch + 1 + tail (tail >= 0: a latency shorter than fetch + 1 is fetch + 1)
+// A tensor instruction whose configured latency is shorter than fetch + 1 + front + interval is
+// a UserError (the config contradicts its own datapath).
+//
+// CTAs: launch_cta() places a thread block's warps when can_launch() says the SM has room
+// (warps, CTA slots, registers, shared memory). Barriers (BAR.SYNC) are per CTA: a warp that
+// arrives waits until every warp of its CTA that has not exited arrived. A CTA whose warps all
+// finished (ended, nothing in flight) frees its resources and is reported by take_finished().
 #pragma once
 
 #include <deque>
@@ -17,20 +29,51 @@
 
 #include "sim/core/component.h"
 #include "sim/core/stats.h"
+#include "sim/sm/lsu.h"
 #include "sim/sm/sub_partition.h"
 #include "sim/tensor/mma_timing.h"
 
 namespace stcsim::sim {
 
-class Sm final : public Component {
+// What one CTA needs of an SM.
+struct CtaNeeds {
+    int warps = 1;
+    std::int64_t registers = 0;     // nregs * 32 * warps
+    std::int64_t shared_bytes = 0;
+};
+
+// Where the SM sits: its index, the memory system (may be null) and the shared memory it has.
+struct SmContext {
+    int index = 0;
+    MemorySystem* memory = nullptr;
+    SharedMemorySpec shared;
+    std::int64_t shared_capacity = 0;  // bytes of shared memory CTAs may use
+};
+
+class Sm final : public Component, private WarpHost {
 public:
     Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops);
+    Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::vector<PipeTiming> pipes,
+       const SmContext& context);
 
-    // Completes `in` (tail and scoreboard mask; in.op must index the table); throws UserError if the latency cannot be met.
+    // Completes `in` (tail and scoreboard mask; in.op must index the table of its unit); throws
+    // UserError if the latency cannot be met.
     void prepare(WarpInstr& in) const;
     int unloaded_fetch_cycles(const WarpInstr& in) const;
-    // Adds a warp running `stream` (which must outlive the SM). Throws UserError past max_warps.
+    // Adds a warp running `stream` (which must outlive the SM), outside any CTA. Throws
+    // UserError past max_warps.
     void launch_warp(InstrStream& stream);
+
+    bool can_launch(const CtaNeeds& needs) const;
+    // How many such CTAs an empty SM holds (the occupancy limit).
+    int occupancy_limit(const CtaNeeds& needs) const;
+    // Precondition: can_launch(needs) and streams.size() == needs.warps. `tag` names the CTA in
+    // take_finished(); the streams must live until then.
+    void launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams, const CtaNeeds& needs);
+    // Tags of the CTAs that finished since the last call.
+    std::vector<std::uint64_t>& finished_ctas() { return finished_; }
+    int resident_ctas() const { return ctas_used_; }
+    int resident_warps() const { return warps_used_; }
 
     const std::string& name() const override { return name_; }
     bool tick(Cycle now) override;
@@ -40,18 +83,51 @@ public:
     // Charges the cycles after the last tick up to `end` to the schedulers' stall reasons.
     void finish(Cycle end);
 
+    // Per sub-partition stats (scheduler, register file, tensor core) and, with an LSU in use,
+    // the shared memory's.
     void register_stats(Stats& stats, const std::string& prefix) const;
     std::uint64_t warp_instructions() const;
+    std::uint64_t tensor_busy_cycles() const;
     const std::vector<MmaTiming>& ops() const { return ops_; }
     const SubPartition& sub_partition(int i) const { return *parts_[static_cast<std::size_t>(i)]; }
+    int sub_partitions() const { return static_cast<int>(parts_.size()); }
+    const Lsu& lsu() const { return lsu_; }
 
 private:
+    struct Cta {
+        std::uint64_t tag = 0;
+        bool used = false;
+        int live = 0;        // warps that have not exited
+        int arrived = 0;     // warps waiting at the barrier
+        int unfinished = 0;  // warps not finished
+        CtaNeeds needs;
+        std::vector<std::uint32_t> warps;
+    };
+    bool lsu_has_room() const override { return lsu_.has_room(); }
+    void lsu_push(Cycle now, Warp& warp, const WarpInstr& in) override;
+    void barrier_arrive(Warp& warp) override;
+    void warp_exited(Warp& warp) override;
+    void warp_finished(Warp& warp) override;
+    void check_barrier(Cta& cta);
+    Warp& place_warp(InstrStream& stream, std::int32_t cta);
+    bool retire_memory(Cycle now);
+
     std::string name_;
     SmSpec spec_;
+    SmContext context_;
     std::vector<MmaTiming> ops_;
     std::vector<TensorOpTiming> op_timing_;
+    std::vector<PipeTiming> pipes_;
+    std::vector<Warp> warps_;  // max_warps slots, stable addresses
+    std::vector<bool> warp_used_;
+    std::vector<Cta> ctas_;
     std::vector<std::unique_ptr<SubPartition>> parts_;
-    std::deque<Warp> warps_;  // stable addresses
+    Lsu lsu_;
+    std::vector<std::uint64_t> finished_;
+    std::vector<LaneAddresses> lanes_scratch_;
+    int warps_used_ = 0, ctas_used_ = 0;
+    std::int64_t registers_used_ = 0, shared_used_ = 0;
+    std::uint64_t next_copy_ = 0;
     Cycle end_{0};
 };
 

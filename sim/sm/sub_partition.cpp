@@ -6,12 +6,21 @@
 
 namespace stcsim::sim {
 
-SubPartition::SubPartition(const SmSpec& spec, const std::vector<TensorOpTiming>& ops)
-    : ops_(ops), scheduler_(make_scheduler(spec.scheduler)), collector_(spec.register_file) {}
+SubPartition::SubPartition(const SmSpec& spec, const std::vector<TensorOpTiming>& ops,
+                           const std::vector<PipeTiming>& pipes, Warp* warps, WarpHost& host)
+    : ops_(ops), pipes_(pipes), slots_(warps), host_(host), scheduler_(make_scheduler(spec.scheduler)),
+      collector_(spec.register_file), pipe_free_(pipes.size(), Cycle{0}) {
+    pipe_in_flight_.reserve(64);
+}
 
 void SubPartition::add_warp(Warp& warp) {
     if (warps_.size() >= 64) throw UserError("more than 64 warps on one sub-partition");
     warps_.push_back(&warp);
+    progressed_ = true;
+}
+
+void SubPartition::remove_warp(const Warp& warp) {
+    warps_.erase(std::find(warps_.begin(), warps_.end(), &warp));
 }
 
 void SubPartition::account_skipped(Cycle now) {
@@ -34,60 +43,140 @@ bool SubPartition::tick(Cycle now) {
     return progress;
 }
 
-bool SubPartition::retire(Cycle now) {
-    return tensor_.retire(now, [this](const Retirement& r) {
-        Warp& w = *warps_[r.warp];
-        w.scoreboard.release(r.dst.data(), r.n_dst);
-        --w.in_flight;
-    }) > 0;
+void SubPartition::release(const Retirement& r) {
+    Warp& w = slots_[r.warp];
+    w.scoreboard.release(r.dst.data(), r.n_dst);
+    --w.in_flight;
+    if (w.finished()) host_.warp_finished(w);
 }
 
-bool SubPartition::dispatch(Cycle now) {
-    const int unit = collector_.oldest_ready(now);
-    if (unit < 0) return false;
+bool SubPartition::retire(Cycle now) {
+    bool any = tensor_.retire(now, [this](const Retirement& r) { release(r); }) > 0;
+    for (std::size_t i = 0; i < pipe_in_flight_.size();) {
+        if (pipe_in_flight_[i].writeback <= now) {
+            const Retirement r = pipe_in_flight_[i].what;
+            pipe_in_flight_[i] = pipe_in_flight_.back();
+            pipe_in_flight_.pop_back();
+            release(r);
+            any = true;
+        } else {
+            ++i;
+        }
+    }
+    return any;
+}
+
+Cycle SubPartition::unit_available(int unit) const {
     const WarpInstr& in = collector_.instr(unit);
-    TensorOpTiming op = ops_[in.op];
-    op.tail = in.tail;
-    if (!tensor_.can_accept(now, op)) return false;
+    if (in.unit == ExecUnit::tensor) return tensor_.accept_time(ops_[in.op]);
+    return pipe_free_[in.op];
+}
+
+bool SubPartition::dispatch_unit(Cycle now, int unit) {
+    const WarpInstr& in = collector_.instr(unit);
     Retirement r;
     r.warp = collector_.warp(unit);
     r.n_dst = in.n_dst;
     std::copy_n(in.dst.begin(), in.n_dst, r.dst.begin());
-    tensor_.accept(now, op, r);
+    if (in.unit == ExecUnit::tensor) {
+        TensorOpTiming op = ops_[in.op];
+        op.tail = in.tail;
+        if (!tensor_.can_accept(now, op)) return false;
+        tensor_.accept(now, op, r);
+    } else {
+        if (pipe_free_[in.op] > now) return false;
+        pipe_free_[in.op] = now + static_cast<std::uint64_t>(pipes_[in.op].interval);
+        pipe_in_flight_.push_back({now + in.tail, r});
+        ++state_.pipeline_instructions;
+    }
     collector_.release(unit);
     return true;
 }
 
+bool SubPartition::dispatch(Cycle now) {
+    // Ready units in age order: the oldest tensor instruction may go to the tensor core, and any
+    // pipeline instruction whose pipeline is free goes in the same cycle.
+    std::vector<int>& ready = ready_scratch_;
+    ready.clear();
+    collector_.for_each_busy([&](int unit) {
+        if (collector_.ready_at(unit) <= now) ready.push_back(unit);
+    });
+    bool tensor_tried = false, any = false;
+    for (int unit : ready) {
+        if (collector_.instr(unit).unit == ExecUnit::tensor) {
+            if (tensor_tried) continue;
+            tensor_tried = true;
+        }
+        any = dispatch_unit(now, unit) || any;
+    }
+    return any;
+}
+
+void SubPartition::advance(Warp& w) {
+    ++w.issued;
+    ++state_.issued;
+    last_reason_ = &state_.issued;
+    w.head = w.stream->next();
+    if (w.head == nullptr) {
+        host_.warp_exited(w);
+        if (w.finished()) host_.warp_finished(w);
+    }
+}
+
+void SubPartition::issue_control(Warp& w, const WarpInstr& in) {
+    switch (in.control) {
+        case Control::barrier: host_.barrier_arrive(w); break;
+        case Control::commit: w.cp_async.commit(); break;
+        case Control::wait:
+        case Control::exit:
+        case Control::none: break;
+    }
+}
+
 bool SubPartition::issue(Cycle now) {
     std::uint64_t ready = 0;
-    bool any_work = false;
+    bool work = false, sb = false, collector = false, lsu = false, wait = false, barrier = false;
+    const bool lsu_room = host_.lsu_has_room();
+    const bool collector_free = collector_.has_free();
     for (std::size_t slot = 0; slot < warps_.size(); ++slot) {
         const Warp& w = *warps_[slot];
         if (w.head == nullptr) continue;
-        any_work = true;
-        if (w.scoreboard.can_issue(*w.head)) ready |= std::uint64_t{1} << slot;
+        work = true;
+        const WarpInstr& in = *w.head;
+        if (w.at_barrier) { barrier = true; continue; }
+        if (!w.scoreboard.can_issue(in)) { sb = true; continue; }
+        switch (in.unit) {
+            case ExecUnit::control:
+                if (in.control == Control::wait && !w.cp_async.satisfied(in.count)) { wait = true; continue; }
+                break;
+            case ExecUnit::memory:
+                if (!lsu_room) { lsu = true; continue; }
+                break;
+            default:
+                if (!collector_free) { collector = true; continue; }
+        }
+        ready |= std::uint64_t{1} << slot;
     }
     if (ready == 0) {
-        last_reason_ = any_work ? &state_.stall_scoreboard : &state_.idle;
-        ++*last_reason_;
-        return false;
-    }
-    if (!collector_.has_free()) {
-        last_reason_ = &state_.stall_collector_full;
+        last_reason_ = collector ? &state_.stall_collector_full : lsu ? &state_.stall_lsu_full
+                       : sb      ? &state_.stall_scoreboard     : wait ? &state_.stall_memory_wait
+                       : barrier ? &state_.stall_barrier        : work ? &state_.stall_scoreboard : &state_.idle;
         ++*last_reason_;
         return false;
     }
     const int slot = scheduler_->select(ready);
     Warp& w = *warps_[static_cast<std::size_t>(slot)];
     const WarpInstr& in = *w.head;
-    w.scoreboard.reserve(in.dst.data(), in.n_dst);
-    collector_.allocate(now, static_cast<std::uint32_t>(slot), in);
-    ++w.in_flight;
-    ++w.issued;
-    w.head = w.stream->next();
     scheduler_->issued(slot);
-    ++state_.issued;
-    last_reason_ = &state_.issued;
+    if (in.unit == ExecUnit::control) {
+        issue_control(w, in);
+    } else {
+        w.scoreboard.reserve(in.dst.data(), in.n_dst);
+        ++w.in_flight;
+        if (in.unit == ExecUnit::memory) host_.lsu_push(now, w, in);
+        else collector_.allocate(now, w.id, in);
+    }
+    advance(w);
     return true;
 }
 
@@ -96,16 +185,15 @@ Cycle SubPartition::next_event(Cycle now) const {
     // Nothing moved this cycle: only the passage of time can unblock a writeback or a dispatch.
     if (collector_.collecting()) return now + 1;
     Cycle next = tensor_.next_writeback();
-    const int unit = collector_.oldest_ready(Cycle::never());
-    if (unit >= 0) {
-        TensorOpTiming op = ops_[collector_.instr(unit).op];
-        next = std::min(next, std::max({now + 1, collector_.ready_at(unit), tensor_.accept_time(op)}));
-    }
+    for (const PipeInFlight& p : pipe_in_flight_) next = std::min(next, p.writeback);
+    collector_.for_each_busy([&](int unit) {
+        next = std::min(next, std::max({now + 1, collector_.ready_at(unit), unit_available(unit)}));
+    });
     return next;
 }
 
 bool SubPartition::done() const {
-    return collector_.idle() && tensor_.idle() &&
+    return collector_.idle() && tensor_.idle() && pipe_in_flight_.empty() &&
            std::all_of(warps_.begin(), warps_.end(), [](const Warp* w) { return w->finished(); });
 }
 
@@ -114,10 +202,12 @@ nlohmann::ordered_json SubPartition::dump_state() const {
     out["scheduler"] = scheduler_->name();
     auto& warps = out["warps"] = nlohmann::ordered_json::array();
     for (const Warp* w : warps_)
-        warps.push_back({{"warp", w->id}, {"issued", w->issued}, {"in_flight", w->in_flight},
-                         {"has_next", w->head != nullptr}, {"pending_registers", w->scoreboard.count()}});
+        warps.push_back({{"warp", w->id}, {"cta", w->cta}, {"issued", w->issued}, {"in_flight", w->in_flight},
+                         {"has_next", w->head != nullptr}, {"at_barrier", w->at_barrier},
+                         {"pending_registers", w->scoreboard.count()}, {"cp_async_pending", w->cp_async.pending_copies()}});
     out["collector"] = collector_.dump_state();
     out["tensor_core"] = tensor_.dump_state();
+    out["pipelines_in_flight"] = pipe_in_flight_.size();
     return out;
 }
 

@@ -1,12 +1,19 @@
 // SubPartition: one SM processing block: its resident warps, the warp scheduler, the register
-// file / operand collector and the tensor core, ticked as four named phases per cycle:
-//   retire   (tensor-core writebacks due now release scoreboard entries)
-//   dispatch (the oldest collector unit with all operands goes to the tensor core, if it accepts)
+// file / operand collector, the execution pipelines and the tensor core, ticked as four named
+// phases per cycle:
+//   retire   (tensor-core and pipeline writebacks due now release scoreboard entries)
+//   dispatch (the oldest collector units with all operands go to their unit, one per unit, if it accepts)
 //   collect  (register-bank reads for collector units)
-//   issue    (the scheduler issues at most one ready instruction into a free collector unit)
-// Every cycle counts as issued or as one stall reason: scoreboard (every warp with work waits
-// on a register), collector_full (a warp could issue but no collector unit is free), idle (no
-// warp has an instruction left).
+//   issue    (the scheduler issues at most one ready instruction)
+// Issue by unit: tensor and pipeline instructions take a free collector unit; memory
+// instructions go straight to the SM's load/store unit queue (WarpHost::lsu_push; address
+// registers are not read through the collector); control instructions complete at issue
+// (barrier arrival, cp.async commit, a satisfied cp.async wait, exit).
+// Every cycle counts as issued or as one stall reason, the first that applies: collector_full
+// (a warp could issue but no collector unit is free), lsu_full (a memory instruction could issue
+// but the LSU queue is full), scoreboard (a warp waits on a register), memory_wait (a warp waits
+// in DEPBAR for its cp.async groups), barrier (warps wait at BAR.SYNC), idle (no warp has an
+// instruction left).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +24,7 @@
 
 #include "sim/config/gpu_spec.h"
 #include "sim/core/cycle.h"
+#include "sim/memory/cp_async.h"
 #include "sim/sm/operand_collector.h"
 #include "sim/sm/scheduler.h"
 #include "sim/sm/scoreboard.h"
@@ -26,33 +34,63 @@
 namespace stcsim::sim {
 
 struct Warp {
-    std::uint32_t id = 0;
+    std::uint32_t id = 0;        // the SM's warp slot
+    std::int32_t cta = -1;       // the SM's CTA slot, -1 for a warp launched alone
     InstrStream* stream = nullptr;
     const WarpInstr* head = nullptr;  // next instruction to issue; nullptr when the stream ended
     Scoreboard scoreboard;
+    CpAsyncGroups cp_async;
     int in_flight = 0;
+    bool at_barrier = false;
     std::uint64_t issued = 0;
     bool finished() const { return head == nullptr && in_flight == 0; }
 };
 
+// What a sub-partition needs from its SM: the load/store unit and the CTA-wide state.
+class WarpHost {
+public:
+    virtual ~WarpHost() = default;
+    virtual bool lsu_has_room() const = 0;
+    // Queues `in` (the head of `warp`, whose stream still points at it) in the load/store unit.
+    virtual void lsu_push(Cycle now, Warp& warp, const WarpInstr& in) = 0;
+    virtual void barrier_arrive(Warp& warp) = 0;
+    virtual void warp_exited(Warp& warp) = 0;   // the stream ended (EXIT issued)
+    virtual void warp_finished(Warp& warp) = 0;  // ended and nothing in flight
+};
+
+// Timing of one pipeline (sm.pipelines entry).
+struct PipeTiming {
+    int latency = 4;
+    int interval = 1;
+};
+
 class SubPartition {
 public:
-    // `ops` (per WarpInstr::op) must outlive the sub-partition.
-    SubPartition(const SmSpec& spec, const std::vector<TensorOpTiming>& ops);
+    // `ops` (per WarpInstr::op of tensor instructions), `pipes` (per op of pipeline
+    // instructions), `warps` (the SM's warp slots) and `host` must outlive the sub-partition.
+    SubPartition(const SmSpec& spec, const std::vector<TensorOpTiming>& ops, const std::vector<PipeTiming>& pipes,
+                 Warp* warps, WarpHost& host);
 
     void add_warp(Warp& warp);  // slot order = age order (first added = oldest)
+    void remove_warp(const Warp& warp);
     bool tick(Cycle now);
     // Valid right after tick(now): the earliest cycle something can change.
     Cycle next_event(Cycle now) const;
     bool done() const;
     // Accounts the cycles up to and including `end` not yet ticked (to the last stall reason).
     void finish(Cycle end);
+    // A warp's state changed from outside (memory writeback, barrier release): tick next cycle.
+    void wake() { progressed_ = true; }
 
     struct State {
         std::uint64_t issued = 0;
         std::uint64_t stall_scoreboard = 0;
         std::uint64_t stall_collector_full = 0;
+        std::uint64_t stall_lsu_full = 0;
+        std::uint64_t stall_memory_wait = 0;
+        std::uint64_t stall_barrier = 0;
         std::uint64_t idle = 0;
+        std::uint64_t pipeline_instructions = 0;
     };
     const State& state() const { return state_; }
     const TensorCore& tensor() const { return tensor_; }
@@ -60,16 +98,31 @@ public:
     nlohmann::ordered_json dump_state() const;
 
 private:
+    struct PipeInFlight {
+        Cycle writeback;
+        Retirement what;
+    };
     bool retire(Cycle now);
     bool dispatch(Cycle now);
+    bool dispatch_unit(Cycle now, int unit);
     bool issue(Cycle now);
+    void issue_control(Warp& w, const WarpInstr& in);
+    void advance(Warp& w);
+    void release(const Retirement& r);
+    Cycle unit_available(int unit) const;
     void account_skipped(Cycle now);
 
     const std::vector<TensorOpTiming>& ops_;
+    const std::vector<PipeTiming>& pipes_;
+    Warp* slots_;
+    WarpHost& host_;
     std::vector<Warp*> warps_;
     std::unique_ptr<SchedulerPolicy> scheduler_;
     OperandCollector collector_;
     TensorCore tensor_;
+    std::vector<Cycle> pipe_free_;
+    std::vector<PipeInFlight> pipe_in_flight_;
+    std::vector<int> ready_scratch_;
     State state_;
     std::uint64_t* last_reason_ = &state_.idle;
     Cycle last_tick_ = Cycle::never();

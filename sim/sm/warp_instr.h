@@ -1,12 +1,39 @@
-// WarpInstr: one decoded warp instruction as the SM sees it: which timing class it belongs to
-// and which registers it reads and writes. Plain data, no allocation; streams hand out pointers
-// to instructions they own.
+// WarpInstr: one decoded warp instruction as the SM sees it: which execution unit and timing
+// class it belongs to and which registers it reads and writes. Plain data, no allocation;
+// streams hand out pointers to instructions they own. A memory instruction's per-lane addresses
+// are not part of it: the stream that handed it out supplies them (InstrStream::addresses).
 #pragma once
 
 #include <array>
 #include <cstdint>
 
 namespace stcsim::sim {
+
+// Which unit executes an instruction.
+enum class ExecUnit : std::uint8_t {
+    tensor,    // op indexes the SM's MmaTiming table
+    pipeline,  // op indexes the SM's pipelines (sm.pipelines)
+    memory,    // the SM's load/store unit; `mem` says which access
+    control,   // completes at issue: barrier, cp.async commit / wait, exit
+};
+
+enum class MemKind : std::uint8_t {
+    none,
+    global_load,   // LDG
+    global_store,  // STG
+    shared_load,   // LDS
+    shared_store,  // STS
+    ldmatrix,      // LDSM .x1/.x2/.x4 (count = matrices)
+    cp_async,      // LDGSTS: global load bypassing L1, then a shared-memory store
+};
+
+enum class Control : std::uint8_t {
+    none,
+    barrier,  // BAR.SYNC: wait until every live warp of the CTA arrived
+    commit,   // LDGDEPBAR: cp.async.commit_group
+    wait,     // DEPBAR.LE SB0, N: cp.async.wait_group N (count = N)
+    exit,     // EXIT
+};
 
 struct WarpInstr {
     static constexpr int kMaxSrc = 16;
@@ -15,6 +42,12 @@ struct WarpInstr {
     std::uint16_t tail = 0;  // accumulate + writeback cycles, set by Sm::prepare
     std::uint8_t n_src = 0;
     std::uint8_t n_dst = 0;
+    ExecUnit unit = ExecUnit::tensor;
+    MemKind mem = MemKind::none;
+    Control control = Control::none;
+    bool bypass_l1 = false;   // global loads: .CG / .BYPASS / LDGSTS
+    std::uint8_t width = 0;   // memory: bytes per lane
+    std::uint8_t count = 0;   // ldmatrix: matrices; wait: groups that may stay pending
     std::array<std::uint8_t, kMaxSrc> src{};
     std::array<std::uint8_t, kMaxDst> dst{};
     // Bit r set when register r is a source or a destination (the scoreboard's issue check);
@@ -31,6 +64,8 @@ private:
     void set(std::uint8_t reg) { mask[reg >> 6] |= std::uint64_t{1} << (reg & 63); }
 };
 
+struct LaneAddresses;
+
 // The instruction stream of one warp, in program order (warps issue in order).
 class InstrStream {
 public:
@@ -38,6 +73,9 @@ public:
     // The next instruction, or nullptr when the warp has no more. The pointer stays valid until
     // the following call.
     virtual const WarpInstr* next() = 0;
+    // The per-lane addresses of the memory instruction the last next() returned. Streams without
+    // memory instructions need not implement it.
+    virtual void addresses(LaneAddresses& out) const;
 };
 
 }  // namespace stcsim::sim

@@ -1,0 +1,140 @@
+#include "sim/gpu/cta_launcher.h"
+
+#include <algorithm>
+
+#include "common/errors.h"
+
+namespace stcsim::sim {
+
+CtaLauncher::CtaLauncher(std::vector<trace::TraceCommand> commands, std::vector<Sm*> sms, const OpcodeClasses& classes,
+                         OpcodeCounts& counts)
+    : commands_(std::move(commands)), sms_(std::move(sms)), classes_(classes), counts_(counts) {
+    for (const auto& c : commands_) kernel_count_ += c.kind == trace::TraceCommand::Kind::kernel ? 1 : 0;
+}
+
+bool CtaLauncher::open_next_kernel() {
+    decoder_.reset();
+    reader_.reset();
+    while (next_command_ < commands_.size()) {
+        const trace::TraceCommand& c = commands_[next_command_++];
+        if (c.kind != trace::TraceCommand::Kind::kernel) {
+            ++state_.memcpy_skipped;
+            continue;
+        }
+        reader_ = std::make_unique<trace::TraceReader>(c.path);
+        const trace::KernelHeader& h = reader_->header();
+        ++kernel_index_;
+        ++state_.kernels;
+        needs_.warps = static_cast<int>(h.warps_per_block());
+        needs_.registers = std::int64_t{h.nregs} * 32 * needs_.warps;
+        needs_.shared_bytes = h.shmem;
+        if (sms_.front()->resident_ctas() == 0 && !sms_.front()->can_launch(needs_))
+            throw UserError(c.path + ": a thread block of this kernel does not fit on an SM (warps " +
+                            std::to_string(needs_.warps) + ", registers " + std::to_string(needs_.registers) +
+                            ", shared memory " + std::to_string(needs_.shared_bytes) + " bytes)");
+        state_.max_ctas_per_sm = static_cast<std::uint64_t>(sms_.front()->occupancy_limit(needs_));
+        kernel_done_ = 0;
+        kernel_total_ = h.grid.count();
+        decoder_ = std::make_unique<KernelDecoder>(classes_, *sms_.front(), h.extended(), counts_);
+        kernel_exhausted_ = false;
+        block_pending_ = false;
+        return true;
+    }
+    return false;
+}
+
+int CtaLauncher::find_sm(const CtaNeeds& needs) const {
+    for (std::size_t i = 0; i < sms_.size(); ++i) {
+        const std::size_t sm = (next_sm_ + i) % sms_.size();
+        if (sms_[sm]->can_launch(needs)) return static_cast<int>(sm);
+    }
+    return -1;
+}
+
+std::size_t CtaLauncher::free_slot() {
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (!slots_[i].used) return i;
+    slots_.emplace_back();
+    return slots_.size() - 1;
+}
+
+bool CtaLauncher::launch(Cycle now) {
+    (void)now;
+    bool any = false;
+    while (!kernel_exhausted_) {
+        const int sm = find_sm(needs_);
+        if (sm < 0) break;
+        if (!reader_->next_block(block_)) {
+            kernel_exhausted_ = true;
+            break;
+        }
+        const std::size_t index = free_slot();
+        Slot& slot = slots_[index];
+        slot.used = true;
+        const auto warps = static_cast<std::size_t>(needs_.warps);
+        slot.warps.resize(warps);
+        slot.streams.resize(warps);
+        slot.pointers.resize(warps);
+        for (std::size_t w = 0; w < warps; ++w) {
+            CompactWarp& cw = slot.warps[w];
+            cw.clear();
+            if (w < block_.warps.size())
+                for (const trace::TraceInstruction& in : block_.warps[w].instructions) decoder_->append(in, cw);
+            state_.trace_instructions += cw.instrs.size();
+            slot.streams[w].reset(cw, *decoder_);
+            slot.pointers[w] = &slot.streams[w];
+        }
+        sms_[static_cast<std::size_t>(sm)]->launch_cta(index, slot.pointers, needs_);
+        next_sm_ = (static_cast<std::size_t>(sm) + 1) % sms_.size();
+        ++resident_;
+        resident_warps_ += warps;
+        ++state_.ctas_launched;
+        state_.peak_resident_ctas = std::max(state_.peak_resident_ctas, resident_);
+        any = true;
+    }
+    return any;
+}
+
+void CtaLauncher::account(Cycle now) {
+    if (now > last_account_) state_.resident_warp_cycles += resident_warps_ * (now - last_account_);
+    last_account_ = now;
+}
+
+bool CtaLauncher::tick(Cycle now) {
+    account(now);
+    bool progress = false;
+    for (Sm* sm : sms_) {
+        for (std::uint64_t tag : sm->finished_ctas()) {
+            Slot& slot = slots_[tag];
+            slot.used = false;
+            --resident_;
+            resident_warps_ -= slot.warps.size();
+            ++state_.ctas_finished;
+            ++kernel_done_;
+            progress = true;
+        }
+        sm->finished_ctas().clear();
+    }
+    if (progress && progress_) progress_({kernel_index_, kernel_count_, kernel_done_, kernel_total_, now});
+    if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) progress = open_next_kernel() || progress;
+    if (!kernel_exhausted_) {
+        progress = launch(now) || progress;
+    }
+    return progress;
+}
+
+Cycle CtaLauncher::next_event(Cycle now) const {
+    for (const Sm* sm : sms_)
+        if (!const_cast<Sm*>(sm)->finished_ctas().empty()) return now + 1;
+    if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) return now + 1;
+    return Cycle::never();
+}
+
+bool CtaLauncher::done() const { return kernel_exhausted_ && resident_ == 0 && next_command_ >= commands_.size(); }
+
+nlohmann::ordered_json CtaLauncher::dump_state() const {
+    return {{"kernel", kernel_index_}, {"kernels", kernel_count_}, {"resident_ctas", resident_},
+            {"ctas_done", kernel_done_}, {"ctas_total", kernel_total_}, {"kernel_exhausted", kernel_exhausted_}};
+}
+
+}  // namespace stcsim::sim

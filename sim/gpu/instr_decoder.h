@@ -1,0 +1,128 @@
+// Decoding traced instructions (trace::TraceInstruction) into the SM's WarpInstr, and the
+// compact per-warp form in which resident thread blocks are kept.
+//
+// OpcodeClasses (one per run, from the config): which unit runs an opcode.
+//   MMA (HMMA, IMMA, QMMA, ...): the tensor core; the full opcode is matched against the SASS
+//     names of isa::catalog(arch) to get shape, types and sparsity (MmaTiming). Plain Accel-Sim
+//     lines name base registers only: widths come from the form's register counts.
+//   LDG / LD / LDL (loads; .CG / .BYPASS bypass L1), STG / ST / STL / RED (stores), LDS, STS,
+//     LDSM (.x1/.x2/.x4 from the last modifier: .4, .2, else 1), LDGSTS (cp.async): the LSU,
+//     bytes per lane from the trace's mem_width. A load of a plain trace writes mem_width / 4
+//     registers (LDSM: one per matrix); a store reads mem_width / 4 from its last source.
+//   LDGDEPBAR (commit), DEPBAR (wait_group N, N from the immediate), BAR (barrier; BAR.ARV and
+//     other forms run on the default pipeline), EXIT: control.
+//   Everything else: the sm.pipelines entry that names the full or the base opcode, else
+//     sm.default_pipeline. A memory opcode without addresses (all lanes off) also runs there.
+// Registers: R255 (RZ) carries no dependence; predicates are ignored.
+//
+// KernelDecoder (one per kernel, while its trace reader lives): interns decoded instructions, so
+// a resident block holds 4 bytes per instruction plus the addresses of its memory instructions
+// (CompactWarp); the table grows with the kernel's distinct static instructions, not its length.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "isa/catalog.h"
+#include "sim/config/gpu_spec.h"
+#include "sim/memory/shared_memory.h"
+#include "sim/sm/sm.h"
+#include "sim/trace/trace_instruction.h"
+
+namespace stcsim::sim {
+
+class OpcodeClasses {
+public:
+    // Throws UserError for an unknown arch, a default_pipeline no entry names, or bad latencies.
+    OpcodeClasses(const SmSpec& spec, const std::string& arch);
+    const std::vector<MmaTiming>& mma_timings() const { return timings_; }
+    const std::vector<PipeTiming>& pipe_timings() const { return pipes_; }
+    const std::vector<std::string>& pipe_names() const { return names_; }
+    // Index of the catalog form with this SASS name, -1 if none.
+    int mma_index(const std::string& sass) const;
+    const isa::MmaForm& mma_form(int index) const { return forms_[static_cast<std::size_t>(index)]; }
+    int pipeline_of(const trace::Opcode& opcode) const;
+
+private:
+    std::vector<isa::MmaForm> forms_;
+    std::vector<MmaTiming> timings_;
+    std::unordered_map<std::string, int> by_sass_;
+    std::vector<PipeTiming> pipes_;
+    std::vector<std::string> names_;
+    std::unordered_map<std::string, int> by_opcode_;
+    int default_pipe_ = 0;
+};
+
+// Instruction counts by opcode (map nodes are stable: stats point at them).
+struct OpcodeCounts {
+    std::map<std::string, std::uint64_t> by_base;
+    std::map<std::string, std::uint64_t> mma_by_full;
+};
+
+// One warp of a resident block: instruction indices and the packed addresses of its memory
+// instructions, in program order.
+struct CompactWarp {
+    std::vector<std::uint32_t> instrs;
+    std::vector<std::uint64_t> addresses;
+    void clear() {
+        instrs.clear();
+        addresses.clear();
+    }
+};
+
+class KernelDecoder {
+public:
+    // `sm` prepares instructions (tails, masks); all SMs share one timing table.
+    KernelDecoder(const OpcodeClasses& classes, const Sm& sm, bool extended, OpcodeCounts& counts);
+    // Appends `in` to `warp` (and counts it).
+    void append(const trace::TraceInstruction& in, CompactWarp& warp);
+    const WarpInstr& instr(std::uint32_t index) const { return table_[index]; }
+    std::size_t distinct() const { return table_.size(); }
+
+private:
+    struct Key {
+        std::uint64_t w[6];
+        bool operator==(const Key& o) const;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const;
+    };
+    struct OpInfo {
+        std::uint64_t* base = nullptr;
+        std::uint64_t* full = nullptr;
+    };
+    WarpInstr decode(const trace::TraceInstruction& in) const;
+    OpInfo& info(const trace::Opcode* op);
+
+    const OpcodeClasses& classes_;
+    const Sm& sm_;
+    bool extended_;
+    OpcodeCounts& counts_;
+    std::deque<WarpInstr> table_;
+    std::unordered_map<Key, std::uint32_t, KeyHash> index_;
+    std::unordered_map<const trace::Opcode*, OpInfo> ops_;
+};
+
+// Packs the active lanes' addresses of `in` onto `out`; unpack_addresses reads one record back
+// from `at` and returns the position after it.
+void pack_addresses(const trace::TraceInstruction& in, std::vector<std::uint64_t>& out);
+std::size_t unpack_addresses(const std::vector<std::uint64_t>& words, std::size_t at, LaneAddresses& lanes);
+
+// A warp's stream over a CompactWarp.
+class CompactStream final : public InstrStream {
+public:
+    void reset(const CompactWarp& warp, const KernelDecoder& decoder);
+    const WarpInstr* next() override;
+    void addresses(LaneAddresses& out) const override;
+
+private:
+    const CompactWarp* warp_ = nullptr;
+    const KernelDecoder* decoder_ = nullptr;
+    std::size_t pos_ = 0, addr_next_ = 0, addr_current_ = 0;
+};
+
+}  // namespace stcsim::sim

@@ -1,0 +1,36 @@
+// Trace replay (`stcsim run`): every kernel of a trace through the timing model on all SMs of a
+// GPU config. One Engine drives the CtaLauncher, the SMs (in index order) and the MemorySystem;
+// deterministic: the same config and trace give byte-identical stats.
+//
+// Stats (ordered; see stats_json): cycles, warp_instructions, instructions_by_opcode (base
+// opcode -> count), mma_instructions_by_opcode (full MMA opcode -> count), kernels, CTAs,
+// occupancy, tensor-core busy cycles and utilisation (busy / (cycles x tensor cores)), stall
+// reasons summed over all schedulers, shared memory (accesses, wavefronts, bank conflicts), the
+// memory system (L1, L2, DRAM), and per SM: issued instructions, tensor busy cycles, utilisation.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/config/gpu_spec.h"
+#include "sim/gpu/cta_launcher.h"
+
+namespace stcsim::sim {
+
+struct ReplayResult {
+    std::uint64_t cycles = 0;
+    std::uint64_t warp_instructions = 0;
+    std::uint64_t trace_instructions = 0;
+    nlohmann::ordered_json stats;  // nested: {"cycles": .., "instructions_by_opcode": {..}, ...}
+    nlohmann::ordered_json described;  // flat: {"name": {"value", "unit", "description"}}
+};
+
+// `trace_path`: a kernelslist.g or one kernel trace file. UserError for bad traces (FILE:LINE)
+// and configs; DeadlockError if the simulation hangs.
+ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
+                        std::function<void(const LaunchProgress&)> progress = {});
+
+}  // namespace stcsim::sim

@@ -1,0 +1,68 @@
+// End-to-end tests of `stcsim run`.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "run_command.h"
+
+namespace stcsim::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::string kSource = STCSIM_SOURCE_DIR;
+
+std::string out_dir(const std::string& name) { return (std::filesystem::path(STCSIM_TEST_TMP_DIR) / name).string(); }
+
+json read_json(const std::string& path) {
+    std::ifstream in(path);
+    return json::parse(in);
+}
+
+TEST(CliRun, ReplaysTheSamplesAndWritesStatsAndConfig) {
+    const std::string dir = out_dir("cli_run_dense");
+    const CommandResult r = run_stcsim("run --config " + kSource + "/configs/a100.json --trace " + kSource +
+                                       "/traces/samples/accelsim_dense/kernelslist.g --out " + dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << "no progress bar when stderr is not a terminal: " << r.err;
+    const json stats = read_json(dir + "/stats.json");
+    EXPECT_GT(stats["cycles"].get<long>(), 0);
+    EXPECT_EQ(stats["warp_instructions"], 22);
+    EXPECT_EQ(stats["instructions_by_opcode"]["HMMA"], 2);
+    EXPECT_EQ(stats["kernels"], 2);
+    EXPECT_TRUE(stats.contains("tensor_core"));
+    EXPECT_TRUE(stats.contains("memory"));
+    EXPECT_EQ(read_json(dir + "/config.json")["gpu"]["sms"], 108);
+}
+
+TEST(CliRun, JsonPrintsTheStatsOfOneKernelFile) {
+    const CommandResult r = run_stcsim("run --json --config " + kSource + "/configs/a100.json --trace " + kSource +
+                                       "/traces/samples/stcsim_sparse/kernel-1.traceg");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json stats = json::parse(r.out);
+    EXPECT_EQ(stats["mma_instructions_by_opcode"]["HMMA.SP.16832.F32"], 2);
+    EXPECT_EQ(stats["tensor_core"]["sparse_instructions"], 3);
+    EXPECT_EQ(stats["warp_instructions"], 9);
+}
+
+TEST(CliRun, MalformedTraceIsABadInputNamingFileAndLine) {
+    const std::string path = write_temp_file("bad_run.traceg",
+                                             "-grid dim = (1,1,1)\n-block dim = (32,1,1)\n-accelsim tracer version = 5\n"
+                                             "#BEGIN_TB\nthread block = 0,0,0\nwarp = 0\ninsts = 1\n0000 zz 0 EXIT 0 0 0\n#END_TB\n");
+    const CommandResult r = run_stcsim("run --config " + kSource + "/configs/a100.json --trace " + path);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("bad_run.traceg:8:"), std::string::npos) << r.err;
+}
+
+TEST(CliRun, UsageErrors) {
+    EXPECT_EQ(run_stcsim("run --config " + kSource + "/configs/a100.json").status, 2);
+    EXPECT_EQ(run_stcsim("run --trace x").status, 2);
+    EXPECT_EQ(run_stcsim("run --bogus").status, 2);
+    EXPECT_EQ(run_stcsim("run --help").status, 0);
+    EXPECT_EQ(run_stcsim("run --config " + kSource + "/configs/a100.json --trace /nonexistent/kernel.traceg").status, 1);
+}
+
+}  // namespace
+}  // namespace stcsim::testing

@@ -20,6 +20,8 @@
 #include "sim/config/gpu_schema.h"
 #include "sim/gpu/memory_bench.h"
 #include "sim/gpu/mma_bench.h"
+#include "sim/gpu/replay.h"
+#include "sim/trace/gemm_trace.h"
 #include "tools/mma_case.h"
 
 namespace stcsim::testing {
@@ -40,6 +42,7 @@ struct MmaPoint {
 const std::vector<MmaPoint> kPoints = {
     {kSparse, 1, 1, 64, 5}, {kSparse, 4, 2, 64, -10}, {kSparse, 8, 4, 32, 2}, {kDense, 2, 1, 64, 0}};
 constexpr double kLatencyError = 20;
+constexpr double kGemmError = -8;
 
 std::vector<double> simulated_mma() {
     const auto config = sim::config::load_config_file(kConfig, {});
@@ -82,6 +85,23 @@ void write_probes(const fs::path& dir, bool corrupt) {
 }
 
 // A synthetic folder named synthetic-<name> under the build's temporary test folder.
+// The replayed cycles of the synthetic GEMM record's kernel (256x256x512 sparse f16, default tiles).
+double simulated_gemm(const sim::GpuSpec& spec) {
+    trace::GemmTraceSpec gemm;
+    gemm.m = 256;
+    gemm.n = 256;
+    gemm.k = 512;
+    gemm.sparse = true;
+    gemm.tile = {128, 128, 64};
+    gemm.warp_tile = {64, 64, 64};
+    const fs::path dir = fs::path(STCSIM_TEST_TMP_DIR) / ("gemm-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    trace::write_gemm_trace(gemm, dir.string());
+    const double cycles = static_cast<double>(sim::run_replay(spec, (dir / "kernelslist.g").string()).cycles);
+    fs::remove_all(dir);
+    return cycles;
+}
+
 fs::path make_folder(const std::string& name, bool corrupt) {
     // One folder per test process: ctest runs the tests of this file in parallel processes.
     const fs::path dir = fs::path(STCSIM_TEST_TMP_DIR) / "compare" / ("synthetic-" + name + "-" + std::to_string(::getpid()));
@@ -102,9 +122,10 @@ fs::path make_folder(const std::string& name, bool corrupt) {
     const double latency = sim::run_latency_bench(config.spec, {65536, 128, "all"}).latency_cycles;
     std::ofstream(dir / "memory.jsonl") << json{{"experiment", "latency"}, {"footprint", 65536}, {"stride", 128},
                                                 {"latency_cycles", latency / (1 + kLatencyError / 100)}}.dump() << '\n';
-    std::ofstream(dir / "gemm.jsonl") << json{{"experiment", "gemm"}, {"m", 1024}, {"n", 1024}, {"k", 1024}, {"dtype", "f16"},
+    std::ofstream(dir / "gemm.jsonl") << json{{"experiment", "gemm"}, {"m", 256}, {"n", 256}, {"k", 512}, {"dtype", "f16"},
                                               {"acc", "f32"}, {"sparse", true}, {"tile", "128x128x64"}, {"warp_tile", "64x64x64"},
-                                              {"stages", 3}, {"ms", 0.05}, {"cycles_est", 70500.0}}.dump() << '\n';
+                                              {"stages", 3}, {"ms", 0.01},
+                                              {"cycles_est", simulated_gemm(config.spec) / (1 + kGemmError / 100)}}.dump() << '\n';
     write_probes(dir, corrupt);
     return dir;
 }
@@ -140,7 +161,7 @@ TEST_F(Compare, TablePrintsEveryRowWithItsError) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("SYNTHETIC"), std::string::npos) << r.out;
     for (const char* error : {"+5.00", "-10.00", "+2.00", "+0.00", "+20.00"}) EXPECT_NE(r.out.find(error), std::string::npos) << error << "\n" << r.out;
-    EXPECT_NE(r.out.find("not simulated yet: trace replay"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("-8.00"), std::string::npos) << r.out;  // the GEMM row, replayed
     EXPECT_NE(r.out.find("1 records the GPU run skipped"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("functional: 3 cases, 3 match, 0 mismatch"), std::string::npos) << r.out;
 }
@@ -167,8 +188,9 @@ TEST_F(Compare, JsonSummaryHasMapeAndCorrelation) {
     }
     EXPECT_NEAR(j["classes"]["mma"]["correlation"].get<double>(), sxy / std::sqrt(sxx * syy), 1e-9);
     EXPECT_NEAR(j["classes"]["latency"]["mape_percent"].get<double>(), kLatencyError, 1e-9);
-    EXPECT_EQ(j["classes"]["gemm"]["simulated"], 0);
-    EXPECT_NEAR(j["classes"]["overall"]["mape_percent"].get<double>(), (5 + 10 + 2 + 0 + kLatencyError) / 5, 1e-9);
+    EXPECT_EQ(j["classes"]["gemm"]["simulated"], 1);
+    EXPECT_NEAR(j["classes"]["gemm"]["mape_percent"].get<double>(), -kGemmError, 1e-9);
+    EXPECT_NEAR(j["classes"]["overall"]["mape_percent"].get<double>(), (5 + 10 + 2 + 0 + kLatencyError - kGemmError) / 6, 1e-9);
     EXPECT_EQ(j["skipped_records"], 1);
     EXPECT_EQ(j["functional_mismatches"], 0);
     EXPECT_EQ(j["rows"].size(), 6u);

@@ -1,10 +1,15 @@
 #include "tools/compare_gemm.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdio>
+#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "sim/gpu/replay.h"
 
 namespace stcsim::cli {
 namespace {
@@ -43,10 +48,23 @@ GemmRecord parse_gemm_record(const MeasuredRecord& record) {
     return g;
 }
 
-GemmSimulation simulate_gemm(const sim::GpuSpec& /*spec*/, const GemmRecord& /*record*/) {
-    // The simulator has no trace replay yet. Once it does: trace::write_gemm_trace(record.spec, tmp)
-    // and replay it on `spec`, returning the kernel's cycles.
-    return {std::nullopt, "not simulated yet: trace replay"};
+GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record) {
+    // The trace of the same kernel goes to a private temporary folder (compressed: a 4096^3 GEMM
+    // is gigabytes of text) and is replayed on `spec`; the folder is removed afterwards.
+    static std::atomic<int> counter{0};
+    const auto dir = std::filesystem::temp_directory_path() /
+                     fmt::format("stcsim-compare-gemm-{}-{}", ::getpid(), counter++);
+    std::filesystem::create_directories(dir);
+    struct Cleanup {
+        std::filesystem::path path;
+        ~Cleanup() {
+            std::error_code ignored;
+            std::filesystem::remove_all(path, ignored);
+        }
+    } cleanup{dir};
+    trace::write_gemm_trace(record.spec, dir.string(), "kernel-1.traceg.zst");
+    const sim::ReplayResult result = sim::run_replay(spec, (dir / "kernelslist.g").string());
+    return {static_cast<double>(result.cycles), ""};
 }
 
 }  // namespace stcsim::cli

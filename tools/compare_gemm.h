@@ -1,7 +1,7 @@
 // The GEMM part of `stcsim compare`: a gemm.jsonl record of validation/gemm/gemm_bench (the kernel
 // that `stcsim trace gen gemm` describes, same parameters) against the simulated kernel. Kept apart
-// from the microbenchmarks so that it can call the trace replay once the simulator has one: then
-// simulate_gemm generates the trace with trace::write_gemm_trace and replays it.
+// from the microbenchmarks: simulate_gemm generates the trace of the same kernel with
+// trace::write_gemm_trace and replays it (sim::run_replay), returning the kernel's cycles.
 #pragma once
 
 #include <optional>

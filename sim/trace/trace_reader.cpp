@@ -133,7 +133,7 @@ void TraceReader::read_warp(std::string_view warp_line, ThreadBlockTrace& block)
         if (line.front() == '#' || line.starts_with("warp"))
             fail_expected(where(), fmt::format("{} instruction lines for warp {} (insts = {}), found {}", count, id, count, i), line);
         warp.instructions.emplace_back();
-        parse_instruction_line(line, header_, opcodes_, warp.instructions.back(), where());
+        parse_instruction_line(line, header_, opcodes_, warp.instructions.back(), Where(lines_.name(), lines_.line_number()));
     }
 }
 

@@ -80,7 +80,7 @@ bool CtaLauncher::launch(Cycle now) {
             cw.clear();
             if (w < block_.warps.size())
                 for (const trace::TraceInstruction& in : block_.warps[w].instructions) decoder_->append(in, cw);
-            state_.trace_instructions += cw.instrs.size();
+            state_.trace_instructions += cw.count;
             slot.streams[w].reset(cw, *decoder_);
             slot.pointers[w] = &slot.streams[w];
         }

@@ -5,6 +5,20 @@
 #include "common/errors.h"
 
 namespace stcsim::sim {
+namespace {
+
+// Decodes a block's instructions into its slot's compact warps as the reader parses them.
+class DecodeInto final : public trace::InstructionSink {
+public:
+    DecodeInto(KernelDecoder& decoder, std::vector<CompactWarp>& warps) : decoder_(decoder), warps_(warps) {}
+    void instruction(std::size_t warp, const trace::TraceInstruction& inst) override { decoder_.append(inst, warps_[warp]); }
+
+private:
+    KernelDecoder& decoder_;
+    std::vector<CompactWarp>& warps_;
+};
+
+}  // namespace
 
 CtaLauncher::CtaLauncher(std::vector<trace::TraceCommand> commands, std::vector<Sm*> sms, const OpcodeClasses& classes,
                          OpcodeCounts& counts)
@@ -64,23 +78,23 @@ bool CtaLauncher::launch(Cycle now) {
     while (!kernel_exhausted_) {
         const int sm = find_sm(needs_);
         if (sm < 0) break;
-        if (!reader_->next_block(block_)) {
-            kernel_exhausted_ = true;
-            break;
-        }
         const std::size_t index = free_slot();
         Slot& slot = slots_[index];
-        slot.used = true;
         const auto warps = static_cast<std::size_t>(needs_.warps);
         slot.warps.resize(warps);
         slot.streams.resize(warps);
         slot.pointers.resize(warps);
+        for (CompactWarp& cw : slot.warps) cw.clear();
+        DecodeInto sink(*decoder_, slot.warps);
+        if (!reader_->next_block(block_, sink)) {
+            kernel_exhausted_ = true;
+            break;
+        }
+        slot.used = true;
         for (std::size_t w = 0; w < warps; ++w) {
             CompactWarp& cw = slot.warps[w];
-            cw.clear();
-            if (w < block_.warps.size())
-                for (const trace::TraceInstruction& in : block_.warps[w].instructions) decoder_->append(in, cw);
-            state_.trace_instructions += cw.instrs.size();
+            cw.trim();
+            state_.trace_instructions += cw.count;
             slot.streams[w].reset(cw, *decoder_);
             slot.pointers[w] = &slot.streams[w];
         }

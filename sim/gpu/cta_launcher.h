@@ -73,7 +73,7 @@ private:
     OpcodeCounts& counts_;
     std::unique_ptr<trace::TraceReader> reader_;
     std::unique_ptr<KernelDecoder> decoder_;
-    trace::ThreadBlockTrace block_;
+    trace::ThreadBlockTrace block_;  // the block's ids; its instructions go straight to a slot
     bool block_pending_ = false, kernel_exhausted_ = true;
     CtaNeeds needs_;
     std::deque<Slot> slots_;

@@ -188,87 +188,28 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
         table_.push_back(decode(t));
         it = index_.emplace(key, static_cast<std::uint32_t>(table_.size() - 1)).first;
     }
-    warp.instrs.push_back(it->second);
-    if (table_[it->second].unit == ExecUnit::memory) pack_addresses(t, warp.addresses);
-}
-
-// Record: header word (active mask | form << 32), base, then form 0: stride; form 1: one int32
-// delta per further active lane, two per word; form 2: every further active lane's address.
-void pack_addresses(const TraceInstruction& in, std::vector<std::uint64_t>& out) {
+    const bool memory = table_[it->second].unit == ExecUnit::memory;
     std::uint64_t lanes[trace::kWarpSize];
     int n = 0;
-    for (int l = 0; l < trace::kWarpSize; ++l)
-        if (in.lane_active(l)) lanes[n++] = in.addresses[static_cast<std::size_t>(l)];
-    bool stride = true, fits = true;
-    for (int i = 1; i < n; ++i) {
-        const auto d = static_cast<std::int64_t>(lanes[i] - lanes[i - 1]);
-        if (i > 1 && d != static_cast<std::int64_t>(lanes[1] - lanes[0])) stride = false;
-        if (d < INT32_MIN || d > INT32_MAX) fits = false;
-    }
-    const std::uint64_t form = stride ? 0 : fits ? 1 : 2;
-    out.push_back(in.active_mask | form << 32);
-    out.push_back(n > 0 ? lanes[0] : 0);
-    if (form == 0) {
-        out.push_back(n > 1 ? lanes[1] - lanes[0] : 0);
-    } else if (form == 1) {
-        for (int i = 1; i < n; i += 2) {
-            const auto lo = static_cast<std::uint32_t>(lanes[i] - lanes[i - 1]);
-            const auto hi = i + 1 < n ? static_cast<std::uint32_t>(lanes[i + 1] - lanes[i]) : 0u;
-            out.push_back(lo | std::uint64_t{hi} << 32);
-        }
-    } else {
-        for (int i = 1; i < n; ++i) out.push_back(lanes[i]);
-    }
-}
-
-std::size_t unpack_addresses(const std::vector<std::uint64_t>& words, std::size_t at, LaneAddresses& lanes) {
-    const std::uint64_t header = words[at];
-    const auto mask = static_cast<std::uint32_t>(header);
-    const auto form = header >> 32;
-    lanes.active = mask;
-    lanes.addr.fill(0);
-    std::uint64_t address = words[at + 1];
-    std::size_t pos = at + 2;
-    const std::uint64_t stride = form == 0 ? words[pos++] : 0;
-    int i = 0;
-    for (int l = 0; l < trace::kWarpSize; ++l) {
-        if (((mask >> l) & 1u) == 0) continue;
-        if (i > 0) {
-            if (form == 0) address += stride;
-            else if (form == 1) {
-                const std::uint64_t word = words[pos + static_cast<std::size_t>((i - 1) / 2)];
-                const auto delta = static_cast<std::int32_t>(static_cast<std::uint32_t>((i - 1) % 2 == 0 ? word : word >> 32));
-                address += static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
-            } else address = words[pos + static_cast<std::size_t>(i - 1)];
-        }
-        lanes.addr[static_cast<std::size_t>(l)] = address;
-        ++i;
-    }
-    const int n = std::popcount(mask);
-    if (form == 1) pos += static_cast<std::size_t>(n / 2);
-    else if (form == 2) pos += static_cast<std::size_t>(std::max(0, n - 1));
-    return pos;
+    if (memory)
+        for (int l = 0; l < trace::kWarpSize; ++l)
+            if (t.lane_active(l)) lanes[n++] = t.addresses[static_cast<std::size_t>(l)];
+    warp.append(it->second, memory, t.active_mask, lanes, n, patterns_);
 }
 
 void CompactStream::reset(const CompactWarp& warp, const KernelDecoder& decoder) {
-    warp_ = &warp;
     decoder_ = &decoder;
-    pos_ = addr_next_ = addr_current_ = 0;
+    reader_.reset(warp, decoder.patterns());
 }
 
 const WarpInstr* CompactStream::next() {
-    if (pos_ == warp_->instrs.size()) return nullptr;
-    const WarpInstr* in = &decoder_->instr(warp_->instrs[pos_++]);
-    if (in->unit == ExecUnit::memory) {
-        addr_current_ = addr_next_;
-        const std::uint64_t header = warp_->addresses[addr_current_];
-        const int n = std::popcount(static_cast<std::uint32_t>(header));
-        const std::uint64_t form = header >> 32;
-        addr_next_ = addr_current_ + 2 + (form == 0 ? 1 : form == 1 ? static_cast<std::size_t>(n / 2) : static_cast<std::size_t>(std::max(0, n - 1)));
-    }
+    if (reader_.at_end()) return nullptr;
+    const std::uint32_t index = reader_.next_index();
+    const WarpInstr* in = &decoder_->instr(index);
+    if (in->unit == ExecUnit::memory) reader_.read_addresses(index);
     return in;
 }
 
-void CompactStream::addresses(LaneAddresses& out) const { unpack_addresses(warp_->addresses, addr_current_, out); }
+void CompactStream::addresses(LaneAddresses& out) const { reader_.addresses(out); }
 
 }  // namespace stcsim::sim

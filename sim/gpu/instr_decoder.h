@@ -15,9 +15,10 @@
 //     sm.default_pipeline. A memory opcode without addresses (all lanes off) also runs there.
 // Registers: R255 (RZ) carries no dependence; predicates are ignored.
 //
-// KernelDecoder (one per kernel, while its trace reader lives): interns decoded instructions, so
-// a resident block holds 4 bytes per instruction plus the addresses of its memory instructions
-// (CompactWarp); the table grows with the kernel's distinct static instructions, not its length.
+// KernelDecoder (one per kernel, while its trace reader lives): interns decoded instructions and
+// address patterns, so that a resident block holds a few bytes per instruction (CompactWarp,
+// compact_warp.h); the tables grow with the kernel's distinct static instructions and address
+// shapes, not with its length.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "isa/catalog.h"
+#include "sim/gpu/compact_warp.h"
 #include "sim/config/gpu_spec.h"
 #include "sim/memory/shared_memory.h"
 #include "sim/sm/sm.h"
@@ -63,17 +65,6 @@ struct OpcodeCounts {
     std::map<std::string, std::uint64_t> mma_by_full;
 };
 
-// One warp of a resident block: instruction indices and the packed addresses of its memory
-// instructions, in program order.
-struct CompactWarp {
-    std::vector<std::uint32_t> instrs;
-    std::vector<std::uint64_t> addresses;
-    void clear() {
-        instrs.clear();
-        addresses.clear();
-    }
-};
-
 class KernelDecoder {
 public:
     // `sm` prepares instructions (tails, masks); all SMs share one timing table.
@@ -82,6 +73,7 @@ public:
     void append(const trace::TraceInstruction& in, CompactWarp& warp);
     const WarpInstr& instr(std::uint32_t index) const { return table_[index]; }
     std::size_t distinct() const { return table_.size(); }
+    const AddressPatterns& patterns() const { return patterns_; }
 
 private:
     struct Key {
@@ -105,12 +97,8 @@ private:
     std::deque<WarpInstr> table_;
     std::unordered_map<Key, std::uint32_t, KeyHash> index_;
     std::unordered_map<const trace::Opcode*, OpInfo> ops_;
+    AddressPatterns patterns_;
 };
-
-// Packs the active lanes' addresses of `in` onto `out`; unpack_addresses reads one record back
-// from `at` and returns the position after it.
-void pack_addresses(const trace::TraceInstruction& in, std::vector<std::uint64_t>& out);
-std::size_t unpack_addresses(const std::vector<std::uint64_t>& words, std::size_t at, LaneAddresses& lanes);
 
 // A warp's stream over a CompactWarp.
 class CompactStream final : public InstrStream {
@@ -120,9 +108,8 @@ public:
     void addresses(LaneAddresses& out) const override;
 
 private:
-    const CompactWarp* warp_ = nullptr;
     const KernelDecoder* decoder_ = nullptr;
-    std::size_t pos_ = 0, addr_next_ = 0, addr_current_ = 0;
+    CompactReader reader_;
 };
 
 }  // namespace stcsim::sim

@@ -93,14 +93,12 @@ void MemorySystem::warm_l2(std::uint64_t line) {
 }
 
 void MemorySystem::respond(const Sector& s, std::uint64_t ready, bool mshr) {
-    responses_.push({ready, seq_++, s.token, mshr, s.sm});
+    responses_.push(ready, {s.token, mshr, s.sm});
 }
 
 bool MemorySystem::deliver(Cycle now) {
     bool progressed = false;
-    while (!responses_.empty() && responses_.top().ready <= now.value()) {
-        const Response r = responses_.top();
-        responses_.pop();
+    responses_.drain(now.value(), [&](const Response& r) {
         progressed = true;
         if (r.mshr) --l1_[r.sm].mshr_used;
         Pending& p = pending_[r.token];
@@ -110,7 +108,7 @@ bool MemorySystem::deliver(Cycle now) {
             ++state_.completed;
             l1_[r.sm].client->on_complete(r.token, now);
         }
-    }
+    });
     return progressed;
 }
 
@@ -227,7 +225,7 @@ bool MemorySystem::tick(Cycle now) {
 
 Cycle MemorySystem::next_event(Cycle now) const {
     if (queued_ > 0) return now + 1;
-    if (!responses_.empty()) return Cycle{std::max(responses_.top().ready, now.value() + 1)};
+    if (!responses_.empty()) return Cycle{std::max(responses_.earliest(), now.value() + 1)};
     return Cycle::never();
 }
 
@@ -237,7 +235,7 @@ nlohmann::ordered_json MemorySystem::dump_state() const {
     nlohmann::ordered_json j;
     j["queued_sectors"] = queued_;
     j["responses_in_flight"] = responses_.size();
-    j["next_response"] = responses_.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(responses_.top().ready);
+    j["next_response"] = responses_.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(responses_.earliest());
     nlohmann::ordered_json l2 = nlohmann::ordered_json::array();
     for (const L2Partition& p : l2_) l2.push_back(p.stage.queue.size());
     j["l2_queues"] = l2;

@@ -23,6 +23,7 @@
 
 #include "sim/config/memory_spec.h"
 #include "sim/core/component.h"
+#include "sim/core/due_queue.h"
 #include "sim/core/stats.h"
 #include "sim/memory/cache.h"
 #include "sim/memory/shared_memory.h"
@@ -108,12 +109,9 @@ private:
         Stage stage;
     };
     struct Response {
-        std::uint64_t ready = 0;
-        std::uint64_t seq = 0;
         std::uint32_t token = 0;
         bool mshr = false;
         std::uint32_t sm = 0;
-        bool operator>(const Response& o) const { return ready != o.ready ? ready > o.ready : seq > o.seq; }
     };
     struct Pending {
         std::uint32_t sm = 0;
@@ -133,10 +131,9 @@ private:
     std::vector<L1> l1_;
     std::vector<L2Partition> l2_;
     std::vector<Stage> dram_;
-    std::priority_queue<Response, std::vector<Response>, std::greater<>> responses_;
+    DueQueue<Response> responses_;  // by ready cycle, then issue order
     std::vector<Pending> pending_;
     std::vector<std::uint32_t> free_tokens_;
-    std::uint64_t seq_ = 0;
     std::uint64_t queued_ = 0;  // sectors in any stage queue
     State state_;
 };

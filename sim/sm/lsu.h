@@ -56,6 +56,8 @@ public:
         return n;
     }
     Cycle next_event(Cycle now) const;
+    // Whether tick(now) or retire(now) could do anything: a queued access or a completion due.
+    bool due(Cycle now) const { return !queue_.empty() || (!done_.empty() && done_.top().at <= now.value()); }
     bool idle() const { return queue_.empty() && done_.empty() && outstanding_ == 0; }
 
     void on_complete(std::uint64_t token, Cycle at) override;

@@ -67,7 +67,10 @@ Warp& Sm::place_warp(InstrStream& stream, std::int32_t cta) {
     return w;
 }
 
-void Sm::launch_warp(InstrStream& stream) { place_warp(stream, -1); }
+void Sm::launch_warp(InstrStream& stream) {
+    place_warp(stream, -1);
+    woken_ = true;
+}
 
 bool Sm::can_launch(const CtaNeeds& needs) const {
     return ctas_used_ < spec_.max_ctas && warps_used_ + needs.warps <= spec_.max_warps &&
@@ -95,6 +98,7 @@ void Sm::launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams,
     ++ctas_used_;
     registers_used_ += needs.registers;
     shared_used_ += needs.shared_bytes;
+    woken_ = true;
     for (InstrStream* stream : streams) cta.warps.push_back(place_warp(*stream, static_cast<std::int32_t>(slot)).id);
     for (std::uint32_t id : cta.warps) {
         Warp& w = warps_[id];
@@ -170,17 +174,21 @@ bool Sm::retire_memory(Cycle now) {
 }
 
 bool Sm::tick(Cycle now) {
+    end_ = now;
+    // Nothing can change before parts_due_ unless the LSU has work due or a CTA arrived: skip
+    // the tick; the sub-partitions charge the skipped cycles to their last stall reason.
+    if (!woken_ && now < parts_due_ && !lsu_.due(now)) return false;
+    woken_ = false;
     bool progress = retire_memory(now);
     for (auto& part : parts_) progress = part->tick(now) || progress;
     progress = lsu_.tick(now) || progress;
-    end_ = now;
+    parts_due_ = Cycle::never();
+    for (const auto& part : parts_) parts_due_ = std::min(parts_due_, part->next_event(now));
     return progress;
 }
 
 Cycle Sm::next_event(Cycle now) const {
-    Cycle next = lsu_.next_event(now);
-    for (const auto& part : parts_) next = std::min(next, part->next_event(now));
-    return next;
+    return std::min(lsu_.next_event(now), woken_ ? now + 1 : std::max(parts_due_, now + 1));
 }
 
 bool Sm::done() const {
@@ -188,6 +196,7 @@ bool Sm::done() const {
 }
 
 void Sm::finish(Cycle end) {
+    end_ = std::max(end_, end);
     for (auto& part : parts_) part->finish(end);
 }
 

@@ -20,6 +20,8 @@
 // (warps, CTA slots, registers, shared memory). Barriers (BAR.SYNC) are per CTA: a warp that
 // arrives waits until every warp of its CTA that has not exited arrived. A CTA whose warps all
 // finished (ended, nothing in flight) frees its resources and is reported by take_finished().
+// A tick at a cycle before which nothing can change (no LSU work due, the sub-partitions'
+// next_event not reached, no CTA launched since) does nothing: idle SMs cost no time.
 #pragma once
 
 #include <deque>
@@ -129,6 +131,10 @@ private:
     std::int64_t registers_used_ = 0, shared_used_ = 0;
     std::uint64_t next_copy_ = 0;
     Cycle end_{0};
+    // The earliest cycle a sub-partition can change on its own (their next_event after the last
+    // tick); woken_: a warp or CTA was added since, so the next tick must run.
+    Cycle parts_due_{0};
+    bool woken_ = true;
 };
 
 }  // namespace stcsim::sim

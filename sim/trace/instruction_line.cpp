@@ -3,6 +3,7 @@
 #include <bit>
 #include <cctype>
 #include <iterator>
+#include <type_traits>
 
 #include "common/errors.h"
 #include "sim/trace/parse_util.h"
@@ -10,25 +11,36 @@
 namespace stcsim::trace {
 namespace {
 
+// What a token was expected to be, for the error message: a string, or a callable that builds one
+// (formatted only when the token is wrong, so that correct lines cost no formatting).
+template <class What>
+std::string describe(const What& what) {
+    if constexpr (std::is_invocable_v<const What&>) return what();
+    else return std::string(what);
+}
+
 class LineParser {
 public:
-    LineParser(std::string_view line, const std::string& where) : tokens_(line), where_(where) {}
+    LineParser(std::string_view line, const Where& where) : tokens_(line), where_(where) {}
 
-    std::string_view take(std::string_view what) {
+    template <class What>
+    std::string_view take(const What& what) {
         std::string_view token;
-        if (!tokens_.next(token)) fail_expected(where_, what, "end of line");
+        if (!tokens_.next(token)) fail_expected(where_, describe(what), "end of line");
         return token;
     }
-    std::uint64_t unsigned_number(std::string_view what, int base, std::uint64_t max) {
+    template <class What>
+    std::uint64_t unsigned_number(const What& what, int base, std::uint64_t max) {
         const std::string_view token = take(what);
         std::uint64_t value = 0;
-        if (!parse_unsigned(token, value, base) || value > max) fail_expected(where_, what, token);
+        if (!parse_unsigned(token, value, base) || value > max) fail_expected(where_, describe(what), token);
         return value;
     }
-    std::int64_t signed_number(std::string_view what) {
+    template <class What>
+    std::int64_t signed_number(const What& what) {
         const std::string_view token = take(what);
         std::int64_t value = 0;
-        if (!parse_signed(token, value)) fail_expected(where_, what, token);
+        if (!parse_signed(token, value)) fail_expected(where_, describe(what), token);
         return value;
     }
     std::uint8_t reg(std::string_view what) {
@@ -38,11 +50,11 @@ public:
         return value;
     }
     Tokens& tokens() { return tokens_; }
-    const std::string& where() const { return where_; }
+    const Where& where() const { return where_; }
 
 private:
     Tokens tokens_;
-    const std::string& where_;
+    const Where& where_;
 };
 
 void parse_addresses(LineParser& p, TraceInstruction& out) {
@@ -52,7 +64,8 @@ void parse_addresses(LineParser& p, TraceInstruction& out) {
     std::uint64_t values[kWarpSize] = {};
     if (out.address_mode == AddressMode::list) {
         for (int i = 0; i < lanes; ++i)
-            values[i] = p.unsigned_number(fmt::format("the hex address of active lane {} of {}", i + 1, lanes), 16, UINT64_MAX);
+            values[i] = p.unsigned_number([&] { return fmt::format("the hex address of active lane {} of {}", i + 1, lanes); },
+                                          16, UINT64_MAX);
     } else {
         const std::uint64_t base = p.unsigned_number("a hex base address", 16, UINT64_MAX);
         if (out.address_mode == AddressMode::base_stride) {
@@ -62,7 +75,7 @@ void parse_addresses(LineParser& p, TraceInstruction& out) {
             values[0] = base;
             for (int i = 1; i < lanes; ++i)
                 values[i] = values[i - 1] + static_cast<std::uint64_t>(p.signed_number(
-                                                fmt::format("address delta {} of {} (decimal)", i, lanes - 1)));
+                                                [&] { return fmt::format("address delta {} of {} (decimal)", i, lanes - 1); }));
         }
     }
     int index = 0;
@@ -122,24 +135,27 @@ void parse_tail(LineParser& p, const KernelHeader& header, TraceInstruction& out
 }  // namespace
 
 void parse_instruction_line(std::string_view line, const KernelHeader& header, OpcodeTable& opcodes,
-                            TraceInstruction& out, const std::string& where) {
+                            TraceInstruction& out, const Where& where) {
     out = TraceInstruction{};
     LineParser p(line, where);
     if (header.tracer_version < 3)
         for (const char* what : {"the thread block x", "the thread block y", "the thread block z", "the warp id"})
-            p.unsigned_number(fmt::format("{} (tracer version < 3 lines start with block and warp ids)", what), 10, UINT32_MAX);
+            p.unsigned_number([what] { return fmt::format("{} (tracer version < 3 lines start with block and warp ids)", what); },
+                              10, UINT32_MAX);
     if (header.enable_lineinfo)
         out.source_line = static_cast<std::uint32_t>(p.unsigned_number("a decimal source line number", 10, UINT32_MAX));
     out.pc = p.unsigned_number("a hex PC", 16, UINT64_MAX);
     out.active_mask = static_cast<std::uint32_t>(p.unsigned_number("a hex active mask of 32 bits", 16, UINT32_MAX));
     out.dst_count = static_cast<std::uint8_t>(
-        p.unsigned_number(fmt::format("a destination register count from 0 to {}", kMaxDstOperands), 10, kMaxDstOperands));
+        p.unsigned_number([] { return fmt::format("a destination register count from 0 to {}", kMaxDstOperands); }, 10,
+                          kMaxDstOperands));
     for (int i = 0; i < out.dst_count; ++i) out.dst[static_cast<std::size_t>(i)].reg = p.reg("a destination register R0..R255");
     const std::string_view opcode = p.take("an opcode");
     if (!std::isalpha(static_cast<unsigned char>(opcode.front()))) fail_expected(where, "an opcode such as HMMA.16816.F32", opcode);
     out.opcode = opcodes.intern(opcode);
     out.src_count = static_cast<std::uint8_t>(
-        p.unsigned_number(fmt::format("a source register count from 0 to {}", kMaxSrcOperands), 10, kMaxSrcOperands));
+        p.unsigned_number([] { return fmt::format("a source register count from 0 to {}", kMaxSrcOperands); }, 10,
+                          kMaxSrcOperands));
     for (int i = 0; i < out.src_count; ++i) out.src[static_cast<std::size_t>(i)].reg = p.reg("a source register R0..R255");
     out.mem_width = static_cast<std::uint32_t>(p.unsigned_number("a decimal memory width in bytes (0: no memory access)", 10, 4096));
     if (out.mem_width > 0) parse_addresses(p, out);

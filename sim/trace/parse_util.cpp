@@ -13,6 +13,10 @@ void fail_expected(const std::string& where, std::string_view what, std::string_
     throw UserError(fmt::format("{}: expected {}, got '{}'", where, what, got));
 }
 
+std::string Where::str() const { return fmt::format("{}:{}", file_, line_); }
+
+void fail_expected(const Where& where, std::string_view what, std::string_view got) { fail_expected(where.str(), what, got); }
+
 namespace {
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 }  // namespace

@@ -10,6 +10,19 @@ namespace stcsim::trace {
 
 [[noreturn]] void fail_expected(const std::string& where, std::string_view what, std::string_view got);
 
+// A position "FILE:LINE" for error messages, formatted only when an error is raised (per-line
+// parsing must not pay for building the string). `file` must outlive it.
+class Where {
+public:
+    Where(const std::string& file, std::uint64_t line) : file_(file), line_(line) {}
+    std::string str() const;
+
+private:
+    const std::string& file_;
+    std::uint64_t line_;
+};
+[[noreturn]] void fail_expected(const Where& where, std::string_view what, std::string_view got);
+
 // Splits on blanks (spaces, tabs) without allocating.
 class Tokens {
 public:

@@ -29,7 +29,7 @@ Opcode parse_opcode(std::string_view text) {
 }
 
 const Opcode* OpcodeTable::intern(std::string_view text) {
-    const auto found = by_name_.find(std::string(text));
+    const auto found = by_name_.find(text);
     if (found != by_name_.end()) return found->second.get();
     auto op = std::make_unique<Opcode>(parse_opcode(text));
     const Opcode* pointer = op.get();

@@ -54,7 +54,12 @@ public:
     std::size_t size() const { return by_name_.size(); }
 
 private:
-    std::unordered_map<std::string, std::unique_ptr<Opcode>> by_name_;
+    // Transparent hashing: looking a std::string_view up builds no std::string.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    std::unordered_map<std::string, std::unique_ptr<Opcode>, Hash, std::equal_to<>> by_name_;
 };
 
 struct RegOperand {

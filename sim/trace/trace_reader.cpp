@@ -64,7 +64,11 @@ bool block_key(std::string_view line, std::string_view key, std::string_view& va
 
 }  // namespace
 
-bool TraceReader::next_block(ThreadBlockTrace& block) {
+bool TraceReader::next_block(ThreadBlockTrace& block) { return read_block(block, nullptr); }
+
+bool TraceReader::next_block(ThreadBlockTrace& block, InstructionSink& sink) { return read_block(block, &sink); }
+
+bool TraceReader::read_block(ThreadBlockTrace& block, InstructionSink* sink) {
     std::string_view line;
     if (!next_content_line(line)) return false;
     if (line != "#BEGIN_TB") fail_expected(where(), "'#BEGIN_TB'", line);
@@ -99,7 +103,7 @@ bool TraceReader::next_block(ThreadBlockTrace& block) {
             block.cluster_rank = static_cast<std::uint32_t>(rank);
         } else if (block_key(line, "warp", value)) {
             if (!have_id) fail_expected(where(), "'thread block = x,y,z' before the first warp", line);
-            read_warp(line, block);
+            read_warp(line, block, sink);
         } else {
             fail_expected(where(), "'thread block = x,y,z', 'warp = N' or '#END_TB'", line);
         }
@@ -110,7 +114,7 @@ bool TraceReader::next_block(ThreadBlockTrace& block) {
     return true;
 }
 
-void TraceReader::read_warp(std::string_view warp_line, ThreadBlockTrace& block) {
+void TraceReader::read_warp(std::string_view warp_line, ThreadBlockTrace& block, InstructionSink* sink) {
     std::string_view value;
     block_key(warp_line, "warp", value);
     std::uint64_t id = 0;
@@ -132,8 +136,9 @@ void TraceReader::read_warp(std::string_view warp_line, ThreadBlockTrace& block)
         if (line.empty()) { --i; continue; }
         if (line.front() == '#' || line.starts_with("warp"))
             fail_expected(where(), fmt::format("{} instruction lines for warp {} (insts = {}), found {}", count, id, count, i), line);
-        warp.instructions.emplace_back();
-        parse_instruction_line(line, header_, opcodes_, warp.instructions.back(), where());
+        TraceInstruction& inst = sink != nullptr ? scratch_ : warp.instructions.emplace_back();
+        parse_instruction_line(line, header_, opcodes_, inst, Where(lines_.name(), lines_.line_number()));
+        if (sink != nullptr) sink->instruction(static_cast<std::size_t>(id), inst);
     }
 }
 

@@ -32,6 +32,14 @@ struct ThreadBlockTrace {
     std::uint64_t instruction_count() const;
 };
 
+// Receives a block's instructions as they are parsed, so that the block need not hold them.
+class InstructionSink {
+public:
+    virtual ~InstructionSink() = default;
+    // `inst` is valid during the call only.
+    virtual void instruction(std::size_t warp, const TraceInstruction& inst) = 0;
+};
+
 class TraceReader {
 public:
     explicit TraceReader(const std::string& path);  // opens the file and reads the header
@@ -40,6 +48,9 @@ public:
     const std::string& path() const { return lines_.name(); }
     // Reads the next thread block into `block` (its buffers are reused); false after the last one.
     bool next_block(ThreadBlockTrace& block);
+    // The same, but hands each instruction to `sink` instead of storing it: the block's warps
+    // stay empty (`present` is set) and the reader holds one instruction at a time.
+    bool next_block(ThreadBlockTrace& block, InstructionSink& sink);
 
     std::uint64_t blocks_read() const { return blocks_read_; }
     // The most instructions held at once: the largest block so far.
@@ -50,13 +61,15 @@ private:
     std::string where() const;
     bool next_content_line(std::string_view& line);
     void read_header();
-    void read_warp(std::string_view warp_line, ThreadBlockTrace& block);
+    bool read_block(ThreadBlockTrace& block, InstructionSink* sink);
+    void read_warp(std::string_view warp_line, ThreadBlockTrace& block, InstructionSink* sink);
 
     LineReader lines_;
     KernelHeader header_;
     OpcodeTable opcodes_;
     std::string pending_;  // the first line after the header, when it is already a block line
     bool has_pending_ = false;
+    TraceInstruction scratch_;  // the instruction being handed to a sink
     std::uint64_t blocks_read_ = 0, peak_buffered_ = 0;
 };
 

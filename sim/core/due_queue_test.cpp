@@ -1,0 +1,74 @@
+#include "sim/core/due_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <queue>
+#include <random>
+#include <utility>
+#include <vector>
+
+namespace stcsim::sim {
+namespace {
+
+using Item = std::pair<std::uint64_t, int>;  // (due cycle, insertion number)
+
+TEST(DueQueue, TakesItemsInCycleThenInsertionOrder) {
+    DueQueue<Item> q(4);
+    q.push(5, {5, 0});
+    q.push(3, {3, 1});
+    q.push(5, {5, 2});
+    q.push(40, {40, 3});  // beyond the ring: it grows
+    std::vector<int> order;
+    q.drain(4, [&](const Item& i) { order.push_back(i.second); });
+    EXPECT_EQ(order, (std::vector<int>{1}));
+    EXPECT_EQ(q.earliest(), 5u);
+    q.drain(100, [&](const Item& i) { order.push_back(i.second); });
+    EXPECT_EQ(order, (std::vector<int>{1, 0, 2, 3}));
+    EXPECT_TRUE(q.empty());
+}
+
+TEST(DueQueue, ItemsPushedWhileDrainingAndLateItems) {
+    DueQueue<Item> q(8);
+    q.push(2, {2, 0});
+    std::vector<int> order;
+    q.drain(2, [&](const Item& i) {
+        order.push_back(i.second);
+        if (i.second == 0) q.push(2, {2, 1});  // due now: taken in this drain
+    });
+    EXPECT_EQ(order, (std::vector<int>{0, 1}));
+    q.push(3, {3, 3});
+    q.push(2, {2, 2});  // after the drain of cycle 2: late, taken first
+    EXPECT_EQ(q.earliest(), 2u);
+    q.drain(3, [&](const Item& i) { order.push_back(i.second); });
+    EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST(DueQueue, MatchesAPriorityQueueOnRandomPushes) {
+    using Keyed = std::pair<std::uint64_t, std::uint64_t>;  // (due, sequence)
+    std::priority_queue<Keyed, std::vector<Keyed>, std::greater<>> reference;
+    DueQueue<Keyed> q(16);
+    std::mt19937_64 rng(7);
+    std::uint64_t seq = 0;
+    std::vector<Keyed> got, want;
+    for (std::uint64_t now = 0; now < 2000; now += 1 + rng() % 3) {
+        for (int n = static_cast<int>(rng() % 4); n > 0; --n) {
+            const Keyed k{now + rng() % 300, seq++};
+            q.push(k.first, k);
+            reference.push(k);
+        }
+        q.drain(now, [&](const Keyed& k) { got.push_back(k); });
+        while (!reference.empty() && reference.top().first <= now) {
+            want.push_back(reference.top());
+            reference.pop();
+        }
+        ASSERT_EQ(got, want);
+        ASSERT_EQ(q.size(), reference.size());
+        if (!q.empty()) {
+            ASSERT_EQ(q.earliest(), reference.top().first);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace stcsim::sim

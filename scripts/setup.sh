@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ libboost-dev libboost-program-options-dev libboost-iostreams-dev
-          libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev libzstd-dev liblzma-dev pkg-config
+          libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev libzstd-dev liblzma-dev pkg-config time
           python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do

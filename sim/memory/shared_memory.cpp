@@ -1,30 +1,66 @@
 #include "sim/memory/shared_memory.h"
 
 #include <algorithm>
-#include <vector>
+#include <array>
 
 #include "common/errors.h"
 
 namespace stcsim::sim {
 namespace {
 
-// Wavefronts of one phase: words[i] are the distinct bank-width words it touches.
-int phase_wavefronts(const SharedMemorySpec& spec, std::vector<std::uint64_t>& words) {
-    if (words.empty()) return 0;
-    std::sort(words.begin(), words.end());
-    words.erase(std::unique(words.begin(), words.end()), words.end());
-    std::vector<int> per_bank(static_cast<std::size_t>(spec.banks), 0);
-    int most = 0;
-    for (std::uint64_t w : words) {
-        int& n = per_bank[static_cast<std::size_t>(w % static_cast<std::uint64_t>(spec.banks))];
-        most = std::max(most, ++n);
+// The bank-width words one phase touches, in a fixed buffer: a phase has at most 32 lanes of at
+// most 16 bytes, and a 16-byte access spans at most 17 words (bank width >= 1 byte).
+struct PhaseWords {
+    static constexpr int kCapacity = 32 * 17;
+    std::array<std::uint64_t, kCapacity> word;
+    int size = 0;
+};
+
+// Whether no bank holds two distinct words (the usual case: swizzled layouts avoid conflicts), by
+// remembering the one word seen per bank. Answers false (undecided) for more than 64 banks.
+bool conflict_free(const SharedMemorySpec& spec, const PhaseWords& words) {
+    if (spec.banks > 64) return false;
+    const auto banks = static_cast<std::uint64_t>(spec.banks);
+    std::uint64_t used = 0;
+    std::array<std::uint64_t, 64> held;  // held[b] is valid where bit b of `used` is set
+    for (int i = 0; i < words.size; ++i) {
+        const std::uint64_t w = words.word[static_cast<std::size_t>(i)];
+        const std::uint64_t b = w % banks;
+        if ((used >> b & 1u) == 0) {
+            used |= std::uint64_t{1} << b;
+            held[b] = w;
+        } else if (held[b] != w) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Wavefronts of one phase: the most distinct words that any one bank holds. Sorts `words` in
+// place when banks conflict; allocates nothing.
+int phase_wavefronts(const SharedMemorySpec& spec, PhaseWords& words) {
+    if (words.size == 0) return 0;
+    if (conflict_free(spec, words)) return 1;
+    std::uint64_t* begin = words.word.data();
+    std::sort(begin, begin + words.size);
+    const auto distinct = static_cast<int>(std::unique(begin, begin + words.size) - begin);
+    // The banks of the distinct words, sorted: the longest run of one bank is the answer.
+    std::array<std::uint64_t, PhaseWords::kCapacity> bank;
+    const auto banks = static_cast<std::uint64_t>(spec.banks);
+    for (int i = 0; i < distinct; ++i) bank[static_cast<std::size_t>(i)] = begin[i] % banks;
+    std::sort(bank.begin(), bank.begin() + distinct);
+    int most = 1, run = 1;
+    for (int i = 1; i < distinct; ++i) {
+        run = bank[static_cast<std::size_t>(i)] == bank[static_cast<std::size_t>(i - 1)] ? run + 1 : 1;
+        most = std::max(most, run);
     }
     return most;
 }
 
-void add_words(const SharedMemorySpec& spec, std::uint64_t addr, int bytes, std::vector<std::uint64_t>& words) {
+void add_words(const SharedMemorySpec& spec, std::uint64_t addr, int bytes, PhaseWords& words) {
     const auto bw = static_cast<std::uint64_t>(spec.bank_width_bytes);
-    for (std::uint64_t w = addr / bw; w <= (addr + static_cast<std::uint64_t>(bytes) - 1) / bw; ++w) words.push_back(w);
+    for (std::uint64_t w = addr / bw; w <= (addr + static_cast<std::uint64_t>(bytes) - 1) / bw; ++w)
+        words.word[static_cast<std::size_t>(words.size++)] = w;
 }
 
 }  // namespace
@@ -35,9 +71,9 @@ int shared_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes, 
     const int wavefront_bytes = spec.banks * spec.bank_width_bytes;
     const int lanes_per_phase = std::min(32, std::max(1, wavefront_bytes / width_bytes));
     int total = 0;
-    std::vector<std::uint64_t> words;
+    PhaseWords words;
     for (int first = 0; first < 32; first += lanes_per_phase) {
-        words.clear();
+        words.size = 0;
         for (int l = first; l < first + lanes_per_phase; ++l)
             if (lanes.active >> l & 1u) add_words(spec, lanes.addr[static_cast<std::size_t>(l)], width_bytes, words);
         total += phase_wavefronts(spec, words);
@@ -48,9 +84,9 @@ int shared_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes, 
 int ldmatrix_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes, int num) {
     if (num != 1 && num != 2 && num != 4) throw UserError("ldmatrix: .x1, .x2 or .x4 expected, got .x" + std::to_string(num));
     int total = 0;
-    std::vector<std::uint64_t> words;
+    PhaseWords words;
     for (int m = 0; m < num; ++m) {
-        words.clear();
+        words.size = 0;
         for (int r = 0; r < 8; ++r) {
             const std::uint64_t row = lanes.addr[static_cast<std::size_t>(8 * m + r)];
             if (row % 16 != 0) throw UserError("ldmatrix: row address of lane " + std::to_string(8 * m + r) + " is not 16-byte aligned");

@@ -38,6 +38,7 @@ void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& 
 }
 
 bool OperandCollector::read(Cycle now) {
+    if (order_.empty()) return false;
     std::array<int, kMaxBanks> left;
     left.fill(per_bank_);
     bool any = false;

@@ -96,6 +96,7 @@ bool SubPartition::dispatch_unit(Cycle now, int unit) {
 bool SubPartition::dispatch(Cycle now) {
     // Ready units in age order: the oldest tensor instruction may go to the tensor core, and any
     // pipeline instruction whose pipeline is free goes in the same cycle.
+    if (collector_.idle()) return false;
     std::vector<int>& ready = ready_scratch_;
     ready.clear();
     collector_.for_each_busy([&](int unit) {
@@ -136,7 +137,9 @@ void SubPartition::issue_control(Warp& w, const WarpInstr& in) {
 bool SubPartition::issue(Cycle now) {
     std::uint64_t ready = 0;
     bool work = false, sb = false, collector = false, lsu = false, wait = false, barrier = false;
-    const bool lsu_room = host_.lsu_has_room();
+    // The LSU is asked only when a memory instruction reaches this check (a virtual call per cycle
+    // otherwise): -1 not asked yet, else the answer.
+    int lsu_room = -1;
     const bool collector_free = collector_.has_free();
     for (std::size_t slot = 0; slot < warps_.size(); ++slot) {
         const Warp& w = *warps_[slot];
@@ -150,7 +153,8 @@ bool SubPartition::issue(Cycle now) {
                 if (in.control == Control::wait && !w.cp_async.satisfied(in.count)) { wait = true; continue; }
                 break;
             case ExecUnit::memory:
-                if (!lsu_room) { lsu = true; continue; }
+                if (lsu_room < 0) lsu_room = host_.lsu_has_room() ? 1 : 0;
+                if (lsu_room == 0) { lsu = true; continue; }
                 break;
             default:
                 if (!collector_free) { collector = true; continue; }

@@ -23,23 +23,76 @@ private:
 };
 [[noreturn]] void fail_expected(const Where& where, std::string_view what, std::string_view got);
 
-// Splits on blanks (spaces, tabs) without allocating.
+// Splits on blanks (spaces, tabs, '\r') without allocating. Inline: it runs for every token of
+// every trace line.
 class Tokens {
 public:
     explicit Tokens(std::string_view text) : text_(text) {}
-    bool next(std::string_view& token);
-    bool at_end();
+    bool next(std::string_view& token) {
+        while (pos_ < text_.size() && blank(text_[pos_])) ++pos_;
+        if (pos_ == text_.size()) return false;
+        const std::size_t start = pos_;
+        while (pos_ < text_.size() && !blank(text_[pos_])) ++pos_;
+        token = text_.substr(start, pos_ - start);
+        return true;
+    }
+    bool at_end() {
+        while (pos_ < text_.size() && blank(text_[pos_])) ++pos_;
+        return pos_ == text_.size();
+    }
     std::string_view rest() const { return text_.substr(pos_); }
+    static bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 private:
     std::string_view text_;
     std::size_t pos_ = 0;
 };
 
-// Strict parsers: the whole token must be the number. Hex accepts an optional 0x prefix.
-bool parse_unsigned(std::string_view token, std::uint64_t& value, int base = 10);
-bool parse_signed(std::string_view token, std::int64_t& value);
-bool parse_register(std::string_view token, std::uint8_t& reg);  // "R0".."R255"
+namespace detail {
+// The value of digit `c` (0-9, a-f, A-F), or 255 for any other character.
+inline unsigned digit_value(char c) {
+    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+    const char lower = static_cast<char>(c | 0x20);
+    if (lower >= 'a' && lower <= 'f') return static_cast<unsigned>(lower - 'a' + 10);
+    return 255;
+}
+// All of `digits` (non-empty) as a number in `base`; false on any other character or overflow.
+inline bool parse_digits(std::string_view digits, std::uint64_t& value, unsigned base) {
+    if (digits.empty()) return false;
+    std::uint64_t v = 0;
+    for (const char c : digits) {
+        const unsigned d = digit_value(c);
+        if (d >= base || __builtin_mul_overflow(v, std::uint64_t{base}, &v) || __builtin_add_overflow(v, std::uint64_t{d}, &v))
+            return false;
+    }
+    value = v;
+    return true;
+}
+}  // namespace detail
+
+// Strict parsers: the whole token must be the number (no sign for unsigned, at most a leading '-'
+// for signed, the same as std::from_chars); `value` is written only on success. Hex accepts an
+// optional 0x prefix. Inline and hand-rolled: trace lines are mostly numbers.
+inline bool parse_unsigned(std::string_view token, std::uint64_t& value, int base = 10) {
+    if (base == 16 && token.size() > 2 && token[0] == '0' && (token[1] == 'x' || token[1] == 'X')) token.remove_prefix(2);
+    return detail::parse_digits(token, value, static_cast<unsigned>(base));
+}
+inline bool parse_signed(std::string_view token, std::int64_t& value) {
+    const bool negative = !token.empty() && token[0] == '-';
+    std::uint64_t magnitude = 0;
+    if (!detail::parse_digits(negative ? token.substr(1) : token, magnitude, 10)) return false;
+    const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+    if (magnitude > limit) return false;
+    value = negative ? static_cast<std::int64_t>(std::uint64_t{0} - magnitude) : static_cast<std::int64_t>(magnitude);
+    return true;
+}
+// "R0".."R255"
+inline bool parse_register(std::string_view token, std::uint8_t& reg) {
+    std::uint64_t number = 0;
+    if (token.size() < 2 || token[0] != 'R' || !parse_unsigned(token.substr(1), number) || number > 255) return false;
+    reg = static_cast<std::uint8_t>(number);
+    return true;
+}
 // "(x,y,z)" or "x,y,z" (blanks allowed around the numbers).
 bool parse_triple(std::string_view text, std::uint32_t& x, std::uint32_t& y, std::uint32_t& z);
 std::string_view trim(std::string_view text);

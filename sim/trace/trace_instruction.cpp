@@ -29,6 +29,13 @@ Opcode parse_opcode(std::string_view text) {
 }
 
 const Opcode* OpcodeTable::intern(std::string_view text) {
+    if (text.empty()) return intern_slow(text);
+    const Opcode*& recent = recent_[recent_slot(text)];
+    if (recent == nullptr || recent->full != text) recent = intern_slow(text);
+    return recent;
+}
+
+const Opcode* OpcodeTable::intern_slow(std::string_view text) {
     const auto found = by_name_.find(text);
     if (found != by_name_.end()) return found->second.get();
     auto op = std::make_unique<Opcode>(parse_opcode(text));

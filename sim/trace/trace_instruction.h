@@ -54,12 +54,21 @@ public:
     std::size_t size() const { return by_name_.size(); }
 
 private:
+    const Opcode* intern_slow(std::string_view text);
     // Transparent hashing: looking a std::string_view up builds no std::string.
     struct Hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
     };
+    // A direct-mapped cache in front of the map, indexed by a cheap hash of the text: a trace uses
+    // a few dozen opcodes, so most lookups end here with one string comparison.
+    static constexpr std::size_t kRecent = 64;
+    static std::size_t recent_slot(std::string_view text) {
+        return (text.size() * 31u + static_cast<unsigned char>(text[text.size() / 2]) * 7u +
+                static_cast<unsigned char>(text.back())) % kRecent;
+    }
     std::unordered_map<std::string, std::unique_ptr<Opcode>, Hash, std::equal_to<>> by_name_;
+    std::array<const Opcode*, kRecent> recent_{};
 };
 
 struct RegOperand {

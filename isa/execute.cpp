@@ -79,10 +79,8 @@ BlockFmaModel model_for(const MmaForm& form, Arch arch, const ExecuteOptions& op
     return model;
 }
 
-}  // namespace
-
-WarpFragment execute(const MmaForm& form, Arch arch, const MmaOperands& ops,
-                     const ExecuteOptions& options) {
+// Fragments come from packing code, so a wrong register count is a bug, not user input.
+void check_register_counts(const MmaForm& form, const MmaOperands& ops) {
     for (auto [operand, fragment] : {std::pair{Operand::A, &ops.a}, {Operand::B, &ops.b}, {Operand::C, &ops.c}}) {
         if (fragment->regs_per_lane != operand_registers(form, operand)) {
             throw InternalError(fmt::format("execute: operand {} has {} registers per lane, {} needs {}",
@@ -90,6 +88,13 @@ WarpFragment execute(const MmaForm& form, Arch arch, const MmaOperands& ops,
                                             form.ptx, operand_registers(form, operand)));
         }
     }
+}
+
+}  // namespace
+
+WarpFragment execute(const MmaForm& form, Arch arch, const MmaOperands& ops,
+                     const ExecuteOptions& options) {
+    check_register_counts(form, ops);
     const std::vector<KeptRow> kept = form.is_sparse() ? kept_sparse(form, ops, options) : kept_dense(form, ops);
     const Matrix b = from_fragment(form, Operand::B, ops.b);
     const Matrix c = from_fragment(form, Operand::C, ops.c);

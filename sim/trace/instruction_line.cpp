@@ -31,6 +31,8 @@ public:
     }
     template <class What>
     std::uint64_t unsigned_number(const What& what, int base, std::uint64_t max) {
+        std::uint64_t fast = 0;
+        if (tokens_.next_unsigned(fast, static_cast<unsigned>(base), max)) return fast;
         const std::string_view token = take(what);
         std::uint64_t value = 0;
         if (!parse_unsigned(token, value, base) || value > max) fail_expected(where_, describe(what), token);
@@ -38,12 +40,16 @@ public:
     }
     template <class What>
     std::int64_t signed_number(const What& what) {
+        std::int64_t fast = 0;
+        if (tokens_.next_signed(fast)) return fast;
         const std::string_view token = take(what);
         std::int64_t value = 0;
         if (!parse_signed(token, value)) fail_expected(where_, describe(what), token);
         return value;
     }
     std::uint8_t reg(std::string_view what) {
+        std::uint8_t fast = 0;
+        if (tokens_.next_register(fast)) return fast;
         const std::string_view token = take(what);
         std::uint8_t value = 0;
         if (!parse_register(token, value)) fail_expected(where_, what, token);

@@ -1,5 +1,7 @@
 #include "sim/memory/cache.h"
 
+#include <bit>
+
 #include "common/errors.h"
 
 namespace stcsim::sim {
@@ -38,11 +40,15 @@ SectoredCache::SectoredCache(const CacheGeometry& geometry) : geometry_(geometry
     const std::int64_t lines = geometry.size_bytes / geometry.line_bytes;
     if (lines <= 0 || lines % geometry.ways != 0) throw UserError("cache size must be a positive multiple of ways * line_bytes");
     sets_ = static_cast<std::size_t>(lines / geometry.ways);
+    if (std::has_single_bit(sets_)) set_mask_ = sets_ - 1;
     lines_.resize(static_cast<std::size_t>(lines));
     policy_ = make_replacement_policy(geometry.policy, lines_.size());
 }
 
-std::size_t SectoredCache::set_of(std::uint64_t line) const { return static_cast<std::size_t>((line >> geometry_.index_shift) % sets_); }
+std::size_t SectoredCache::set_of(std::uint64_t line) const {
+    const std::uint64_t index = line >> geometry_.index_shift;
+    return set_mask_ != 0 || sets_ == 1 ? static_cast<std::size_t>(index & set_mask_) : static_cast<std::size_t>(index % sets_);
+}
 
 std::ptrdiff_t SectoredCache::find(std::uint64_t line) const {
     const std::size_t first = set_of(line) * static_cast<std::size_t>(geometry_.ways);

@@ -70,6 +70,7 @@ private:
 
     CacheGeometry geometry_;
     std::size_t sets_ = 0;
+    std::size_t set_mask_ = 0;  // sets_ - 1 when sets_ is a power of two (then no division per lookup), else 0
     std::vector<Line> lines_;
     std::unique_ptr<ReplacementPolicy> policy_;
     std::uint64_t seq_ = 0;

@@ -31,6 +31,8 @@ public:
     }
     template <class What>
     std::uint64_t unsigned_number(const What& what, int base, std::uint64_t max) {
+        std::uint64_t fast = 0;
+        if (tokens_.next_unsigned(fast, static_cast<unsigned>(base), max)) return fast;
         const std::string_view token = take(what);
         std::uint64_t value = 0;
         if (!parse_unsigned(token, value, base) || value > max) fail_expected(where_, describe(what), token);
@@ -38,12 +40,16 @@ public:
     }
     template <class What>
     std::int64_t signed_number(const What& what) {
+        std::int64_t fast = 0;
+        if (tokens_.next_signed(fast)) return fast;
         const std::string_view token = take(what);
         std::int64_t value = 0;
         if (!parse_signed(token, value)) fail_expected(where_, describe(what), token);
         return value;
     }
     std::uint8_t reg(std::string_view what) {
+        std::uint8_t fast = 0;
+        if (tokens_.next_register(fast)) return fast;
         const std::string_view token = take(what);
         std::uint8_t value = 0;
         if (!parse_register(token, value)) fail_expected(where_, what, token);
@@ -83,8 +89,36 @@ void parse_addresses(LineParser& p, TraceInstruction& out) {
         out.addresses[static_cast<std::size_t>(lane)] = out.lane_active(lane) ? values[index++] : 0;
 }
 
+// A decimal of one to three digits at `pos` of `text`, advancing `pos` past it.
+bool short_decimal(std::string_view text, std::size_t& pos, unsigned& value) {
+    const std::size_t start = pos;
+    value = 0;
+    while (pos < text.size() && pos - start < 4 && text[pos] >= '0' && text[pos] <= '9')
+        value = value * 10 + static_cast<unsigned>(text[pos++] - '0');
+    return pos > start && pos - start <= 3;
+}
+
+// The well-formed case of parse_widths in one pass over `list` (the token after `dst=`): false
+// for anything unusual, which parse_widths then checks (and reports) the long way.
+bool parse_widths_fast(std::string_view list, RegOperand* operands, int count) {
+    if (count == 0) return false;
+    std::size_t pos = 0;
+    for (int index = 0; index < count; ++index) {
+        if (index > 0 && (pos >= list.size() || list[pos++] != ',')) return false;
+        unsigned reg = 0, width = 1;
+        if (pos >= list.size() || list[pos++] != 'R' || !short_decimal(list, pos, reg) || reg != operands[index].reg)
+            return false;
+        if (pos < list.size() && list[pos] == ':' &&
+            (!short_decimal(list, ++pos, width) || width == 0 || reg + width - 1 > static_cast<unsigned>(kMaxRegister)))
+            return false;
+        operands[index].width = static_cast<std::uint8_t>(width);
+    }
+    return pos == list.size();
+}
+
 // `dst=R4:4,R8` or `src=...`: the widths of the operands the line already named.
 void parse_widths(LineParser& p, std::string_view token, RegOperand* operands, int count) {
+    if (parse_widths_fast(token.substr(4), operands, count)) return;
     const std::string_view key = token.substr(0, 4);
     std::string_view list = token.substr(4);
     int index = 0;

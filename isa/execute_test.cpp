@@ -110,6 +110,14 @@ TEST(Execute, EveryFormGivesTheExactProductOnRepresentableValues) {
     EXPECT_GT(checked, 500);
 }
 
+// The rows x cols block of `m` whose top-left element is (row0, col0).
+Matrix block_of(const Matrix& m, int row0, int col0, int rows, int cols) {
+    Matrix block(m.type, rows, cols);
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) block.at(r, c) = m.at(row0 + r, col0 + c);
+    return block;
+}
+
 // Random bits of a normal number with an exponent in [-4, 4]: values that need rounding.
 std::uint32_t random_normal(ElemType type, std::mt19937& rng) {
     const FloatFormat fmt = float_format(type);
@@ -145,9 +153,8 @@ TEST(Execute, SparseEqualsDenseOnTheDecompressedA) {
 
                 Matrix acc = c;
                 for (int half = 0; half < 2; ++half) {
-                    Matrix a_half(dense.a, 16, 16), b_half(dense.b, 16, 8);
-                    for (int r = 0; r < 16; ++r) for (int k = 0; k < 16; ++k) a_half.at(r, k) = a.at(r, 16 * half + k);
-                    for (int k = 0; k < 16; ++k) for (int n = 0; n < 8; ++n) b_half.at(k, n) = b.at(16 * half + k, n);
+                    const Matrix a_half = block_of(a, 0, 16 * half, 16, 16);
+                    const Matrix b_half = block_of(b, 16 * half, 0, 16, 8);
                     const MmaOperands ops{to_fragment(dense, Operand::A, a_half), to_fragment(dense, Operand::B, b_half),
                                           to_fragment(dense, Operand::C, acc), {}, 0};
                     acc = from_fragment(dense, Operand::D, execute(dense, arch, ops));
@@ -181,9 +188,8 @@ TEST(Execute, PrunedPositionsOfBAreNeverRead) {
     for (double v : d_values(form, execute(form, Arch::sm_80, ops))) EXPECT_FALSE(std::isnan(v));
 
     const MmaForm dense = parse_mma("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", Arch::sm_80);
-    Matrix a_half(ElemType::f16, 16, 16), b_half(ElemType::f16, 16, 8);
-    for (int r = 0; r < 16; ++r) for (int k = 0; k < 16; ++k) a_half.at(r, k) = a.at(r, k);
-    for (int k = 0; k < 16; ++k) for (int n = 0; n < 8; ++n) b_half.at(k, n) = b.at(k, n);
+    const Matrix a_half = block_of(a, 0, 0, 16, 16);
+    const Matrix b_half = block_of(b, 0, 0, 16, 8);
     const MmaOperands dense_ops{to_fragment(dense, Operand::A, a_half), to_fragment(dense, Operand::B, b_half), cs.ops.c, {}, 0};
     for (double v : d_values(dense, execute(dense, Arch::sm_80, dense_ops))) EXPECT_TRUE(std::isnan(v));
 }

@@ -1,34 +1,26 @@
 // End-to-end tests of `stcsim bench` and `stcsim config-doc`: run the built binary.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <fstream>
 #include <string>
-#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
+
+#include "run_command.h"
 
 namespace {
 
 struct Outcome {
     int status = -1;
-    std::string output;  // stdout and stderr
+    std::string output;  // stdout, then stderr
 };
 
 Outcome run(const std::string& args) {
-    const std::string command = std::string(STCSIM_BINARY) + " " + args + " 2>&1";
-    Outcome r;
-    FILE* pipe = popen(command.c_str(), "r");
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
-    const int raw = pclose(pipe);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
+    const stcsim::testing::CommandResult r = stcsim::testing::run_stcsim(args);
+    return {r.status, r.out + r.err};
 }
 
 const std::string kA100 = std::string(STCSIM_SOURCE_DIR) + "/configs/a100.json";

@@ -180,7 +180,8 @@ bool Sm::tick(Cycle now) {
     if (!woken_ && now < parts_due_ && !lsu_.due(now)) return false;
     woken_ = false;
     bool progress = retire_memory(now);
-    for (auto& part : parts_) progress = part->tick(now) || progress;
+    for (auto& part : parts_)
+        if (part->needs_tick(now)) progress = part->tick(now) || progress;
     progress = lsu_.tick(now) || progress;
     parts_due_ = Cycle::never();
     for (const auto& part : parts_) parts_due_ = std::min(parts_due_, part->next_event(now));

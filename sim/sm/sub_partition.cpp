@@ -21,6 +21,7 @@ void SubPartition::add_warp(Warp& warp) {
 
 void SubPartition::remove_warp(const Warp& warp) {
     warps_.erase(std::find(warps_.begin(), warps_.end(), &warp));
+    progressed_ = true;
 }
 
 void SubPartition::account_skipped(Cycle now) {
@@ -40,6 +41,7 @@ bool SubPartition::tick(Cycle now) {
     progress = collector_.read(now) || progress;
     progress = issue(now) || progress;
     progressed_ = progress;
+    if (!progress) due_ = own_next_event(now);
     return progress;
 }
 
@@ -140,6 +142,7 @@ bool SubPartition::issue(Cycle now) {
     // The LSU is asked only when a memory instruction reaches this check (a virtual call per cycle
     // otherwise): -1 not asked yet, else the answer.
     int lsu_room = -1;
+    waits_on_lsu_ = false;
     const bool collector_free = collector_.has_free();
     for (std::size_t slot = 0; slot < warps_.size(); ++slot) {
         const Warp& w = *warps_[slot];
@@ -166,6 +169,7 @@ bool SubPartition::issue(Cycle now) {
                        : sb      ? &state_.stall_scoreboard     : wait ? &state_.stall_memory_wait
                        : barrier ? &state_.stall_barrier        : work ? &state_.stall_scoreboard : &state_.idle;
         ++*last_reason_;
+        waits_on_lsu_ = lsu;
         return false;
     }
     const int slot = scheduler_->select(ready);
@@ -184,8 +188,7 @@ bool SubPartition::issue(Cycle now) {
     return true;
 }
 
-Cycle SubPartition::next_event(Cycle now) const {
-    if (progressed_) return now + 1;
+Cycle SubPartition::own_next_event(Cycle now) const {
     // Nothing moved this cycle: only the passage of time can unblock a writeback or a dispatch.
     if (collector_.collecting()) return now + 1;
     Cycle next = tensor_.next_writeback();

@@ -72,10 +72,14 @@ public:
                  Warp* warps, WarpHost& host);
 
     void add_warp(Warp& warp);  // slot order = age order (first added = oldest)
-    void remove_warp(const Warp& warp);
+    void remove_warp(const Warp& warp);  // wakes the sub-partition (its stall reason may change)
     bool tick(Cycle now);
-    // Valid right after tick(now): the earliest cycle something can change.
-    Cycle next_event(Cycle now) const;
+    // Whether tick(now) can change anything. A sub-partition that has not moved and was not woken
+    // waits for its own next event (a writeback, a dispatch), except while one of its warps waits
+    // for room in the LSU, which another sub-partition's traffic can change at any cycle.
+    bool needs_tick(Cycle now) const { return progressed_ || waits_on_lsu_ || now >= due_; }
+    // Valid after tick(now): the earliest cycle something can change.
+    Cycle next_event(Cycle now) const { return progressed_ ? now + 1 : due_; }
     bool done() const;
     // Accounts the cycles up to and including `end` not yet ticked (to the last stall reason).
     void finish(Cycle end);
@@ -110,6 +114,7 @@ private:
     void advance(Warp& w);
     void release(const Retirement& r);
     Cycle unit_available(int unit) const;
+    Cycle own_next_event(Cycle now) const;
     void account_skipped(Cycle now);
 
     const std::vector<TensorOpTiming>& ops_;
@@ -126,7 +131,9 @@ private:
     State state_;
     std::uint64_t* last_reason_ = &state_.idle;
     Cycle last_tick_ = Cycle::never();
-    bool progressed_ = true;
+    Cycle due_{0};              // own_next_event after the last tick that made no progress
+    bool progressed_ = true;    // the last tick made progress, or a wake() came since
+    bool waits_on_lsu_ = false;  // the last issue found a warp held back by a full LSU queue
 };
 
 }  // namespace stcsim::sim

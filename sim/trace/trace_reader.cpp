@@ -14,7 +14,10 @@ std::uint64_t ThreadBlockTrace::instruction_count() const {
     return count;
 }
 
-TraceReader::TraceReader(const std::string& path) : lines_(open_input(path), path) { read_header(); }
+TraceReader::TraceReader(const std::string& path) : lines_(open_input(path), path) {
+    read_header();
+    memo_ = std::make_unique<LineMemo>(header_);
+}
 
 std::string TraceReader::where() const { return fmt::format("{}:{}", lines_.name(), lines_.line_number()); }
 
@@ -137,7 +140,10 @@ void TraceReader::read_warp(std::string_view warp_line, ThreadBlockTrace& block,
         if (line.front() == '#' || line.starts_with("warp"))
             fail_expected(where(), fmt::format("{} instruction lines for warp {} (insts = {}), found {}", count, id, count, i), line);
         TraceInstruction& inst = sink != nullptr ? scratch_ : warp.instructions.emplace_back();
-        parse_instruction_line(line, header_, opcodes_, inst, Where(lines_.name(), lines_.line_number()));
+        if (!memo_->recall(line, inst)) {
+            parse_instruction_line(line, header_, opcodes_, inst, Where(lines_.name(), lines_.line_number()));
+            memo_->remember(line, inst);
+        }
         if (sink != nullptr) sink->instruction(static_cast<std::size_t>(id), inst);
     }
 }

@@ -4,7 +4,8 @@
 // warps together needs that block in memory; the reader holds exactly one block, reusing its
 // buffers, so memory is bounded by the largest block and does not grow with the number of blocks.
 // Instructions point at the reader's opcode table: they are valid while the reader lives.
-// Every malformed line is a UserError "FILE:LINE: expected <what>, got '<token>'".
+// Every malformed line is a UserError "FILE:LINE: expected <what>, got '<token>'". A line that
+// repeats an earlier one (but for its base address) is taken from a LineMemo, not parsed again.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "sim/trace/compressed_stream.h"
 #include "sim/trace/kernel_header.h"
+#include "sim/trace/line_memo.h"
 #include "sim/trace/trace_instruction.h"
 
 namespace stcsim::trace {
@@ -67,6 +69,7 @@ private:
     LineReader lines_;
     KernelHeader header_;
     OpcodeTable opcodes_;
+    std::unique_ptr<LineMemo> memo_;  // lines seen before, not parsed again (after the header)
     std::string pending_;  // the first line after the header, when it is already a block line
     bool has_pending_ = false;
     TraceInstruction scratch_;  // the instruction being handed to a sink

@@ -41,8 +41,10 @@ SectoredCache::SectoredCache(const CacheGeometry& geometry) : geometry_(geometry
     if (lines <= 0 || lines % geometry.ways != 0) throw UserError("cache size must be a positive multiple of ways * line_bytes");
     sets_ = static_cast<std::size_t>(lines / geometry.ways);
     if (std::has_single_bit(sets_)) set_mask_ = sets_ - 1;
-    lines_.resize(static_cast<std::size_t>(lines));
-    policy_ = make_replacement_policy(geometry.policy, lines_.size());
+    tags_.assign(static_cast<std::size_t>(lines), 0);
+    valid_.assign(tags_.size(), 0);
+    ready_.assign(tags_.size(), 0);
+    policy_ = make_replacement_policy(geometry.policy, tags_.size());
 }
 
 std::size_t SectoredCache::set_of(std::uint64_t line) const {
@@ -52,22 +54,24 @@ std::size_t SectoredCache::set_of(std::uint64_t line) const {
 
 std::ptrdiff_t SectoredCache::find(std::uint64_t line) const {
     const std::size_t first = set_of(line) * static_cast<std::size_t>(geometry_.ways);
-    for (std::size_t s = first; s < first + static_cast<std::size_t>(geometry_.ways); ++s)
-        if (lines_[s].valid != 0 && lines_[s].tag == line) return static_cast<std::ptrdiff_t>(s);
+    const std::uint64_t tag = line + 1;
+    const std::uint64_t* tags = tags_.data() + first;
+    for (int w = 0; w < geometry_.ways; ++w)
+        if (tags[w] == tag) return static_cast<std::ptrdiff_t>(first) + w;
     return -1;
 }
 
-CacheResult SectoredCache::access(std::uint64_t line, std::uint32_t sectors, bool allocate) {
+CacheResult SectoredCache::access_at(std::ptrdiff_t way, std::uint64_t line, std::uint32_t sectors, bool allocate) {
     ++seq_;
     CacheResult r;
-    const std::ptrdiff_t found = find(line);
-    if (found >= 0) {
-        Line& l = lines_[static_cast<std::size_t>(found)];
-        r.hit_sectors = sectors & l.valid;
-        r.miss_sectors = sectors & ~l.valid;
-        r.ready = l.ready;
-        policy_->on_hit(static_cast<std::size_t>(found), seq_);
-        if (allocate) l.valid |= sectors;
+    if (way >= 0) {
+        const auto slot = static_cast<std::size_t>(way);
+        r.hit_sectors = sectors & valid_[slot];
+        r.miss_sectors = sectors & ~valid_[slot];
+        r.ready = ready_[slot];
+        r.way = way;
+        policy_->on_hit(slot, seq_);
+        if (allocate) valid_[slot] |= sectors;
         return r;
     }
     r.miss_sectors = sectors;
@@ -76,7 +80,7 @@ CacheResult SectoredCache::access(std::uint64_t line, std::uint32_t sectors, boo
     std::size_t slot = first;
     bool empty = false;
     for (std::size_t s = first; s < first + static_cast<std::size_t>(geometry_.ways); ++s)
-        if (lines_[s].valid == 0) {
+        if (tags_[s] == 0) {
             slot = s;
             empty = true;
             break;
@@ -85,26 +89,19 @@ CacheResult SectoredCache::access(std::uint64_t line, std::uint32_t sectors, boo
         slot = policy_->victim(first, geometry_.ways);
         r.evicted = true;
     }
-    lines_[slot] = Line{line, sectors, 0};
+    tags_[slot] = line + 1;
+    valid_[slot] = sectors;
+    ready_[slot] = 0;
     policy_->on_fill(slot, seq_);
+    r.way = static_cast<std::ptrdiff_t>(slot);
     return r;
 }
 
-void SectoredCache::set_ready(std::uint64_t line, std::uint64_t ready) {
-    const std::ptrdiff_t found = find(line);
-    if (found >= 0) lines_[static_cast<std::size_t>(found)].ready = ready;
-}
-
 bool SectoredCache::update_if_present(std::uint64_t line, std::uint32_t sectors) {
-    const std::ptrdiff_t found = find(line);
-    if (found < 0) return false;
-    lines_[static_cast<std::size_t>(found)].valid |= sectors;
+    const std::ptrdiff_t way = find(line);
+    if (way < 0) return false;
+    valid_[static_cast<std::size_t>(way)] |= sectors;
     return true;
-}
-
-bool SectoredCache::contains(std::uint64_t line, std::uint32_t sectors) const {
-    const std::ptrdiff_t found = find(line);
-    return found >= 0 && (lines_[static_cast<std::size_t>(found)].valid & sectors) == sectors;
 }
 
 }  // namespace stcsim::sim

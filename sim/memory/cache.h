@@ -7,6 +7,9 @@
 // replacement policy names. Each line remembers the cycle its last fill arrives, so a request
 // that hits a sector still in flight waits for it (a merged miss, as an MSHR would do).
 // Replacement policies sit behind ReplacementPolicy and are chosen by name ("lru", "fifo").
+// The tags of a set are contiguous and apart from the valid masks and fill times, so that a
+// lookup in a large L2 touches as few host cache lines as possible; a caller that looks a line
+// up and then updates it passes the way it found (find / *_at) instead of searching again.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +45,7 @@ struct CacheResult {
     std::uint32_t miss_sectors = 0;  // requested sectors that must be fetched
     std::uint64_t ready = 0;         // cycle the line's pending fill arrives (0: none pending)
     bool evicted = false;
+    std::ptrdiff_t way = -1;         // where the line now is (-1: not present, nothing allocated)
 };
 
 class SectoredCache {
@@ -49,29 +53,39 @@ public:
     explicit SectoredCache(const CacheGeometry& geometry);
 
     // `line` is the line address (byte address / line_bytes); `sectors` a mask of sectors.
-    CacheResult access(std::uint64_t line, std::uint32_t sectors, bool allocate);
+    CacheResult access(std::uint64_t line, std::uint32_t sectors, bool allocate) {
+        return access_at(find(line), line, sectors, allocate);
+    }
     // Records that `line`'s fill arrives at `ready` (after a miss that allocated).
-    void set_ready(std::uint64_t line, std::uint64_t ready);
+    void set_ready(std::uint64_t line, std::uint64_t ready) { set_ready_at(find(line), ready); }
     // Write-through store: marks the sectors valid if the line is present, allocates nothing.
     bool update_if_present(std::uint64_t line, std::uint32_t sectors);
-    bool contains(std::uint64_t line, std::uint32_t sectors) const;
+    bool contains(std::uint64_t line, std::uint32_t sectors) const { return holds(find(line), sectors); }
+
+    // The same, given the way find(line) returned (-1: absent) with no change to the cache since.
+    std::ptrdiff_t find(std::uint64_t line) const;
+    bool holds(std::ptrdiff_t way, std::uint32_t sectors) const {
+        return way >= 0 && (valid_[static_cast<std::size_t>(way)] & sectors) == sectors;
+    }
+    CacheResult access_at(std::ptrdiff_t way, std::uint64_t line, std::uint32_t sectors, bool allocate);
+    void set_ready_at(std::ptrdiff_t way, std::uint64_t ready) {
+        if (way >= 0) ready_[static_cast<std::size_t>(way)] = ready;
+    }
 
     std::size_t sets() const { return sets_; }
     const CacheGeometry& geometry() const { return geometry_; }
 
 private:
-    struct Line {
-        std::uint64_t tag = 0;
-        std::uint32_t valid = 0;  // sector mask; 0: the way is empty
-        std::uint64_t ready = 0;
-    };
     std::size_t set_of(std::uint64_t line) const;
-    std::ptrdiff_t find(std::uint64_t line) const;
 
     CacheGeometry geometry_;
     std::size_t sets_ = 0;
     std::size_t set_mask_ = 0;  // sets_ - 1 when sets_ is a power of two (then no division per lookup), else 0
-    std::vector<Line> lines_;
+    // Per way (set-major): the line address + 1 (0: empty), the valid sectors and the cycle the
+    // line's last fill arrives.
+    std::vector<std::uint64_t> tags_;
+    std::vector<std::uint32_t> valid_;
+    std::vector<std::uint64_t> ready_;
     std::unique_ptr<ReplacementPolicy> policy_;
     std::uint64_t seq_ = 0;
 };

@@ -119,7 +119,8 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
         const Sector s = l1.stage.queue.front();
         const int partition = l2_partition_of(s.line, spec_.l2.partitions);
         Stage& target = l2_[static_cast<std::size_t>(partition)].stage;
-        const bool hit = s.op == MemOp::load && l1.cache->contains(s.line, s.bit);
+        const std::ptrdiff_t way = s.op == MemOp::load ? l1.cache->find(s.line) : -1;
+        const bool hit = l1.cache->holds(way, s.bit);
         if (!hit && target.queue.size() >= static_cast<std::size_t>(spec_.l2.queue_sectors)) {
             ++state_.l1_stall_queue;
             break;
@@ -141,15 +142,15 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
         } else if (hit) {
             ++state_.l1_hits;
             state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
-            const CacheResult r = l1.cache->access(s.line, s.bit, true);
+            const CacheResult r = l1.cache->access_at(way, s.line, s.bit, true);
             respond(s, std::max(now.value() + static_cast<std::uint64_t>(spec_.l1.hit_latency), r.ready), false);
             --queued_;
             continue;
         } else {
             ++state_.l1_misses;
             state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
-            l1.cache->access(s.line, s.bit, true);
-            l1.cache->set_ready(s.line, now.value() + static_cast<std::uint64_t>(hit_latency(sm, partition)));
+            const CacheResult r = l1.cache->access_at(way, s.line, s.bit, true);
+            l1.cache->set_ready_at(r.way, now.value() + static_cast<std::uint64_t>(hit_latency(sm, partition)));
             ++l1.mshr_used;
         }
         target.queue.push_back(s);
@@ -162,7 +163,8 @@ bool MemorySystem::tick_l2(int partition, Cycle now) {
     bool progressed = false;
     while (!part.stage.queue.empty() && part.stage.can_start(now)) {
         const Sector s = part.stage.queue.front();
-        const bool hit = s.op == MemOp::store || part.cache->contains(s.line, s.bit);
+        const std::ptrdiff_t way = part.cache->find(s.line);
+        const bool hit = s.op == MemOp::store || part.cache->holds(way, s.bit);
         Stage& channel = dram_[static_cast<std::size_t>(channel_of(s.line))];
         if (!hit && channel.queue.size() >= static_cast<std::size_t>(spec_.dram.queue_sectors)) {
             ++state_.l2_stall_dram;
@@ -174,7 +176,7 @@ bool MemorySystem::tick_l2(int partition, Cycle now) {
         ++state_.l2_accesses;
         state_.l2_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
         ++(side_of(static_cast<int>(s.sm)) == partition ? state_.l2_near : state_.l2_far);
-        const CacheResult r = part.cache->access(s.line, s.bit, true);
+        const CacheResult r = part.cache->access_at(way, s.line, s.bit, true);
         const auto latency = static_cast<std::uint64_t>(hit_latency(s.sm, partition));
         if (hit) {
             ++state_.l2_hits;
@@ -184,7 +186,7 @@ bool MemorySystem::tick_l2(int partition, Cycle now) {
             --queued_;
         } else {
             ++state_.l2_misses;
-            part.cache->set_ready(s.line, now.value() + latency + static_cast<std::uint64_t>(spec_.dram.latency));
+            part.cache->set_ready_at(r.way, now.value() + latency + static_cast<std::uint64_t>(spec_.dram.latency));
             channel.queue.push_back(s);
         }
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "common/errors.h"
 
@@ -16,16 +17,28 @@ struct PhaseWords {
     int size = 0;
 };
 
+// x / d and x % d, with a shift and a mask when d is a power of two (the usual bank counts and
+// widths): these run for every word of every shared-memory access.
+struct Divisor {
+    explicit Divisor(int divisor)
+        : d(static_cast<std::uint64_t>(divisor)), shift(std::countr_zero(d)), pow2(std::has_single_bit(d)) {}
+    std::uint64_t div(std::uint64_t x) const { return pow2 ? x >> shift : x / d; }
+    std::uint64_t mod(std::uint64_t x) const { return pow2 ? x & (d - 1) : x % d; }
+    std::uint64_t d;
+    int shift;
+    bool pow2;
+};
+
 // Whether no bank holds two distinct words (the usual case: swizzled layouts avoid conflicts), by
 // remembering the one word seen per bank. Answers false (undecided) for more than 64 banks.
 bool conflict_free(const SharedMemorySpec& spec, const PhaseWords& words) {
     if (spec.banks > 64) return false;
-    const auto banks = static_cast<std::uint64_t>(spec.banks);
+    const Divisor banks(spec.banks);
     std::uint64_t used = 0;
     std::array<std::uint64_t, 64> held;  // held[b] is valid where bit b of `used` is set
     for (int i = 0; i < words.size; ++i) {
         const std::uint64_t w = words.word[static_cast<std::size_t>(i)];
-        const std::uint64_t b = w % banks;
+        const std::uint64_t b = banks.mod(w);
         if ((used >> b & 1u) == 0) {
             used |= std::uint64_t{1} << b;
             held[b] = w;
@@ -46,8 +59,8 @@ int phase_wavefronts(const SharedMemorySpec& spec, PhaseWords& words) {
     const auto distinct = static_cast<int>(std::unique(begin, begin + words.size) - begin);
     // The banks of the distinct words, sorted: the longest run of one bank is the answer.
     std::array<std::uint64_t, PhaseWords::kCapacity> bank;
-    const auto banks = static_cast<std::uint64_t>(spec.banks);
-    for (int i = 0; i < distinct; ++i) bank[static_cast<std::size_t>(i)] = begin[i] % banks;
+    const Divisor banks(spec.banks);
+    for (int i = 0; i < distinct; ++i) bank[static_cast<std::size_t>(i)] = banks.mod(begin[i]);
     std::sort(bank.begin(), bank.begin() + distinct);
     int most = 1, run = 1;
     for (int i = 1; i < distinct; ++i) {
@@ -58,9 +71,9 @@ int phase_wavefronts(const SharedMemorySpec& spec, PhaseWords& words) {
 }
 
 void add_words(const SharedMemorySpec& spec, std::uint64_t addr, int bytes, PhaseWords& words) {
-    const auto bw = static_cast<std::uint64_t>(spec.bank_width_bytes);
-    for (std::uint64_t w = addr / bw; w <= (addr + static_cast<std::uint64_t>(bytes) - 1) / bw; ++w)
-        words.word[static_cast<std::size_t>(words.size++)] = w;
+    const Divisor bw(spec.bank_width_bytes);
+    const std::uint64_t last = bw.div(addr + static_cast<std::uint64_t>(bytes) - 1);
+    for (std::uint64_t w = bw.div(addr); w <= last; ++w) words.word[static_cast<std::size_t>(words.size++)] = w;
 }
 
 }  // namespace
@@ -81,17 +94,42 @@ int shared_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes, 
     return total;
 }
 
+namespace {
+
+// One ldmatrix phase when a 16-byte row fills whole banks of one group of consecutive banks (the
+// bank window, banks x bank width bytes, a multiple of 16): rows in the same group conflict unless
+// they are the same row, rows in different groups never do. So the wavefronts are the most
+// distinct rows any group holds, found without listing words.
+int ldmatrix_phase_by_groups(const std::uint64_t* rows, const Divisor& window) {
+    std::array<int, 64> per_group{};
+    int most = 0;
+    for (int r = 0; r < 8; ++r) {
+        bool repeated = false;
+        for (int earlier = 0; earlier < r && !repeated; ++earlier) repeated = rows[earlier] == rows[r];
+        if (repeated) continue;
+        most = std::max(most, ++per_group[static_cast<std::size_t>(window.mod(rows[r]) / 16)]);
+    }
+    return most;
+}
+
+}  // namespace
+
 int ldmatrix_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes, int num) {
     if (num != 1 && num != 2 && num != 4) throw UserError("ldmatrix: .x1, .x2 or .x4 expected, got .x" + std::to_string(num));
+    const Divisor window(spec.banks * spec.bank_width_bytes);
+    const bool by_groups = 16 % spec.bank_width_bytes == 0 && window.d % 16 == 0 && window.d / 16 <= 64;
     int total = 0;
     PhaseWords words;
     for (int m = 0; m < num; ++m) {
-        words.size = 0;
-        for (int r = 0; r < 8; ++r) {
-            const std::uint64_t row = lanes.addr[static_cast<std::size_t>(8 * m + r)];
-            if (row % 16 != 0) throw UserError("ldmatrix: row address of lane " + std::to_string(8 * m + r) + " is not 16-byte aligned");
-            add_words(spec, row, 16, words);
+        const std::uint64_t* rows = lanes.addr.data() + 8 * m;
+        for (int r = 0; r < 8; ++r)
+            if (rows[r] % 16 != 0) throw UserError("ldmatrix: row address of lane " + std::to_string(8 * m + r) + " is not 16-byte aligned");
+        if (by_groups) {
+            total += ldmatrix_phase_by_groups(rows, window);
+            continue;
         }
+        words.size = 0;
+        for (int r = 0; r < 8; ++r) add_words(spec, rows[r], 16, words);
         total += phase_wavefronts(spec, words);
     }
     return total;

@@ -65,6 +65,31 @@ TEST(Ldmatrix, X1AndX2UseTheirFirstLanes) {
 }
 
 // Functional delivery: fill an 8x8 matrix with element = 8*row + col and gather what each lane gets.
+// ldmatrix counts rows per bank group; it must agree with the word-by-word count of the same
+// bytes as 16-byte accesses, for any rows, repeats included, and for another bank width: .x1
+// against eight active lanes, and .x4 against the warp (4-byte banks: phases of eight lanes).
+TEST(Ldmatrix, AgreesWithTheWordByWordCountOfTheSameRows) {
+    std::uint64_t state = 12345;
+    const auto random = [&state](std::uint64_t n) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return (state >> 33) % n;
+    };
+    for (const int bank_width : {4, 8}) {
+        SharedMemorySpec spec;
+        spec.bank_width_bytes = bank_width;
+        for (int trial = 0; trial < 500; ++trial) {
+            LaneAddresses rows;
+            const std::uint64_t span = 1 + random(64);  // in 16-byte rows: small spans repeat rows
+            for (auto& a : rows.addr) a = 0x1000 + 16 * random(span);
+            if (bank_width == 4) {
+                EXPECT_EQ(ldmatrix_wavefronts(spec, rows, 4), shared_wavefronts(spec, rows, 16)) << "trial " << trial;
+            }
+            rows.active = 0xffu;
+            EXPECT_EQ(ldmatrix_wavefronts(spec, rows, 1), shared_wavefronts(spec, rows, 16)) << "trial " << trial;
+        }
+    }
+}
+
 TEST(Ldmatrix, FragmentDelivery) {
     for (int lane = 0; lane < 32; ++lane) {
         for (int half = 0; half < 2; ++half) {

@@ -33,15 +33,16 @@
 
 namespace stcsim::sim {
 
-struct Warp {
+// The fields the scheduler reads every cycle come first: they share one host cache line.
+struct alignas(64) Warp {
     std::uint32_t id = 0;        // the SM's warp slot
     std::int32_t cta = -1;       // the SM's CTA slot, -1 for a warp launched alone
-    InstrStream* stream = nullptr;
     const WarpInstr* head = nullptr;  // next instruction to issue; nullptr when the stream ended
     Scoreboard scoreboard;
-    CpAsyncGroups cp_async;
-    int in_flight = 0;
     bool at_barrier = false;
+    int in_flight = 0;
+    InstrStream* stream = nullptr;
+    CpAsyncGroups cp_async;
     std::uint64_t issued = 0;
     bool finished() const { return head == nullptr && in_flight == 0; }
 };

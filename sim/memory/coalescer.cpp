@@ -25,9 +25,8 @@ struct ShiftingGeometry {
 };
 
 template <class Geometry>
-std::vector<LineRequest> coalesce_with(const LaneAddresses& lanes, int width_bytes, const Geometry& g) {
-    std::vector<LineRequest> out;
-    out.reserve(8);
+void coalesce_with(const LaneAddresses& lanes, int width_bytes, const Geometry& g, std::vector<LineRequest>& out) {
+    out.clear();
     for (int l = 0; l < 32; ++l) {
         if (!(lanes.active >> l & 1u)) continue;
         const std::uint64_t first = lanes.addr[static_cast<std::size_t>(l)];
@@ -45,19 +44,25 @@ std::vector<LineRequest> coalesce_with(const LaneAddresses& lanes, int width_byt
             if (!found) out.push_back({line, bit});
         }
     }
-    return out;
 }
 
 }  // namespace
 
-std::vector<LineRequest> coalesce(const LaneAddresses& lanes, int width_bytes, int line_bytes, int sector_bytes) {
+void coalesce(const LaneAddresses& lanes, int width_bytes, int line_bytes, int sector_bytes, std::vector<LineRequest>& out) {
     const auto lb = static_cast<std::uint64_t>(line_bytes);
     const auto sb = static_cast<std::uint64_t>(sector_bytes);
     if (std::has_single_bit(lb) && std::has_single_bit(sb) && sb <= lb) {
         const int sector_shift = std::countr_zero(sb);
-        return coalesce_with(lanes, width_bytes, ShiftingGeometry{sector_shift, std::countr_zero(lb) - sector_shift});
+        coalesce_with(lanes, width_bytes, ShiftingGeometry{sector_shift, std::countr_zero(lb) - sector_shift}, out);
+    } else {
+        coalesce_with(lanes, width_bytes, DividingGeometry{lb, sb}, out);
     }
-    return coalesce_with(lanes, width_bytes, DividingGeometry{lb, sb});
+}
+
+std::vector<LineRequest> coalesce(const LaneAddresses& lanes, int width_bytes, int line_bytes, int sector_bytes) {
+    std::vector<LineRequest> out;
+    coalesce(lanes, width_bytes, line_bytes, sector_bytes, out);
+    return out;
 }
 
 }  // namespace stcsim::sim

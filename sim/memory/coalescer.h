@@ -15,5 +15,7 @@ struct LineRequest {
 };
 
 std::vector<LineRequest> coalesce(const LaneAddresses& lanes, int width_bytes, int line_bytes, int sector_bytes);
+// The same into `out` (cleared first), so that a caller that coalesces every cycle reuses one buffer.
+void coalesce(const LaneAddresses& lanes, int width_bytes, int line_bytes, int sector_bytes, std::vector<LineRequest>& out);
 
 }  // namespace stcsim::sim

@@ -60,7 +60,8 @@ std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle n
     (void)now;
     L1& l1 = l1_.at(static_cast<std::size_t>(sm));
     if (l1.client == nullptr) throw InternalError("memory: SM " + std::to_string(sm) + " has no client attached");
-    const std::vector<LineRequest> lines = coalesce(request.lanes, request.width_bytes, spec_.l1.line_bytes, spec_.l1.sector_bytes);
+    std::vector<LineRequest>& lines = lines_scratch_;
+    coalesce(request.lanes, request.width_bytes, spec_.l1.line_bytes, spec_.l1.sector_bytes, lines);
     std::uint32_t token = 0;
     if (free_tokens_.empty()) {
         token = static_cast<std::uint32_t>(pending_.size());

@@ -26,6 +26,7 @@
 #include "sim/core/due_queue.h"
 #include "sim/core/stats.h"
 #include "sim/memory/cache.h"
+#include "sim/memory/coalescer.h"
 #include "sim/memory/shared_memory.h"
 
 namespace stcsim::sim {
@@ -134,6 +135,7 @@ private:
     DueQueue<Response> responses_;  // by ready cycle, then issue order
     std::vector<Pending> pending_;
     std::vector<std::uint32_t> free_tokens_;
+    std::vector<LineRequest> lines_scratch_;  // issue(): the lines of the access being issued
     std::uint64_t queued_ = 0;  // sectors in any stage queue
     State state_;
 };

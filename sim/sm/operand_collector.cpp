@@ -1,13 +1,15 @@
 #include "sim/sm/operand_collector.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "common/errors.h"
 
 namespace stcsim::sim {
 
 OperandCollector::OperandCollector(const RegisterFileSpec& spec)
-    : banks_(spec.banks), per_bank_(spec.reads_per_bank_per_cycle) {
+    : banks_(spec.banks), per_bank_(spec.reads_per_bank_per_cycle),
+      bank_mask_(std::has_single_bit(static_cast<unsigned>(spec.banks)) ? static_cast<std::uint32_t>(spec.banks - 1) : 0) {
     if (banks_ < 1 || banks_ > kMaxBanks)
         throw UserError("sm.register_file.banks: expected 1 to 16 banks, got " + std::to_string(banks_));
     if (per_bank_ < 1) throw UserError("sm.register_file.reads_per_bank_per_cycle: expected >= 1");
@@ -25,41 +27,72 @@ int OperandCollector::unloaded_fetch_cycles(const RegisterFileSpec& spec, const 
 }
 
 void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& in) {
+    read_through(now);  // the reads up to `now` happen without this unit
     std::size_t free = 0;
     while (units_[free].instr != nullptr) ++free;  // precondition has_free()
     Unit& u = units_[free];
     u.instr = &in;
     u.warp = warp;
     u.pending.fill(0);
-    for (int i = 0; i < in.n_src; ++i) ++u.pending[static_cast<std::size_t>(in.src[static_cast<std::size_t>(i)] % banks_)];
+    for (int i = 0; i < in.n_src; ++i) {
+        const std::uint8_t reg = in.src[static_cast<std::size_t>(i)];
+        const auto bank = static_cast<std::size_t>(bank_mask_ != 0 || banks_ == 1 ? reg & bank_mask_ : reg % banks_);
+        ++u.pending[bank];
+    }
     u.remaining = in.n_src;
     u.ready_at = in.n_src == 0 ? now + 1 : Cycle::never();
     order_.push_back(static_cast<int>(free));
 }
 
-bool OperandCollector::read(Cycle now) {
-    if (order_.empty()) return false;
+template <class Units>
+bool OperandCollector::arbitrate(Units& units, Cycle cycle, State* state) const {
     std::array<int, kMaxBanks> left;
     left.fill(per_bank_);
     bool any = false;
     for (int index : order_) {
-        Unit& u = units_[static_cast<std::size_t>(index)];
+        Unit& u = units[static_cast<std::size_t>(index)];
         if (u.remaining == 0) continue;
         for (int b = 0; b < banks_; ++b) {
             auto& want = u.pending[static_cast<std::size_t>(b)];
             if (want == 0) continue;
             auto& cap = left[static_cast<std::size_t>(b)];
             const int take = std::min<int>(want, cap);
-            if (take < want) state_.bank_conflicts += static_cast<std::uint64_t>(std::min<int>(want - take, per_bank_));
+            if (state != nullptr) {
+                if (take < want) state->bank_conflicts += static_cast<std::uint64_t>(std::min<int>(want - take, per_bank_));
+                state->reads += static_cast<std::uint64_t>(take);
+            }
             want = static_cast<std::uint8_t>(want - take);
             cap -= take;
             u.remaining -= take;
-            state_.reads += static_cast<std::uint64_t>(take);
             any = any || take > 0;
         }
-        if (u.remaining == 0) u.ready_at = now + 1;
+        if (u.remaining == 0) u.ready_at = cycle + 1;
     }
     return any;
+}
+
+bool OperandCollector::read_through(Cycle last) {
+    bool any = false;
+    for (; applied_ < last; applied_ += 1) {
+        if (!collecting()) {
+            applied_ = last;
+            break;
+        }
+        any = arbitrate(units_, applied_ + 1, &state_) || any;
+    }
+    return any;
+}
+
+Cycle OperandCollector::next_ready() const {
+    if (!collecting()) return Cycle::never();
+    std::vector<Unit>& units = scratch_;  // a copy to run ahead on
+    units = units_;
+    for (Cycle cycle = applied_ + 1;; cycle += 1) {
+        arbitrate(units, cycle, nullptr);
+        for (int index : order_)
+            if (units_[static_cast<std::size_t>(index)].remaining > 0 && units[static_cast<std::size_t>(index)].remaining == 0)
+                return cycle + 1;
+    }
 }
 
 int OperandCollector::oldest_ready(Cycle now) const {

@@ -9,6 +9,11 @@
 //
 // Unloaded fetch time of an instruction = max over banks of ceil(reads in that bank / reads per
 // bank per cycle).
+//
+// Arbitration is applied lazily: read_through(c) grants the reads of every cycle up to c not yet
+// granted, in cycle order, exactly as one call per cycle would. A sub-partition whose only
+// activity is reading therefore need not tick every cycle: next_ready() says when the first
+// collecting unit will be ready, as long as no unit is allocated before then.
 #pragma once
 
 #include <array>
@@ -33,9 +38,14 @@ public:
     static int unloaded_fetch_cycles(const RegisterFileSpec& spec, const WarpInstr& in);
 
     bool has_free() const { return static_cast<int>(order_.size()) < static_cast<int>(units_.size()); }
+    // Takes a free unit at `now` (after the reads of `now`): it reads from the next cycle on.
     void allocate(Cycle now, std::uint32_t warp, const WarpInstr& in);
-    // One cycle of bank arbitration; returns whether any read was granted.
-    bool read(Cycle now);
+    // Bank arbitration of every cycle up to and including `last` not yet applied; returns whether
+    // any read was granted.
+    bool read_through(Cycle last);
+    // The cycle the first unit still reading becomes ready (Cycle::never() if none reads), given
+    // the reads applied so far and no allocation before then.
+    Cycle next_ready() const;
     // The oldest unit whose operands are all read by `now` (-1 if none).
     int oldest_ready(Cycle now) const;
     bool collecting() const;
@@ -65,10 +75,18 @@ private:
         std::array<std::uint8_t, kMaxBanks> pending{};
         Cycle ready_at = Cycle::never();
     };
+    // One cycle of arbitration over `units` (busy units' state, oldest first by order_); adds to
+    // `state` when not null. Returns whether any read was granted.
+    template <class Units>
+    bool arbitrate(Units& units, Cycle cycle, State* state) const;
+
     int banks_;
     int per_bank_;
+    std::uint32_t bank_mask_;  // banks_ - 1 when banks_ is a power of two, else 0
     std::vector<Unit> units_;
     std::vector<int> order_;  // busy units, oldest first
+    mutable std::vector<Unit> scratch_;  // next_ready()'s copy of units_
+    Cycle applied_{0};        // arbitration is applied through this cycle
     State state_;
 };
 

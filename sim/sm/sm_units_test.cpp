@@ -59,16 +59,43 @@ TEST(OperandCollector, ReadyTheCycleAfterTheLastReadAndConflictsDelay) {
     oc.allocate(Cycle{0}, 0, a);
     oc.allocate(Cycle{0}, 1, b);
     EXPECT_FALSE(oc.has_free());
-    oc.read(Cycle{1});
-    oc.read(Cycle{2});
+    oc.read_through(Cycle{1});
+    oc.read_through(Cycle{2});
     EXPECT_EQ(oc.oldest_ready(Cycle{2}), -1);
     EXPECT_EQ(oc.oldest_ready(Cycle{3}), 0);
-    oc.read(Cycle{3});
+    oc.read_through(Cycle{3});
     EXPECT_EQ(oc.ready_at(1), Cycle{4});
     EXPECT_EQ(oc.state().bank_conflicts, 6u);  // b deferred at cycles 1 and 2, a once at cycle 1
     oc.release(0);
     EXPECT_TRUE(oc.has_free());
     EXPECT_EQ(oc.oldest_ready(Cycle{4}), 1);
+}
+
+// Reads applied late (a sub-partition that skipped cycles) equal reads applied every cycle, and
+// next_ready() foretells the cycle the first unit becomes ready.
+TEST(OperandCollector, ReadsAppliedLateEqualReadsAppliedEveryCycle) {
+    const RegisterFileSpec spec{2, 1, 2};
+    const WarpInstr a = instr({0, 1, 2, 3, 5}, {});
+    const WarpInstr b = instr({4, 7, 9}, {});
+    OperandCollector stepped(spec), late(spec);
+    for (OperandCollector* oc : {&stepped, &late}) {
+        oc->allocate(Cycle{0}, 0, a);
+        oc->allocate(Cycle{0}, 1, b);
+    }
+    const Cycle predicted = late.next_ready();
+    for (std::uint64_t c = 1; c <= 8; ++c) stepped.read_through(Cycle{c});
+    late.read_through(Cycle{8});
+    EXPECT_EQ(predicted, std::min(stepped.ready_at(0), stepped.ready_at(1)));
+    EXPECT_EQ(late.ready_at(0), stepped.ready_at(0));
+    EXPECT_EQ(late.ready_at(1), stepped.ready_at(1));
+    EXPECT_EQ(late.state().reads, stepped.state().reads);
+    EXPECT_EQ(late.state().bank_conflicts, stepped.state().bank_conflicts);
+    EXPECT_EQ(late.next_ready(), Cycle::never());
+    // A unit allocated after an idle stretch starts reading the cycle after its allocation.
+    late.release(0);
+    late.release(1);
+    late.allocate(Cycle{20}, 0, b);
+    EXPECT_EQ(late.next_ready(), Cycle{20 + 2 + 1});  // b: two reads in bank 1 (R7, R9) at 21 and 22
 }
 
 }  // namespace

@@ -41,58 +41,71 @@ void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& 
     }
     u.remaining = in.n_src;
     u.ready_at = in.n_src == 0 ? now + 1 : Cycle::never();
+    if (u.remaining > 0) ++reading_;
     order_.push_back(static_cast<int>(free));
 }
 
-template <class Units>
-bool OperandCollector::arbitrate(Units& units, Cycle cycle, State* state) const {
+bool OperandCollector::arbitrate(Cycle cycle) {
     std::array<int, kMaxBanks> left;
     left.fill(per_bank_);
     bool any = false;
     for (int index : order_) {
-        Unit& u = units[static_cast<std::size_t>(index)];
+        Unit& u = units_[static_cast<std::size_t>(index)];
         if (u.remaining == 0) continue;
         for (int b = 0; b < banks_; ++b) {
             auto& want = u.pending[static_cast<std::size_t>(b)];
             if (want == 0) continue;
             auto& cap = left[static_cast<std::size_t>(b)];
             const int take = std::min<int>(want, cap);
-            if (state != nullptr) {
-                if (take < want) state->bank_conflicts += static_cast<std::uint64_t>(std::min<int>(want - take, per_bank_));
-                state->reads += static_cast<std::uint64_t>(take);
-            }
+            if (take < want) state_.bank_conflicts += static_cast<std::uint64_t>(std::min<int>(want - take, per_bank_));
+            state_.reads += static_cast<std::uint64_t>(take);
             want = static_cast<std::uint8_t>(want - take);
             cap -= take;
             u.remaining -= take;
             any = any || take > 0;
         }
-        if (u.remaining == 0) u.ready_at = cycle + 1;
+        if (u.remaining == 0) {
+            u.ready_at = cycle + 1;
+            --reading_;
+        }
     }
     return any;
 }
 
 bool OperandCollector::read_through(Cycle last) {
-    bool any = false;
-    for (; applied_ < last; applied_ += 1) {
-        if (!collecting()) {
-            applied_ = last;
-            break;
-        }
-        any = arbitrate(units_, applied_ + 1, &state_) || any;
+    if (reading_ == 0) {
+        applied_ = std::max(applied_, last);
+        return false;
     }
+    bool any = false;
+    while (applied_ < last && reading_ > 0) {
+        applied_ += 1;
+        any = arbitrate(applied_) || any;
+    }
+    applied_ = std::max(applied_, last);
     return any;
 }
 
 Cycle OperandCollector::next_ready() const {
-    if (!collecting()) return Cycle::never();
-    std::vector<Unit>& units = scratch_;  // a copy to run ahead on
-    units = units_;
-    for (Cycle cycle = applied_ + 1;; cycle += 1) {
-        arbitrate(units, cycle, nullptr);
-        for (int index : order_)
-            if (units_[static_cast<std::size_t>(index)].remaining > 0 && units[static_cast<std::size_t>(index)].remaining == 0)
-                return cycle + 1;
+    if (reading_ == 0) return Cycle::never();
+    // Each bank serves its reads oldest unit first, per_bank_ a cycle, whatever the other banks
+    // do: a unit's reads in bank b are done once the bank has served them and every older
+    // unit's, and the unit is done when its last bank is.
+    std::array<int, kMaxBanks> queued{};
+    std::uint64_t first = UINT64_MAX;
+    for (int index : order_) {
+        const Unit& u = units_[static_cast<std::size_t>(index)];
+        if (u.remaining == 0) continue;
+        std::uint64_t cycles = 0;
+        for (int b = 0; b < banks_; ++b) {
+            const int want = u.pending[static_cast<std::size_t>(b)];
+            if (want == 0) continue;
+            queued[static_cast<std::size_t>(b)] += want;
+            cycles = std::max<std::uint64_t>(cycles, static_cast<std::uint64_t>((queued[static_cast<std::size_t>(b)] + per_bank_ - 1) / per_bank_));
+        }
+        first = std::min(first, cycles);
     }
+    return applied_ + first + 1;
 }
 
 int OperandCollector::oldest_ready(Cycle now) const {
@@ -101,13 +114,10 @@ int OperandCollector::oldest_ready(Cycle now) const {
     return -1;
 }
 
-bool OperandCollector::collecting() const {
-    for (int index : order_)
-        if (units_[static_cast<std::size_t>(index)].remaining > 0) return true;
-    return false;
-}
+bool OperandCollector::collecting() const { return reading_ > 0; }
 
 void OperandCollector::release(int unit) {
+    if (units_[static_cast<std::size_t>(unit)].remaining > 0) --reading_;
     units_[static_cast<std::size_t>(unit)] = Unit{};
     order_.erase(std::find(order_.begin(), order_.end(), unit));
 }

@@ -75,17 +75,15 @@ private:
         std::array<std::uint8_t, kMaxBanks> pending{};
         Cycle ready_at = Cycle::never();
     };
-    // One cycle of arbitration over `units` (busy units' state, oldest first by order_); adds to
-    // `state` when not null. Returns whether any read was granted.
-    template <class Units>
-    bool arbitrate(Units& units, Cycle cycle, State* state) const;
+    // One cycle of arbitration; returns whether any read was granted.
+    bool arbitrate(Cycle cycle);
 
     int banks_;
     int per_bank_;
     std::uint32_t bank_mask_;  // banks_ - 1 when banks_ is a power of two, else 0
     std::vector<Unit> units_;
     std::vector<int> order_;  // busy units, oldest first
-    mutable std::vector<Unit> scratch_;  // next_ready()'s copy of units_
+    int reading_ = 0;  // busy units with reads left
     Cycle applied_{0};        // arbitration is applied through this cycle
     State state_;
 };

@@ -25,6 +25,8 @@ Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::ve
     ctas_.resize(static_cast<std::size_t>(std::max(1, spec_.max_ctas)));
     for (int i = 0; i < spec_.sub_partitions; ++i)
         parts_.push_back(std::make_unique<SubPartition>(spec_, op_timing_, pipes_, warps_.data(), static_cast<WarpHost&>(*this)));
+    part_due_.assign(parts_.size(), Cycle{0});
+    part_waits_on_lsu_.assign(parts_.size(), false);
     if (context_.memory != nullptr) context_.memory->attach(context_.index, lsu_);
 }
 
@@ -64,6 +66,7 @@ Warp& Sm::place_warp(InstrStream& stream, std::int32_t cta) {
     w.stream = &stream;
     w.head = stream.next();
     parts_[slot % parts_.size()]->add_warp(w);
+    part_due_[slot % parts_.size()] = Cycle{0};
     return w;
 }
 
@@ -128,7 +131,7 @@ void Sm::check_barrier(Cta& cta) {
     if (cta.arrived == 0 || cta.arrived < cta.live) return;
     cta.arrived = 0;
     for (std::uint32_t id : cta.warps) warps_[id].at_barrier = false;
-    for (auto& part : parts_) part->wake();
+    for (std::size_t i = 0; i < parts_.size(); ++i) wake_part(i);
 }
 
 void Sm::barrier_arrive(Warp& warp) {
@@ -152,6 +155,7 @@ void Sm::warp_finished(Warp& warp) {
     if (--cta.unfinished > 0) return;
     for (std::uint32_t id : cta.warps) {
         parts_[id % parts_.size()]->remove_warp(warps_[id]);
+        part_due_[id % parts_.size()] = Cycle{0};
         warp_used_[id] = false;
         --warps_used_;
     }
@@ -162,13 +166,18 @@ void Sm::warp_finished(Warp& warp) {
     finished_.push_back(cta.tag);
 }
 
+void Sm::wake_part(std::size_t i) {
+    parts_[i]->wake();
+    part_due_[i] = Cycle{0};
+}
+
 bool Sm::retire_memory(Cycle now) {
     return lsu_.retire(now, [this, now](const Completion& c) {
         Warp& w = warps_[c.warp];
         w.scoreboard.release(c.dst.data(), c.n_dst);
         if (c.cp_async) w.cp_async.complete(c.copy, now);
         --w.in_flight;
-        parts_[c.warp % parts_.size()]->wake();
+        wake_part(c.warp % parts_.size());
         if (w.finished()) warp_finished(w);
     }) > 0;
 }
@@ -180,11 +189,18 @@ bool Sm::tick(Cycle now) {
     if (!woken_ && now < parts_due_ && !lsu_.due(now)) return false;
     woken_ = false;
     bool progress = retire_memory(now);
-    for (auto& part : parts_)
-        if (part->needs_tick(now)) progress = part->tick(now) || progress;
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+        // A sub-partition that has not moved sleeps until its next event, unless one of its warps
+        // waits for room in the LSU, which another sub-partition's traffic can change any cycle.
+        if (now < part_due_[i] && !part_waits_on_lsu_[i]) continue;
+        SubPartition& part = *parts_[i];
+        progress = part.tick(now) || progress;
+        part_due_[i] = part.next_event(now);
+        part_waits_on_lsu_[i] = part.waits_on_lsu();
+    }
     progress = lsu_.tick(now) || progress;
     parts_due_ = Cycle::never();
-    for (const auto& part : parts_) parts_due_ = std::min(parts_due_, part->next_event(now));
+    for (const Cycle due : part_due_) parts_due_ = std::min(parts_due_, due);
     return progress;
 }
 

@@ -113,6 +113,7 @@ private:
     void check_barrier(Cta& cta);
     Warp& place_warp(InstrStream& stream, std::int32_t cta);
     bool retire_memory(Cycle now);
+    void wake_part(std::size_t i);  // a warp of sub-partition i changed from outside
 
     std::string name_;
     SmSpec spec_;
@@ -134,6 +135,10 @@ private:
     // The earliest cycle a sub-partition can change on its own (their next_event after the last
     // tick); woken_: a warp or CTA was added since, so the next tick must run.
     Cycle parts_due_{0};
+    // Per sub-partition, kept here so that a tick that skips them touches only the SM: the cycle
+    // its next tick is due (its next_event, Cycle{0} once woken) and whether it waits on the LSU.
+    std::vector<Cycle> part_due_;
+    std::vector<bool> part_waits_on_lsu_;
     bool woken_ = true;
 };
 

@@ -75,12 +75,12 @@ public:
     void add_warp(Warp& warp);  // slot order = age order (first added = oldest)
     void remove_warp(const Warp& warp);  // wakes the sub-partition (its stall reason may change)
     bool tick(Cycle now);
-    // Whether tick(now) can change anything. A sub-partition that has not moved and was not woken
-    // waits for its own next event (a writeback, a dispatch), except while one of its warps waits
-    // for room in the LSU, which another sub-partition's traffic can change at any cycle.
-    bool needs_tick(Cycle now) const { return progressed_ || waits_on_lsu_ || now >= due_; }
-    // Valid after tick(now): the earliest cycle something can change.
+    // Valid after tick(now): the earliest cycle something can change by itself (a writeback, a
+    // dispatch, a unit done reading); now + 1 after progress or a wake(). Ticks before then
+    // change nothing, unless waits_on_lsu(): the last issue found a warp held back by a full LSU
+    // queue, which another sub-partition's traffic can change at any cycle.
     Cycle next_event(Cycle now) const { return progressed_ ? now + 1 : due_; }
+    bool waits_on_lsu() const { return waits_on_lsu_; }
     bool done() const;
     // Accounts the cycles up to and including `end` not yet ticked (to the last stall reason).
     void finish(Cycle end);

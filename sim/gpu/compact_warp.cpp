@@ -79,19 +79,18 @@ void CompactWarp::append(std::uint32_t index, bool memory, std::uint32_t mask, c
 }
 
 void CompactReader::reset(const CompactWarp& warp, const AddressPatterns& patterns) {
-    warp_ = &warp;
     patterns_ = &patterns;
-    pos_ = 0;
+    next_ = warp.bytes.data();
+    end_ = next_ + warp.bytes.size();
     base_.fill(0);
     pattern_ = 0;
     current_ = 0;
 }
 
 std::uint64_t CompactReader::varint() {
-    const std::uint8_t* bytes = warp_->bytes.data();
     std::uint64_t v = 0;
     for (int shift = 0;; shift += 7) {
-        const std::uint8_t b = bytes[pos_++];
+        const std::uint8_t b = *next_++;
         v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
         if (b < 0x80) return v;
     }

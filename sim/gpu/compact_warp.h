@@ -60,8 +60,9 @@ struct CompactWarp {
 // Reads a CompactWarp back, one instruction at a time.
 class CompactReader {
 public:
+    // `warp` must not change while it is read.
     void reset(const CompactWarp& warp, const AddressPatterns& patterns);
-    bool at_end() const { return pos_ == warp_->bytes.size(); }
+    bool at_end() const { return next_ == end_; }
     // The next instruction's index; for a memory instruction, read_addresses(index) must follow
     // before the next call. addresses(): the lanes of the last memory instruction read.
     std::uint32_t next_index();
@@ -72,9 +73,9 @@ private:
     std::uint64_t varint();
     std::int64_t zigzag();
 
-    const CompactWarp* warp_ = nullptr;
     const AddressPatterns* patterns_ = nullptr;
-    std::size_t pos_ = 0;
+    const std::uint8_t* next_ = nullptr;  // the next byte of the warp's stream
+    const std::uint8_t* end_ = nullptr;
     std::array<std::uint64_t, CompactWarp::kSlots> base_{};
     std::uint32_t pattern_ = 0;  // of the current memory instruction
     std::uint64_t current_ = 0;  // its base

@@ -24,6 +24,7 @@ CtaLauncher::CtaLauncher(std::vector<trace::TraceCommand> commands, std::vector<
                          OpcodeCounts& counts)
     : commands_(std::move(commands)), sms_(std::move(sms)), classes_(classes), counts_(counts) {
     for (const auto& c : commands_) kernel_count_ += c.kind == trace::TraceCommand::Kind::kernel ? 1 : 0;
+    for (Sm* sm : sms_) sm->report_finished_to(finished_);
 }
 
 bool CtaLauncher::open_next_kernel() {
@@ -117,18 +118,16 @@ void CtaLauncher::account(Cycle now) {
 bool CtaLauncher::tick(Cycle now) {
     account(now);
     bool progress = false;
-    for (Sm* sm : sms_) {
-        for (std::uint64_t tag : sm->finished_ctas()) {
-            Slot& slot = slots_[tag];
-            slot.used = false;
-            --resident_;
-            resident_warps_ -= slot.warps.size();
-            ++state_.ctas_finished;
-            ++kernel_done_;
-            progress = true;
-        }
-        sm->finished_ctas().clear();
+    for (std::uint64_t tag : finished_) {
+        Slot& slot = slots_[tag];
+        slot.used = false;
+        --resident_;
+        resident_warps_ -= slot.warps.size();
+        ++state_.ctas_finished;
+        ++kernel_done_;
+        progress = true;
     }
+    finished_.clear();
     if (progress && progress_) progress_({kernel_index_, kernel_count_, kernel_done_, kernel_total_, now});
     if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) progress = open_next_kernel() || progress;
     if (!kernel_exhausted_) {
@@ -138,8 +137,7 @@ bool CtaLauncher::tick(Cycle now) {
 }
 
 Cycle CtaLauncher::next_event(Cycle now) const {
-    for (const Sm* sm : sms_)
-        if (!const_cast<Sm*>(sm)->finished_ctas().empty()) return now + 1;
+    if (!finished_.empty()) return now + 1;
     if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) return now + 1;
     return Cycle::never();
 }

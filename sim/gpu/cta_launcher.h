@@ -77,6 +77,7 @@ private:
     bool block_pending_ = false, kernel_exhausted_ = true;
     CtaNeeds needs_;
     std::deque<Slot> slots_;
+    std::vector<std::uint64_t> finished_;  // slots of CTAs that finished, reported by every SM
     std::uint64_t resident_ = 0, resident_warps_ = 0, kernel_done_ = 0, kernel_total_ = 0;
     std::size_t next_sm_ = 0;
     Cycle last_account_{0};

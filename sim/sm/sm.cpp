@@ -163,7 +163,7 @@ void Sm::warp_finished(Warp& warp) {
     --ctas_used_;
     registers_used_ -= cta.needs.registers;
     shared_used_ -= cta.needs.shared_bytes;
-    finished_.push_back(cta.tag);
+    finished_sink_->push_back(cta.tag);
 }
 
 void Sm::wake_part(std::size_t i) {

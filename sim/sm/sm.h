@@ -73,7 +73,10 @@ public:
     // take_finished(); the streams must live until then.
     void launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams, const CtaNeeds& needs);
     // Tags of the CTAs that finished since the last call.
-    std::vector<std::uint64_t>& finished_ctas() { return finished_; }
+    std::vector<std::uint64_t>& finished_ctas() { return *finished_sink_; }
+    // Sends those tags to `list` instead (shared by many SMs, so that whoever launches CTAs need
+    // not visit every SM each cycle to find finished ones). `list` must outlive the SM.
+    void report_finished_to(std::vector<std::uint64_t>& list) { finished_sink_ = &list; }
     int resident_ctas() const { return ctas_used_; }
     int resident_warps() const { return warps_used_; }
 
@@ -127,6 +130,7 @@ private:
     std::vector<std::unique_ptr<SubPartition>> parts_;
     Lsu lsu_;
     std::vector<std::uint64_t> finished_;
+    std::vector<std::uint64_t>* finished_sink_ = &finished_;
     std::vector<LaneAddresses> lanes_scratch_;
     int warps_used_ = 0, ctas_used_ = 0;
     std::int64_t registers_used_ = 0, shared_used_ = 0;

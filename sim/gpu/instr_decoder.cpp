@@ -170,10 +170,20 @@ KernelDecoder::OpInfo& KernelDecoder::info(const Opcode* op) {
     return ops_.emplace(op, info).first->second;
 }
 
+std::uint32_t KernelDecoder::index_of(const Key& key, const TraceInstruction& t) {
+    Recent& recent = recent_[KeyHash{}(key) % recent_.size()];
+    if (recent.index != UINT32_MAX && recent.key == key) return recent.index;
+    auto it = index_.find(key);
+    if (it == index_.end()) {
+        table_.push_back(decode(t));
+        table_counts_.push_back(info(t.opcode));
+        it = index_.emplace(key, static_cast<std::uint32_t>(table_.size() - 1)).first;
+    }
+    recent = {key, it->second};
+    return it->second;
+}
+
 void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
-    OpInfo& counts = info(t.opcode);
-    ++*counts.base;
-    if (counts.full != nullptr) ++*counts.full;
     Key key{};
     key.w[0] = reinterpret_cast<std::uintptr_t>(t.opcode);
     key.w[1] = t.opcode->base == "DEPBAR" ? static_cast<std::uint64_t>(t.immediate) : 0;
@@ -183,18 +193,17 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
         key.w[3] |= (std::uint64_t{t.dst[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.dst[static_cast<std::size_t>(i)].width} << 8) << (16 * i);
     for (int i = 0; i < t.src_count; ++i)
         key.w[4 + i / 4] |= (std::uint64_t{t.src[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.src[static_cast<std::size_t>(i)].width} << 8) << (16 * (i % 4));
-    auto it = index_.find(key);
-    if (it == index_.end()) {
-        table_.push_back(decode(t));
-        it = index_.emplace(key, static_cast<std::uint32_t>(table_.size() - 1)).first;
-    }
-    const bool memory = table_[it->second].unit == ExecUnit::memory;
+    const std::uint32_t index = index_of(key, t);
+    const OpInfo& counts = table_counts_[index];  // the key holds the opcode: one entry, one opcode
+    ++*counts.base;
+    if (counts.full != nullptr) ++*counts.full;
+    const bool memory = table_[index].unit == ExecUnit::memory;
     std::uint64_t lanes[trace::kWarpSize];
     int n = 0;
     if (memory)
         for (int l = 0; l < trace::kWarpSize; ++l)
             if (t.lane_active(l)) lanes[n++] = t.addresses[static_cast<std::size_t>(l)];
-    warp.append(it->second, memory, t.active_mask, lanes, n, patterns_);
+    warp.append(index, memory, t.active_mask, lanes, n, patterns_);
 }
 
 void CompactStream::reset(const CompactWarp& warp, const KernelDecoder& decoder) {

@@ -21,6 +21,7 @@
 // shapes, not with its length.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -89,13 +90,22 @@ private:
     };
     WarpInstr decode(const trace::TraceInstruction& in) const;
     OpInfo& info(const trace::Opcode* op);
+    std::uint32_t index_of(const Key& key, const trace::TraceInstruction& in);
 
     const OpcodeClasses& classes_;
     const Sm& sm_;
     bool extended_;
     OpcodeCounts& counts_;
     std::deque<WarpInstr> table_;
+    std::vector<OpInfo> table_counts_;  // per table entry: its opcode's counters
     std::unordered_map<Key, std::uint32_t, KeyHash> index_;
+    // A direct-mapped cache in front of index_: a kernel's few hundred distinct instructions are
+    // mostly found here, without the map's bucket walk.
+    struct Recent {
+        Key key{};
+        std::uint32_t index = UINT32_MAX;
+    };
+    std::array<Recent, 512> recent_{};
     std::unordered_map<const trace::Opcode*, OpInfo> ops_;
     AddressPatterns patterns_;
 };

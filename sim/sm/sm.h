@@ -19,9 +19,11 @@
 // CTAs: launch_cta() places a thread block's warps when can_launch() says the SM has room
 // (warps, CTA slots, registers, shared memory). Barriers (BAR.SYNC) are per CTA: a warp that
 // arrives waits until every warp of its CTA that has not exited arrived. A CTA whose warps all
-// finished (ended, nothing in flight) frees its resources and is reported by take_finished().
+// finished (ended, nothing in flight) frees its resources and is reported by finished_ctas().
 // A tick at a cycle before which nothing can change (no LSU work due, the sub-partitions'
-// next_event not reached, no CTA launched since) does nothing: idle SMs cost no time.
+// next_event not reached, no CTA launched since) does nothing: idle SMs cost no time. Within a
+// tick, a sub-partition is ticked only from its next_event on (or when woken, or while it waits
+// for room in the LSU); the cycles it sleeps are charged to its last stall reason.
 #pragma once
 
 #include <deque>

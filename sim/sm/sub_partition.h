@@ -1,6 +1,7 @@
 // SubPartition: one SM processing block: its resident warps, the warp scheduler, the register
 // file / operand collector, the execution pipelines and the tensor core, ticked as four named
-// phases per cycle:
+// phases per cycle (operand reads of cycles it was not ticked in are applied first: see
+// next_event for when a tick can be skipped):
 //   retire   (tensor-core and pipeline writebacks due now release scoreboard entries)
 //   dispatch (the oldest collector units with all operands go to their unit, one per unit, if it accepts)
 //   collect  (register-bank reads for collector units)

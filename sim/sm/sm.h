@@ -72,7 +72,7 @@ public:
     // How many such CTAs an empty SM holds (the occupancy limit).
     int occupancy_limit(const CtaNeeds& needs) const;
     // Precondition: can_launch(needs) and streams.size() == needs.warps. `tag` names the CTA in
-    // take_finished(); the streams must live until then.
+    // finished_ctas(); the streams must live until then.
     void launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams, const CtaNeeds& needs);
     // Tags of the CTAs that finished since the last call.
     std::vector<std::uint64_t>& finished_ctas() { return *finished_sink_; }

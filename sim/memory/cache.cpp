@@ -1,6 +1,5 @@
 #include "sim/memory/cache.h"
 
-#include <bit>
 
 #include "common/errors.h"
 
@@ -40,7 +39,7 @@ SectoredCache::SectoredCache(const CacheGeometry& geometry) : geometry_(geometry
     const std::int64_t lines = geometry.size_bytes / geometry.line_bytes;
     if (lines <= 0 || lines % geometry.ways != 0) throw UserError("cache size must be a positive multiple of ways * line_bytes");
     sets_ = static_cast<std::size_t>(lines / geometry.ways);
-    if (std::has_single_bit(sets_)) set_mask_ = sets_ - 1;
+    set_index_ = Divisor(sets_);
     tags_.assign(static_cast<std::size_t>(lines), 0);
     valid_.assign(tags_.size(), 0);
     ready_.assign(tags_.size(), 0);
@@ -48,8 +47,7 @@ SectoredCache::SectoredCache(const CacheGeometry& geometry) : geometry_(geometry
 }
 
 std::size_t SectoredCache::set_of(std::uint64_t line) const {
-    const std::uint64_t index = line >> geometry_.index_shift;
-    return set_mask_ != 0 || sets_ == 1 ? static_cast<std::size_t>(index & set_mask_) : static_cast<std::size_t>(index % sets_);
+    return static_cast<std::size_t>(set_index_.mod(line >> geometry_.index_shift));
 }
 
 std::ptrdiff_t SectoredCache::find(std::uint64_t line) const {

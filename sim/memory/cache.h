@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/divisor.h"
+
 namespace stcsim::sim {
 
 struct CacheGeometry {
@@ -80,7 +82,7 @@ private:
 
     CacheGeometry geometry_;
     std::size_t sets_ = 0;
-    std::size_t set_mask_ = 0;  // sets_ - 1 when sets_ is a power of two (then no division per lookup), else 0
+    Divisor set_index_{1};  // line index -> set
     // Per way (set-major): the line address + 1 (0: empty), the valid sectors and the cycle the
     // line's last fill arrives.
     std::vector<std::uint64_t> tags_;

@@ -5,6 +5,7 @@
 #include <bit>
 
 #include "common/errors.h"
+#include "sim/core/divisor.h"
 
 namespace stcsim::sim {
 namespace {
@@ -17,23 +18,11 @@ struct PhaseWords {
     int size = 0;
 };
 
-// x / d and x % d, with a shift and a mask when d is a power of two (the usual bank counts and
-// widths): these run for every word of every shared-memory access.
-struct Divisor {
-    explicit Divisor(int divisor)
-        : d(static_cast<std::uint64_t>(divisor)), shift(std::countr_zero(d)), pow2(std::has_single_bit(d)) {}
-    std::uint64_t div(std::uint64_t x) const { return pow2 ? x >> shift : x / d; }
-    std::uint64_t mod(std::uint64_t x) const { return pow2 ? x & (d - 1) : x % d; }
-    std::uint64_t d;
-    int shift;
-    bool pow2;
-};
-
 // Whether no bank holds two distinct words (the usual case: swizzled layouts avoid conflicts), by
 // remembering the one word seen per bank. Answers false (undecided) for more than 64 banks.
 bool conflict_free(const SharedMemorySpec& spec, const PhaseWords& words) {
     if (spec.banks > 64) return false;
-    const Divisor banks(spec.banks);
+    const Divisor banks(static_cast<std::uint64_t>(spec.banks));
     std::uint64_t used = 0;
     std::array<std::uint64_t, 64> held;  // held[b] is valid where bit b of `used` is set
     for (int i = 0; i < words.size; ++i) {
@@ -59,7 +48,7 @@ int phase_wavefronts(const SharedMemorySpec& spec, PhaseWords& words) {
     const auto distinct = static_cast<int>(std::unique(begin, begin + words.size) - begin);
     // The banks of the distinct words, sorted: the longest run of one bank is the answer.
     std::array<std::uint64_t, PhaseWords::kCapacity> bank;
-    const Divisor banks(spec.banks);
+    const Divisor banks(static_cast<std::uint64_t>(spec.banks));
     for (int i = 0; i < distinct; ++i) bank[static_cast<std::size_t>(i)] = banks.mod(begin[i]);
     std::sort(bank.begin(), bank.begin() + distinct);
     int most = 1, run = 1;
@@ -71,7 +60,7 @@ int phase_wavefronts(const SharedMemorySpec& spec, PhaseWords& words) {
 }
 
 void add_words(const SharedMemorySpec& spec, std::uint64_t addr, int bytes, PhaseWords& words) {
-    const Divisor bw(spec.bank_width_bytes);
+    const Divisor bw(static_cast<std::uint64_t>(spec.bank_width_bytes));
     const std::uint64_t last = bw.div(addr + static_cast<std::uint64_t>(bytes) - 1);
     for (std::uint64_t w = bw.div(addr); w <= last; ++w) words.word[static_cast<std::size_t>(words.size++)] = w;
 }
@@ -119,7 +108,7 @@ int ldmatrix_phase_by_groups(const std::uint64_t* rows, const Divisor& window) {
 
 int ldmatrix_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes, int num) {
     if (num != 1 && num != 2 && num != 4) throw UserError("ldmatrix: .x1, .x2 or .x4 expected, got .x" + std::to_string(num));
-    const Divisor window(spec.banks * spec.bank_width_bytes);
+    const Divisor window(static_cast<std::uint64_t>(spec.banks * spec.bank_width_bytes));
     const bool by_groups = 16 % spec.bank_width_bytes == 0 && window.d % 16 == 0 && window.d / 16 <= 64;
     int total = 0;
     PhaseWords words;

@@ -1,7 +1,6 @@
 #include "sim/sm/operand_collector.h"
 
 #include <algorithm>
-#include <bit>
 
 #include "common/errors.h"
 
@@ -9,7 +8,7 @@ namespace stcsim::sim {
 
 OperandCollector::OperandCollector(const RegisterFileSpec& spec)
     : banks_(spec.banks), per_bank_(spec.reads_per_bank_per_cycle),
-      bank_mask_(std::has_single_bit(static_cast<unsigned>(spec.banks)) ? static_cast<std::uint32_t>(spec.banks - 1) : 0) {
+      bank_of_(static_cast<std::uint64_t>(std::max(1, spec.banks))) {
     if (banks_ < 1 || banks_ > kMaxBanks)
         throw UserError("sm.register_file.banks: expected 1 to 16 banks, got " + std::to_string(banks_));
     if (per_bank_ < 1) throw UserError("sm.register_file.reads_per_bank_per_cycle: expected >= 1");
@@ -36,8 +35,7 @@ void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& 
     u.pending.fill(0);
     for (int i = 0; i < in.n_src; ++i) {
         const std::uint8_t reg = in.src[static_cast<std::size_t>(i)];
-        const auto bank = static_cast<std::size_t>(bank_mask_ != 0 || banks_ == 1 ? reg & bank_mask_ : reg % banks_);
-        ++u.pending[bank];
+        ++u.pending[static_cast<std::size_t>(bank_of_.mod(reg))];
     }
     u.remaining = in.n_src;
     u.ready_at = in.n_src == 0 ? now + 1 : Cycle::never();

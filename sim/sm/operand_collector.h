@@ -24,6 +24,7 @@
 
 #include "sim/config/gpu_spec.h"
 #include "sim/core/cycle.h"
+#include "sim/core/divisor.h"
 #include "sim/sm/warp_instr.h"
 
 namespace stcsim::sim {
@@ -80,7 +81,7 @@ private:
 
     int banks_;
     int per_bank_;
-    std::uint32_t bank_mask_;  // banks_ - 1 when banks_ is a power of two, else 0
+    Divisor bank_of_;  // register -> bank
     std::vector<Unit> units_;
     std::vector<int> order_;  // busy units, oldest first
     int reading_ = 0;  // busy units with reads left

@@ -50,6 +50,15 @@ public:
         }
     }
 
+    // The item pushed last for cycle `at`, for a caller that folds a new item into it; nullptr if
+    // there is none or `at` is not after the drain cursor (a bucket being drained is never handed
+    // out). The pointer is valid until the next push or drain.
+    T* last_at(std::uint64_t at) {
+        if (at <= cursor_ || at - cursor_ >= ring_.size()) return nullptr;
+        std::vector<T>& b = bucket(at);
+        return b.empty() ? nullptr : &b.back();
+    }
+
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }
     // The cycle the next item falls due (precondition: !empty()).

@@ -70,5 +70,28 @@ TEST(DueQueue, MatchesAPriorityQueueOnRandomPushes) {
     }
 }
 
+TEST(DueQueue, LastAtHandsOutTheLastItemOfAFutureCycleOnly) {
+    DueQueue<Item> q(4);
+    EXPECT_EQ(q.last_at(3), nullptr);  // empty bucket
+    q.push(3, {3, 0});
+    q.push(3, {3, 1});
+    q.push(5, {5, 2});
+    ASSERT_NE(q.last_at(3), nullptr);
+    EXPECT_EQ(q.last_at(3)->second, 1);
+    q.last_at(3)->second = 7;  // folded into: still one item, taken in its place
+    EXPECT_EQ(q.last_at(4), nullptr);
+    EXPECT_EQ(q.last_at(100), nullptr);  // beyond the ring
+    std::vector<int> order;
+    q.drain(3, [&](const Item& i) {
+        order.push_back(i.second);
+        EXPECT_EQ(q.last_at(3), nullptr);  // the bucket being drained is never handed out
+    });
+    EXPECT_EQ(order, (std::vector<int>{0, 7}));
+    EXPECT_EQ(q.size(), 1u);
+    EXPECT_EQ(q.last_at(4), nullptr);  // the cursor's cycle: a push there may still be drained late
+    ASSERT_NE(q.last_at(5), nullptr);
+    EXPECT_EQ(q.last_at(5)->second, 2);
+}
+
 }  // namespace
 }  // namespace stcsim::sim

@@ -52,12 +52,11 @@ int MemorySystem::channel_of(std::uint64_t line) const {
 
 bool MemorySystem::can_accept(int sm, const WarpMemRequest& request) const {
     const auto sectors = static_cast<std::size_t>(32 * request.width_bytes / spec_.l1.sector_bytes + 2);
-    return l1_.at(static_cast<std::size_t>(sm)).stage.queue.size() + std::min<std::size_t>(sectors, 32) <=
+    return l1_.at(static_cast<std::size_t>(sm)).stage.sectors + std::min<std::size_t>(sectors, 32) <=
            static_cast<std::size_t>(spec_.l1.queue_sectors);
 }
 
 std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle now) {
-    (void)now;
     L1& l1 = l1_.at(static_cast<std::size_t>(sm));
     if (l1.client == nullptr) throw InternalError("memory: SM " + std::to_string(sm) + " has no client attached");
     std::vector<LineRequest>& lines = lines_scratch_;
@@ -72,14 +71,25 @@ std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle n
     }
     Pending& p = pending_[token];
     p = {static_cast<std::uint32_t>(sm), 0};
-    for (const LineRequest& r : lines)
-        for (std::uint32_t bits = r.sectors; bits != 0; bits &= bits - 1) {
-            l1.stage.queue.push_back({token, static_cast<std::uint32_t>(sm), r.line, bits & (~bits + 1), request.op});
-            ++p.remaining;
-            ++queued_;
-        }
+    Burst b;
+    b.token = token;
+    b.sm = static_cast<std::uint32_t>(sm);
+    b.op = request.op;
+    for (const LineRequest& r : lines) {
+        if (r.sectors == 0) continue;
+        b.line = r.line;
+        b.sectors = r.sectors;
+        b.partition = static_cast<std::uint16_t>(l2_partition_of(r.line, spec_.l2.partitions));
+        l1.stage.push(b);
+        const int n = std::popcount(r.sectors);
+        p.remaining += n;
+        queued_ += static_cast<std::uint64_t>(n);
+    }
     ++state_.warp_accesses;
-    if (p.remaining == 0) respond({token, static_cast<std::uint32_t>(sm), 0, 0, request.op}, now.value(), false);
+    if (p.remaining == 0) {
+        b.sectors = 1;
+        respond(b, now.value(), false);
+    }
     return token;
 }
 
@@ -93,17 +103,44 @@ void MemorySystem::warm_l2(std::uint64_t line) {
     l2_[static_cast<std::size_t>(l2_partition_of(line, spec_.l2.partitions))].cache->access(line, all, true);
 }
 
-void MemorySystem::respond(const Sector& s, std::uint64_t ready, bool mshr) {
-    responses_.push(ready, {s.token, mshr, s.sm});
+void MemorySystem::Stage::push(const Burst& b) {
+    sectors += static_cast<std::size_t>(std::popcount(b.sectors));
+    if (!queue.empty()) {
+        Burst& last = queue.back();
+        if (last.token == b.token && last.line == b.line && last.op == b.op &&
+            static_cast<int>(std::bit_width(last.sectors)) <= std::countr_zero(b.sectors)) {
+            last.sectors |= b.sectors;
+            return;
+        }
+    }
+    queue.push_back(b);
+}
+
+void MemorySystem::Stage::serve(std::uint32_t bit) {
+    Burst& b = queue.front();
+    b.sectors &= ~bit;
+    --sectors;
+    if (b.sectors == 0) queue.pop_front();
+}
+
+void MemorySystem::respond(const Burst& b, std::uint64_t ready, bool mshr) {
+    // Sectors of one access due at the same cycle, one after the other, are one response.
+    Response* last = responses_.last_at(ready);
+    const auto n = static_cast<std::uint32_t>(std::popcount(b.sectors));
+    if (last != nullptr && last->token == b.token && last->mshr == mshr) {
+        last->sectors += n;
+        return;
+    }
+    responses_.push(ready, {b.token, mshr, b.sm, n});
 }
 
 bool MemorySystem::deliver(Cycle now) {
     bool progressed = false;
     responses_.drain(now.value(), [&](const Response& r) {
         progressed = true;
-        if (r.mshr) --l1_[r.sm].mshr_used;
+        if (r.mshr) l1_[r.sm].mshr_used -= static_cast<int>(r.sectors);
         Pending& p = pending_[r.token];
-        if (p.remaining > 0) --p.remaining;
+        p.remaining = std::max(0, p.remaining - static_cast<int>(r.sectors));
         if (p.remaining == 0) {
             free_tokens_.push_back(r.token);
             ++state_.completed;
@@ -117,44 +154,50 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
     L1& l1 = l1_[sm];
     bool progressed = false;
     while (!l1.stage.queue.empty() && l1.stage.can_start(now)) {
-        const Sector s = l1.stage.queue.front();
-        const int partition = l2_partition_of(s.line, spec_.l2.partitions);
+        const Burst b = l1.stage.queue.front();
+        const int partition = b.partition;
         Stage& target = l2_[static_cast<std::size_t>(partition)].stage;
-        const std::ptrdiff_t way = s.op == MemOp::load ? l1.cache->find(s.line) : -1;
-        const bool hit = l1.cache->holds(way, s.bit);
-        if (!hit && target.queue.size() >= static_cast<std::size_t>(spec_.l2.queue_sectors)) {
-            ++state_.l1_stall_queue;
-            break;
+        // Only this loop changes this L1's tags, so one search serves the whole burst.
+        std::ptrdiff_t way = b.op == MemOp::load ? l1.cache->find(b.line) : -1;
+        for (std::uint32_t left = b.sectors; left != 0 && l1.stage.can_start(now); left &= left - 1) {
+            const std::uint32_t bit = left & (~left + 1);
+            const bool hit = l1.cache->holds(way, bit);
+            if (!hit && target.sectors >= static_cast<std::size_t>(spec_.l2.queue_sectors)) {
+                ++state_.l1_stall_queue;
+                return progressed;
+            }
+            if (!hit && b.op != MemOp::store && l1.mshr_used >= spec_.l1.mshr_sectors) {
+                ++state_.l1_stall_mshr;
+                return progressed;
+            }
+            l1.stage.serve(bit);
+            ++l1.drained;
+            l1.stage.start(now);
+            progressed = true;
+            ++state_.l1_accesses;
+            if (b.op == MemOp::store) {
+                ++state_.l1_stores;
+                l1.cache->update_if_present(b.line, bit);
+            } else if (b.op == MemOp::load_bypass_l1) {
+                ++state_.l1_bypass;
+                ++l1.mshr_used;
+            } else if (hit) {
+                ++state_.l1_hits;
+                state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
+                const CacheResult r = l1.cache->access_at(way, b.line, bit, true);
+                respond(b.only(bit), std::max(now.value() + static_cast<std::uint64_t>(spec_.l1.hit_latency), r.ready), false);
+                --queued_;
+                continue;
+            } else {
+                ++state_.l1_misses;
+                state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
+                const CacheResult r = l1.cache->access_at(way, b.line, bit, true);
+                way = r.way;
+                l1.cache->set_ready_at(r.way, now.value() + static_cast<std::uint64_t>(hit_latency(sm, partition)));
+                ++l1.mshr_used;
+            }
+            target.push(b.only(bit));
         }
-        if (!hit && s.op != MemOp::store && l1.mshr_used >= spec_.l1.mshr_sectors) {
-            ++state_.l1_stall_mshr;
-            break;
-        }
-        l1.stage.queue.pop_front();
-        l1.stage.start(now);
-        progressed = true;
-        ++state_.l1_accesses;
-        if (s.op == MemOp::store) {
-            ++state_.l1_stores;
-            l1.cache->update_if_present(s.line, s.bit);
-        } else if (s.op == MemOp::load_bypass_l1) {
-            ++state_.l1_bypass;
-            ++l1.mshr_used;
-        } else if (hit) {
-            ++state_.l1_hits;
-            state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
-            const CacheResult r = l1.cache->access_at(way, s.line, s.bit, true);
-            respond(s, std::max(now.value() + static_cast<std::uint64_t>(spec_.l1.hit_latency), r.ready), false);
-            --queued_;
-            continue;
-        } else {
-            ++state_.l1_misses;
-            state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
-            const CacheResult r = l1.cache->access_at(way, s.line, s.bit, true);
-            l1.cache->set_ready_at(r.way, now.value() + static_cast<std::uint64_t>(hit_latency(sm, partition)));
-            ++l1.mshr_used;
-        }
-        target.queue.push_back(s);
     }
     return progressed;
 }
@@ -163,32 +206,42 @@ bool MemorySystem::tick_l2(int partition, Cycle now) {
     L2Partition& part = l2_[static_cast<std::size_t>(partition)];
     bool progressed = false;
     while (!part.stage.queue.empty() && part.stage.can_start(now)) {
-        const Sector s = part.stage.queue.front();
-        const std::ptrdiff_t way = part.cache->find(s.line);
-        const bool hit = s.op == MemOp::store || part.cache->holds(way, s.bit);
-        Stage& channel = dram_[static_cast<std::size_t>(channel_of(s.line))];
-        if (!hit && channel.queue.size() >= static_cast<std::size_t>(spec_.dram.queue_sectors)) {
-            ++state_.l2_stall_dram;
-            break;
-        }
-        part.stage.queue.pop_front();
-        part.stage.start(now);
-        progressed = true;
-        ++state_.l2_accesses;
-        state_.l2_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
-        ++(side_of(static_cast<int>(s.sm)) == partition ? state_.l2_near : state_.l2_far);
-        const CacheResult r = part.cache->access_at(way, s.line, s.bit, true);
-        const auto latency = static_cast<std::uint64_t>(hit_latency(s.sm, partition));
-        if (hit) {
-            ++state_.l2_hits;
-            const std::uint64_t ready = std::max(now.value() + latency, r.ready);
-            respond(s, ready, s.op != MemOp::store);
-            if (s.op == MemOp::load) l1_[s.sm].cache->set_ready(s.line, ready);
-            --queued_;
-        } else {
-            ++state_.l2_misses;
-            part.cache->set_ready_at(r.way, now.value() + latency + static_cast<std::uint64_t>(spec_.dram.latency));
-            channel.queue.push_back(s);
+        const Burst b = part.stage.queue.front();
+        // Only this loop changes this partition's tags, and no loop here changes the L1's.
+        std::ptrdiff_t way = part.cache->find(b.line);
+        std::ptrdiff_t l1_way = -2;  // not searched yet
+        Stage& channel = dram_[static_cast<std::size_t>(channel_of(b.line))];
+        const auto latency = static_cast<std::uint64_t>(hit_latency(b.sm, partition));
+        const bool near = side_of(static_cast<int>(b.sm)) == partition;
+        for (std::uint32_t left = b.sectors; left != 0 && part.stage.can_start(now); left &= left - 1) {
+            const std::uint32_t bit = left & (~left + 1);
+            const bool hit = b.op == MemOp::store || part.cache->holds(way, bit);
+            if (!hit && channel.sectors >= static_cast<std::size_t>(spec_.dram.queue_sectors)) {
+                ++state_.l2_stall_dram;
+                return progressed;
+            }
+            part.stage.serve(bit);
+            part.stage.start(now);
+            progressed = true;
+            ++state_.l2_accesses;
+            state_.l2_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
+            ++(near ? state_.l2_near : state_.l2_far);
+            const CacheResult r = part.cache->access_at(way, b.line, bit, true);
+            way = r.way;
+            if (hit) {
+                ++state_.l2_hits;
+                const std::uint64_t ready = std::max(now.value() + latency, r.ready);
+                respond(b.only(bit), ready, b.op != MemOp::store);
+                if (b.op == MemOp::load) {
+                    if (l1_way == -2) l1_way = l1_[b.sm].cache->find(b.line);
+                    l1_[b.sm].cache->set_ready_at(l1_way, ready);
+                }
+                --queued_;
+            } else {
+                ++state_.l2_misses;
+                part.cache->set_ready_at(r.way, now.value() + latency + static_cast<std::uint64_t>(spec_.dram.latency));
+                channel.push(b.only(bit));
+            }
         }
     }
     return progressed;
@@ -198,18 +251,23 @@ bool MemorySystem::tick_dram(int channel, Cycle now) {
     Stage& c = dram_[static_cast<std::size_t>(channel)];
     bool progressed = false;
     while (!c.queue.empty() && c.can_start(now)) {
-        const Sector s = c.queue.front();
-        c.queue.pop_front();
-        c.start(now);
-        progressed = true;
-        ++state_.dram_reads;
-        state_.dram_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
-        const int partition = l2_partition_of(s.line, spec_.l2.partitions);
-        const std::uint64_t ready = now.value() + static_cast<std::uint64_t>(spec_.dram.latency + hit_latency(s.sm, partition));
-        l2_[static_cast<std::size_t>(partition)].cache->set_ready(s.line, ready);
-        if (s.op == MemOp::load) l1_[s.sm].cache->set_ready(s.line, ready);
-        respond(s, ready, true);
-        --queued_;
+        const Burst b = c.queue.front();
+        // No loop here changes tags: one search per cache serves the whole burst.
+        const std::ptrdiff_t l2_way = l2_[b.partition].cache->find(b.line);
+        const std::ptrdiff_t l1_way = b.op == MemOp::load ? l1_[b.sm].cache->find(b.line) : -1;
+        const std::uint64_t ready = now.value() + static_cast<std::uint64_t>(spec_.dram.latency + hit_latency(b.sm, b.partition));
+        for (std::uint32_t left = b.sectors; left != 0 && c.can_start(now); left &= left - 1) {
+            const std::uint32_t bit = left & (~left + 1);
+            c.serve(bit);
+            c.start(now);
+            progressed = true;
+            ++state_.dram_reads;
+            state_.dram_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
+            l2_[b.partition].cache->set_ready_at(l2_way, ready);
+            l1_[b.sm].cache->set_ready_at(l1_way, ready);
+            respond(b.only(bit), ready, true);
+            --queued_;
+        }
     }
     return progressed;
 }
@@ -240,10 +298,10 @@ nlohmann::ordered_json MemorySystem::dump_state() const {
     j["responses_in_flight"] = responses_.size();
     j["next_response"] = responses_.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(responses_.earliest());
     nlohmann::ordered_json l2 = nlohmann::ordered_json::array();
-    for (const L2Partition& p : l2_) l2.push_back(p.stage.queue.size());
+    for (const L2Partition& p : l2_) l2.push_back(p.stage.sectors);
     j["l2_queues"] = l2;
     nlohmann::ordered_json dram = nlohmann::ordered_json::array();
-    for (const Stage& c : dram_) dram.push_back(c.queue.size());
+    for (const Stage& c : dram_) dram.push_back(c.sectors);
     j["dram_queues"] = dram;
     return j;
 }

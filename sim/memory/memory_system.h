@@ -59,6 +59,9 @@ public:
     void attach(int sm, MemoryClient& client);
     bool can_accept(int sm, const WarpMemRequest& request) const;
     std::uint64_t issue(int sm, const WarpMemRequest& request, Cycle now);
+    // How many sectors the SM's L1 has taken from its queue so far: can_accept() for a request
+    // it refused can only change after this does.
+    std::uint64_t l1_drained(int sm) const { return l1_[static_cast<std::size_t>(sm)].drained; }
 
     // Benchmarks: install lines as if a warm-up pass had loaded them (tags only, no time).
     void warm_l1(int sm, std::uint64_t line);
@@ -85,34 +88,52 @@ public:
     const State& state() const { return state_; }
 
 private:
-    struct Sector {
+    // The sectors of one line that one warp access still needs from a stage. Stages serve them
+    // one sector at a time, lowest first, exactly as if each sector were queued alone; keeping
+    // them together spares a queue entry, a tag search and a response per sector.
+    struct Burst {
         std::uint32_t token = 0;
         std::uint32_t sm = 0;
         std::uint64_t line = 0;
-        std::uint32_t bit = 0;
+        std::uint32_t sectors = 0;  // mask of the sectors not yet served
+        std::uint16_t partition = 0;  // the L2 partition of the line
         MemOp op = MemOp::load;
+        std::uint32_t lowest() const { return sectors & (~sectors + 1); }
+        Burst only(std::uint32_t bit) const {
+            Burst b = *this;
+            b.sectors = bit;
+            return b;
+        }
     };
-    struct Stage {  // a FIFO served at a fixed rate
-        std::deque<Sector> queue;
+    struct Stage {  // a FIFO of sectors served at a fixed rate
+        std::deque<Burst> queue;
+        std::size_t sectors = 0;  // queued sectors
         double next_free = 0;
         double service = 1;  // cycles per sector
         bool can_start(Cycle now) const { return next_free < static_cast<double>(now.value() + 1); }
         void start(Cycle now) { next_free = std::max(next_free, static_cast<double>(now.value())) + service; }
+        // Queues `b`, joining it to the last burst when it continues that one (same access and
+        // line, higher sectors): the order in which sectors are served does not change.
+        void push(const Burst& b);
+        // Takes the served sector `bit` from the front burst.
+        void serve(std::uint32_t bit);
     };
     struct L1 {
         std::unique_ptr<SectoredCache> cache;
         Stage stage;
         int mshr_used = 0;
+        std::uint64_t drained = 0;
         MemoryClient* client = nullptr;
     };
     struct L2Partition {
         std::unique_ptr<SectoredCache> cache;
         Stage stage;
     };
-    struct Response {
+    struct Response {  // `sectors` sectors of one access, due at the same cycle
         std::uint32_t token = 0;
         bool mshr = false;
         std::uint32_t sm = 0;
+        std::uint32_t sectors = 1;
     };
     struct Pending {
         std::uint32_t sm = 0;
@@ -123,7 +144,7 @@ private:
     bool tick_l1(std::uint32_t sm, Cycle now);
     bool tick_l2(int partition, Cycle now);
     bool tick_dram(int channel, Cycle now);
-    void respond(const Sector& s, std::uint64_t ready, bool mshr);
+    void respond(const Burst& b, std::uint64_t ready, bool mshr);
     int hit_latency(std::uint32_t sm, int partition) const;
     int channel_of(std::uint64_t line) const;
 

@@ -11,36 +11,37 @@ Lsu::Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memor
     : depth_(static_cast<std::size_t>(std::max(1, spec.lsu.queue_depth))), shared_(shared), shared_spec_(shared),
       memory_(memory), sm_(sm) {}
 
-void Lsu::push(const WarpInstr& in, const LaneAddresses& lanes, const Completion& what) {
+LaneAddresses& Lsu::push(const WarpInstr& in, const Completion& what) {
     Entry& e = queue_.emplace_back();
     e.kind = in.mem;
-    e.bypass_l1 = in.bypass_l1;
-    e.width = std::max<std::uint8_t>(1, in.width);
     e.count = std::max<std::uint8_t>(1, in.count);
-    e.lanes = lanes;
+    e.request.op = in.mem == MemKind::global_store ? MemOp::store
+                   : (in.bypass_l1 || in.mem == MemKind::cp_async) ? MemOp::load_bypass_l1 : MemOp::load;
+    e.request.width_bytes = std::max<std::uint8_t>(1, in.width);
     e.what = what;
+    return e.request.lanes;
 }
 
 void Lsu::finish(std::uint64_t at, const Completion& what) { done_.push({at, seq_++, what}); }
 
 bool Lsu::start_global(Cycle now, Entry& e) {
     if (memory_ == nullptr) throw InternalError("global memory instruction on an SM without a memory system");
-    WarpMemRequest request;
-    request.op = e.kind == MemKind::global_store ? MemOp::store
-                 : (e.bypass_l1 || e.kind == MemKind::cp_async) ? MemOp::load_bypass_l1 : MemOp::load;
-    request.lanes = e.lanes;
-    request.width_bytes = e.width;
-    if (!memory_->can_accept(sm_, request)) {
+    // The cycles since the last refusal were waited without trying (see the header).
+    if (refused_at_ != Cycle::never()) state_.stall_memory += (now - refused_at_) - 1;
+    refused_at_ = Cycle::never();
+    if (!memory_->can_accept(sm_, e.request)) {
         ++state_.stall_memory;
+        refused_at_ = now;
+        refused_drained_ = memory_->l1_drained(sm_);
         return false;
     }
-    const std::uint64_t token = memory_->issue(sm_, request, now);
+    const std::uint64_t token = memory_->issue(sm_, e.request, now);
     if (token >= tokens_.size()) {
         tokens_.resize(token + 1);
         cp_async_wavefronts_.resize(token + 1);
     }
     tokens_[token] = e.what;
-    const int bytes = std::popcount(e.lanes.active) * e.width;
+    const int bytes = std::popcount(e.request.lanes.active) * e.request.width_bytes;
     cp_async_wavefronts_[token] = static_cast<std::uint16_t>(e.kind == MemKind::cp_async ? std::max(1, (bytes + 127) / 128) : 0);
     ++outstanding_;
     if (e.kind == MemKind::cp_async) ++state_.cp_async;
@@ -50,21 +51,23 @@ bool Lsu::start_global(Cycle now, Entry& e) {
 }
 
 void Lsu::start_shared(Cycle now, const Entry& e) {
-    const int active = std::popcount(e.lanes.active);
+    const LaneAddresses& lanes = e.request.lanes;
+    const int width = e.request.width_bytes;
+    const int active = std::popcount(lanes.active);
     int wavefronts = 0, phases = 1;
     std::uint64_t bytes = 0;
     SharedMemory::Kind kind = SharedMemory::Kind::load;
     if (e.kind == MemKind::ldmatrix) {
-        wavefronts = ldmatrix_wavefronts(shared_spec_, e.lanes, e.count);
+        wavefronts = ldmatrix_wavefronts(shared_spec_, lanes, e.count);
         phases = e.count;
         bytes = 128u * e.count;
         kind = SharedMemory::Kind::ldmatrix;
         ++state_.ldmatrix;
     } else {
-        const int width = std::min<int>(16, e.width);
-        wavefronts = shared_wavefronts(shared_spec_, e.lanes, width);
-        phases = std::max(1, width / 4);
-        bytes = static_cast<std::uint64_t>(active) * static_cast<std::uint64_t>(e.width);
+        const int bank_width = std::min<int>(16, width);
+        wavefronts = shared_wavefronts(shared_spec_, lanes, bank_width);
+        phases = std::max(1, bank_width / 4);
+        bytes = static_cast<std::uint64_t>(active) * static_cast<std::uint64_t>(width);
         if (e.kind == MemKind::shared_store) {
             kind = SharedMemory::Kind::store;
             ++state_.shared_stores;
@@ -77,7 +80,7 @@ void Lsu::start_shared(Cycle now, const Entry& e) {
 }
 
 bool Lsu::tick(Cycle now) {
-    if (queue_.empty()) return false;
+    if (!head_may_start()) return false;
     Entry& e = queue_.front();
     const bool global = e.kind == MemKind::global_load || e.kind == MemKind::global_store || e.kind == MemKind::cp_async;
     if (global) {
@@ -103,7 +106,9 @@ void Lsu::on_complete(std::uint64_t token, Cycle at) {
 }
 
 Cycle Lsu::next_event(Cycle now) const {
-    if (!queue_.empty()) return now + 1;
+    // A refused head waits for the memory system to drain, which the memory system's own events
+    // bring about.
+    if (head_may_start()) return now + 1;
     if (!done_.empty()) return Cycle{std::max(done_.top().at, now.value() + 1)};
     return Cycle::never();
 }

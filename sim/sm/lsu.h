@@ -10,6 +10,9 @@
 //                                      128 bytes: the shared addresses are not traced)
 // A finished access becomes a Completion (the warp, its destination registers, the cp.async
 // copy) at the cycle its data is in registers; the SM's retire phase takes completions due.
+// A global head the memory system refused is tried again only once the SM's L1 queue has
+// drained (MemorySystem::l1_drained): until then every try would fail, so the waiting cycles
+// are counted without trying.
 #pragma once
 
 #include <array>
@@ -40,7 +43,8 @@ public:
     Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm);
 
     bool has_room() const { return queue_.size() < depth_; }
-    void push(const WarpInstr& in, const LaneAddresses& lanes, const Completion& what);
+    // Queues `in`; returns its per-lane addresses, for the caller to fill before the next tick.
+    LaneAddresses& push(const WarpInstr& in, const Completion& what);
     // Starts the head of the queue if its path accepts it; returns whether it did.
     bool tick(Cycle now);
     // Calls f(const Completion&) for every completion due by `now`, in cycle order.
@@ -56,8 +60,9 @@ public:
         return n;
     }
     Cycle next_event(Cycle now) const;
-    // Whether tick(now) or retire(now) could do anything: a queued access or a completion due.
-    bool due(Cycle now) const { return !queue_.empty() || (!done_.empty() && done_.top().at <= now.value()); }
+    // Whether tick(now) or retire(now) could do anything: a queued access that may start or a
+    // completion due.
+    bool due(Cycle now) const { return head_may_start() || (!done_.empty() && done_.top().at <= now.value()); }
     bool idle() const { return queue_.empty() && done_.empty() && outstanding_ == 0; }
 
     void on_complete(std::uint64_t token, Cycle at) override;
@@ -73,10 +78,8 @@ public:
 private:
     struct Entry {
         MemKind kind = MemKind::none;
-        bool bypass_l1 = false;
-        std::uint8_t width = 4;
         std::uint8_t count = 1;
-        LaneAddresses lanes;
+        WarpMemRequest request;  // lanes and width for every kind; op for the global ones
         Completion what;
     };
     struct Due {
@@ -85,6 +88,9 @@ private:
         Completion what;
         bool operator>(const Due& o) const { return at != o.at ? at > o.at : seq > o.seq; }
     };
+    bool head_may_start() const {
+        return !queue_.empty() && (refused_at_ == Cycle::never() || memory_->l1_drained(sm_) != refused_drained_);
+    }
     bool start_global(Cycle now, Entry& e);
     void start_shared(Cycle now, const Entry& e);
     void finish(std::uint64_t at, const Completion& what);
@@ -100,6 +106,10 @@ private:
     std::priority_queue<Due, std::vector<Due>, std::greater<>> done_;
     std::uint64_t seq_ = 0;
     std::uint64_t outstanding_ = 0;
+    // The cycle the memory system last refused the head (never: not refused) and its L1 drain
+    // count then.
+    Cycle refused_at_ = Cycle::never();
+    std::uint64_t refused_drained_ = 0;
     State state_;
 };
 

@@ -112,9 +112,6 @@ void Sm::launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams,
 }
 
 void Sm::lsu_push(Cycle, Warp& warp, const WarpInstr& in) {
-    if (lanes_scratch_.empty()) lanes_scratch_.resize(1);
-    LaneAddresses& lanes = lanes_scratch_.front();
-    warp.stream->addresses(lanes);
     Completion what;
     what.warp = warp.id;
     what.n_dst = in.n_dst;
@@ -124,7 +121,7 @@ void Sm::lsu_push(Cycle, Warp& warp, const WarpInstr& in) {
         what.copy = next_copy_++;
         warp.cp_async.issue(what.copy);
     }
-    lsu_.push(in, lanes, what);
+    warp.stream->addresses(lsu_.push(in, what));
 }
 
 void Sm::check_barrier(Cta& cta) {
@@ -191,14 +188,18 @@ bool Sm::tick(Cycle now) {
     bool progress = retire_memory(now);
     for (std::size_t i = 0; i < parts_.size(); ++i) {
         // A sub-partition that has not moved sleeps until its next event, unless one of its warps
-        // waits for room in the LSU, which another sub-partition's traffic can change any cycle.
-        if (now < part_due_[i] && !part_waits_on_lsu_[i]) continue;
+        // waits for room in the LSU and there is room now (a tick without it would find the same).
+        if (now < part_due_[i] && !(part_waits_on_lsu_[i] && lsu_.has_room())) continue;
         SubPartition& part = *parts_[i];
         progress = part.tick(now) || progress;
         part_due_[i] = part.next_event(now);
         part_waits_on_lsu_[i] = part.waits_on_lsu();
     }
-    progress = lsu_.tick(now) || progress;
+    if (lsu_.tick(now)) {
+        progress = true;
+        // The LSU made room: a sub-partition that waited for it must be ticked next cycle.
+        if (std::find(part_waits_on_lsu_.begin(), part_waits_on_lsu_.end(), true) != part_waits_on_lsu_.end()) woken_ = true;
+    }
     parts_due_ = Cycle::never();
     for (const Cycle due : part_due_) parts_due_ = std::min(parts_due_, due);
     return progress;

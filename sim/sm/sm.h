@@ -22,8 +22,9 @@
 // finished (ended, nothing in flight) frees its resources and is reported by finished_ctas().
 // A tick at a cycle before which nothing can change (no LSU work due, the sub-partitions'
 // next_event not reached, no CTA launched since) does nothing: idle SMs cost no time. Within a
-// tick, a sub-partition is ticked only from its next_event on (or when woken, or while it waits
-// for room in the LSU); the cycles it sleeps are charged to its last stall reason.
+// tick, a sub-partition is ticked only from its next_event on (or when woken, or when the LSU
+// has room for a warp that waited for it); the cycles it sleeps are charged to its last stall
+// reason.
 #pragma once
 
 #include <deque>
@@ -133,7 +134,6 @@ private:
     Lsu lsu_;
     std::vector<std::uint64_t> finished_;
     std::vector<std::uint64_t>* finished_sink_ = &finished_;
-    std::vector<LaneAddresses> lanes_scratch_;
     int warps_used_ = 0, ctas_used_ = 0;
     std::int64_t registers_used_ = 0, shared_used_ = 0;
     std::uint64_t next_copy_ = 0;

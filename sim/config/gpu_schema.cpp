@@ -164,6 +164,8 @@ const Schema<EngineSpec>& engine_schema() {
         x.field("watchdog_cycles", &EngineSpec::watchdog_cycles,
                 {"cycles", "cycles without progress in any unit before a deadlock report", Json(100000), {}, 1.0});
         x.field("max_cycles", &EngineSpec::max_cycles, {"cycles", "hard stop (an error) after this many cycles; 0: none", Json(0), {}, 0.0});
+        x.field("skip_idle", &EngineSpec::skip_idle,
+                {"", "false: simulate every cycle and tick every unit in every cycle (slow; the results must be the same: a check for a new unit's idle skipping)", Json(true), {}, {}});
         return x;
     }();
     return s;

@@ -42,7 +42,7 @@ Cycle Engine::run() {
             report_deadlock(now, last_progress, "every unit waits, none has a pending event");
         // Never jump past the watchdog's deadline, so that it fires at a predictable cycle.
         const Cycle deadline = last_progress + spec_.watchdog_cycles;
-        now = std::max(now + 1, std::min(next, deadline));
+        now = spec_.skip_idle ? std::max(now + 1, std::min(next, deadline)) : now + 1;
     }
 }
 

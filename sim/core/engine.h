@@ -2,7 +2,7 @@
 //
 // Each cycle ticks every component in registration order (a fixed order, so runs are
 // deterministic), then jumps to the earliest next_event() of any component: idle cycles are
-// skipped, never simulated one by one. Deadlock watchdog: if no component makes progress for
+// skipped, never simulated one by one (unless EngineSpec::skip_idle is false). Deadlock watchdog: if no component makes progress for
 // `watchdog_cycles` cycles, or every component waits for nothing although some are not done,
 // run() throws DeadlockError whose message holds the state of every component as JSON.
 #pragma once
@@ -19,6 +19,9 @@ namespace stcsim::sim {
 struct EngineSpec {
     std::uint64_t watchdog_cycles = 100000;  // cycles without progress before a deadlock report
     std::uint64_t max_cycles = 0;            // 0: unlimited; otherwise a hard stop (error)
+    // false: every cycle is simulated and every unit that could sleep is ticked every cycle.
+    // Slow; results must not change (a check on the units' next_event logic).
+    bool skip_idle = true;
 };
 
 class DeadlockError : public InternalError {

@@ -67,7 +67,9 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
 
     MmaBenchResult result;
     result.timing = resolve_timing(form, spec.sm.tensor_core);
-    Sm sm("sm0", spec.sm, {result.timing});
+    SmContext context;
+    context.skip_idle = spec.engine.skip_idle;
+    Sm sm("sm0", spec.sm, {result.timing}, {}, context);
 
     std::vector<WarpInstr> chains = chain_instructions(form, params.ilp);
     for (WarpInstr& in : chains) sm.prepare(in);

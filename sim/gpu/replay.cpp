@@ -146,6 +146,7 @@ ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
     SmContext context;
     context.memory = &memory;
     context.shared = spec.memory.shared;
+    context.skip_idle = spec.engine.skip_idle;
     context.shared_capacity = spec.memory.shared.shared_carveout_bytes > 0 ? spec.memory.shared.shared_carveout_bytes
                                                                            : spec.memory.shared.max_shared_bytes;
     std::vector<std::unique_ptr<Sm>> sms;

@@ -7,9 +7,9 @@
 
 namespace stcsim::sim {
 
-Lsu::Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm)
+Lsu::Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm, bool skip_idle)
     : depth_(static_cast<std::size_t>(std::max(1, spec.lsu.queue_depth))), shared_(shared), shared_spec_(shared),
-      memory_(memory), sm_(sm) {}
+      memory_(memory), sm_(sm), skip_idle_(skip_idle) {}
 
 LaneAddresses& Lsu::push(const WarpInstr& in, const Completion& what) {
     Entry& e = queue_.emplace_back();

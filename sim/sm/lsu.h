@@ -39,8 +39,9 @@ struct Completion {
 
 class Lsu final : public MemoryClient {
 public:
-    // `memory` may be null for an SM that runs no global-memory instruction.
-    Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm);
+    // `memory` may be null for an SM that runs no global-memory instruction. With `skip_idle`
+    // false, a refused head is tried again every cycle.
+    Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm, bool skip_idle = true);
 
     bool has_room() const { return queue_.size() < depth_; }
     // Queues `in`; returns its per-lane addresses, for the caller to fill before the next tick.
@@ -89,7 +90,8 @@ private:
         bool operator>(const Due& o) const { return at != o.at ? at > o.at : seq > o.seq; }
     };
     bool head_may_start() const {
-        return !queue_.empty() && (refused_at_ == Cycle::never() || memory_->l1_drained(sm_) != refused_drained_);
+        return !queue_.empty() &&
+               (!skip_idle_ || refused_at_ == Cycle::never() || memory_->l1_drained(sm_) != refused_drained_);
     }
     bool start_global(Cycle now, Entry& e);
     void start_shared(Cycle now, const Entry& e);
@@ -100,6 +102,7 @@ private:
     const SharedMemorySpec& shared_spec_;
     MemorySystem* memory_;
     int sm_;
+    bool skip_idle_;
     std::deque<Entry> queue_;
     std::vector<Completion> tokens_;  // by MemorySystem token
     std::vector<std::uint16_t> cp_async_wavefronts_;  // by token: the shared store that follows

@@ -18,7 +18,7 @@ Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops)
 Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::vector<PipeTiming> pipes,
        const SmContext& context)
     : name_(std::move(name)), spec_(spec), context_(context), ops_(std::move(ops)), pipes_(std::move(pipes)),
-      lsu_(spec_, context_.shared, context_.memory, context_.index) {
+      lsu_(spec_, context_.shared, context_.memory, context_.index, context_.skip_idle) {
     for (const MmaTiming& t : ops_) op_timing_.push_back({t.front_cycles, t.interval, 0});
     warps_.resize(static_cast<std::size_t>(std::max(1, spec_.max_warps)));
     warp_used_.assign(warps_.size(), false);
@@ -183,13 +183,13 @@ bool Sm::tick(Cycle now) {
     end_ = now;
     // Nothing can change before parts_due_ unless the LSU has work due or a CTA arrived: skip
     // the tick; the sub-partitions charge the skipped cycles to their last stall reason.
-    if (!woken_ && now < parts_due_ && !lsu_.due(now)) return false;
+    if (context_.skip_idle && !woken_ && now < parts_due_ && !lsu_.due(now)) return false;
     woken_ = false;
     bool progress = retire_memory(now);
     for (std::size_t i = 0; i < parts_.size(); ++i) {
         // A sub-partition that has not moved sleeps until its next event, unless one of its warps
         // waits for room in the LSU and there is room now (a tick without it would find the same).
-        if (now < part_due_[i] && !(part_waits_on_lsu_[i] && lsu_.has_room())) continue;
+        if (context_.skip_idle && now < part_due_[i] && !(part_waits_on_lsu_[i] && lsu_.has_room())) continue;
         SubPartition& part = *parts_[i];
         progress = part.tick(now) || progress;
         part_due_[i] = part.next_event(now);

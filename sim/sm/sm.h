@@ -24,7 +24,7 @@
 // next_event not reached, no CTA launched since) does nothing: idle SMs cost no time. Within a
 // tick, a sub-partition is ticked only from its next_event on (or when woken, or when the LSU
 // has room for a warp that waited for it); the cycles it sleeps are charged to its last stall
-// reason.
+// reason. With SmContext::skip_idle false nothing sleeps: every tick ticks every unit.
 #pragma once
 
 #include <deque>
@@ -53,6 +53,7 @@ struct SmContext {
     MemorySystem* memory = nullptr;
     SharedMemorySpec shared;
     std::int64_t shared_capacity = 0;  // bytes of shared memory CTAs may use
+    bool skip_idle = true;  // false: no unit sleeps (EngineSpec::skip_idle)
 };
 
 class Sm final : public Component, private WarpHost {

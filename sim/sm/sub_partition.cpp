@@ -16,12 +16,12 @@ SubPartition::SubPartition(const SmSpec& spec, const std::vector<TensorOpTiming>
 void SubPartition::add_warp(Warp& warp) {
     if (warps_.size() >= 64) throw UserError("more than 64 warps on one sub-partition");
     warps_.push_back(&warp);
-    progressed_ = true;
+    woken_ = true;
 }
 
 void SubPartition::remove_warp(const Warp& warp) {
     warps_.erase(std::find(warps_.begin(), warps_.end(), &warp));
-    progressed_ = true;
+    woken_ = true;
 }
 
 void SubPartition::account_skipped(Cycle now) {
@@ -36,6 +36,7 @@ void SubPartition::finish(Cycle end) {
 
 bool SubPartition::tick(Cycle now) {
     account_skipped(now);
+    woken_ = false;
     // Reads of the cycles this sub-partition was not ticked in (it only collected operands then).
     const bool caught_up = now.value() > 0 && collector_.read_through(Cycle{now.value() - 1});
     bool changed = retire(now);
@@ -43,8 +44,7 @@ bool SubPartition::tick(Cycle now) {
     const bool read = collector_.read_through(now);
     changed = issue(now) || changed;
     // Reads alone change nothing the next cycle can act on before a unit is ready (next_ready).
-    progressed_ = changed;
-    if (!changed) due_ = own_next_event(now);
+    due_ = changed ? next_after_progress(now) : own_next_event(now);
     return changed || read || caught_up;
 }
 
@@ -139,40 +139,62 @@ void SubPartition::issue_control(Warp& w, const WarpInstr& in) {
     }
 }
 
-bool SubPartition::issue(Cycle now) {
-    std::uint64_t ready = 0;
-    bool work = false, sb = false, collector = false, lsu = false, wait = false, barrier = false;
+SubPartition::IssueScan SubPartition::scan(bool ask_lsu) const {
+    IssueScan s;
     // The LSU is asked only when a memory instruction reaches this check (a virtual call per cycle
     // otherwise): -1 not asked yet, else the answer.
-    int lsu_room = -1;
-    waits_on_lsu_ = false;
+    int lsu_room = ask_lsu ? -1 : 1;
     const bool collector_free = collector_.has_free();
     for (std::size_t slot = 0; slot < warps_.size(); ++slot) {
         const Warp& w = *warps_[slot];
         if (w.head == nullptr) continue;
-        work = true;
+        s.work = true;
         const WarpInstr& in = *w.head;
-        if (w.at_barrier) { barrier = true; continue; }
-        if (!w.scoreboard.can_issue(in)) { sb = true; continue; }
+        if (w.at_barrier) { s.barrier = true; continue; }
+        if (!w.scoreboard.can_issue(in)) { s.scoreboard = true; continue; }
         switch (in.unit) {
             case ExecUnit::control:
-                if (in.control == Control::wait && !w.cp_async.satisfied(in.count)) { wait = true; continue; }
+                if (in.control == Control::wait && !w.cp_async.satisfied(in.count)) { s.wait = true; continue; }
                 break;
             case ExecUnit::memory:
                 if (lsu_room < 0) lsu_room = host_.lsu_has_room() ? 1 : 0;
-                if (lsu_room == 0) { lsu = true; continue; }
+                if (lsu_room == 0) { s.lsu = true; continue; }
                 break;
             default:
-                if (!collector_free) { collector = true; continue; }
+                if (!collector_free) { s.collector = true; continue; }
         }
-        ready |= std::uint64_t{1} << slot;
+        s.ready |= std::uint64_t{1} << slot;
     }
+    return s;
+}
+
+std::uint64_t* SubPartition::stall_reason(const IssueScan& s) {
+    return s.collector ? &state_.stall_collector_full : s.lsu ? &state_.stall_lsu_full
+           : s.scoreboard ? &state_.stall_scoreboard : s.wait ? &state_.stall_memory_wait
+           : s.barrier ? &state_.stall_barrier : s.work ? &state_.stall_scoreboard : &state_.idle;
+}
+
+Cycle SubPartition::next_after_progress(Cycle now) {
+    const Cycle next = now + 1;
+    const Cycle due = own_next_event(now);  // writebacks and dispatches
+    if (due == next) return next;
+    // Issue at now + 1 sees this cycle's state: nothing retires or dispatches before then.
+    const IssueScan s = scan(false);
+    if (s.ready != 0) return next;
+    // The cycles until `due` all stall for this reason (charged when the sub-partition next ticks).
+    last_reason_ = stall_reason(s);
+    waits_on_lsu_ = false;
+    return due;
+}
+
+bool SubPartition::issue(Cycle now) {
+    const IssueScan s = scan(true);
+    const std::uint64_t ready = s.ready;
+    waits_on_lsu_ = false;
     if (ready == 0) {
-        last_reason_ = collector ? &state_.stall_collector_full : lsu ? &state_.stall_lsu_full
-                       : sb      ? &state_.stall_scoreboard     : wait ? &state_.stall_memory_wait
-                       : barrier ? &state_.stall_barrier        : work ? &state_.stall_scoreboard : &state_.idle;
+        last_reason_ = stall_reason(s);
         ++*last_reason_;
-        waits_on_lsu_ = lsu;
+        waits_on_lsu_ = s.lsu;
         return false;
     }
     const int slot = scheduler_->select(ready);

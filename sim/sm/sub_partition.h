@@ -77,16 +77,19 @@ public:
     void remove_warp(const Warp& warp);  // wakes the sub-partition (its stall reason may change)
     bool tick(Cycle now);
     // Valid after tick(now): the earliest cycle something can change by itself (a writeback, a
-    // dispatch, a unit done reading); now + 1 after progress or a wake(). Ticks before then
-    // change nothing, unless waits_on_lsu(): the last issue found a warp held back by a full LSU
-    // queue, which another sub-partition's traffic can change at any cycle.
-    Cycle next_event(Cycle now) const { return progressed_ ? now + 1 : due_; }
+    // dispatch, a unit done reading, an issue); now + 1 after a wake(). Ticks before then change
+    // nothing, unless waits_on_lsu(): the last issue found a warp held back by a full LSU queue,
+    // which another sub-partition's traffic can change at any cycle. After a tick that made
+    // progress, the next cycle is looked at before the sub-partition sleeps: if it would neither
+    // retire, dispatch nor issue (a memory instruction counts as issuing: the LSU may change),
+    // its stall reason is known now and the sub-partition sleeps until its next event.
+    Cycle next_event(Cycle now) const { return woken_ ? now + 1 : due_; }
     bool waits_on_lsu() const { return waits_on_lsu_; }
     bool done() const;
     // Accounts the cycles up to and including `end` not yet ticked (to the last stall reason).
     void finish(Cycle end);
     // A warp's state changed from outside (memory writeback, barrier release): tick next cycle.
-    void wake() { progressed_ = true; }
+    void wake() { woken_ = true; }
 
     struct State {
         std::uint64_t issued = 0;
@@ -111,6 +114,15 @@ private:
     bool retire(Cycle now);
     bool dispatch(Cycle now);
     bool dispatch_unit(Cycle now, int unit);
+    // The warps that could issue (a bit per slot) and why the others cannot. With `ask_lsu`
+    // false, a memory instruction counts as ready without asking whether the LSU has room.
+    struct IssueScan {
+        std::uint64_t ready = 0;
+        bool work = false, scoreboard = false, collector = false, lsu = false, wait = false, barrier = false;
+    };
+    IssueScan scan(bool ask_lsu) const;
+    std::uint64_t* stall_reason(const IssueScan& scan);  // the counter of a scan with nothing ready
+    Cycle next_after_progress(Cycle now);
     bool issue(Cycle now);
     void issue_control(Warp& w, const WarpInstr& in);
     void advance(Warp& w);
@@ -133,8 +145,8 @@ private:
     State state_;
     std::uint64_t* last_reason_ = &state_.idle;
     Cycle last_tick_ = Cycle::never();
-    Cycle due_{0};              // own_next_event after the last tick that made no progress
-    bool progressed_ = true;    // the last tick made progress, or a wake() came since
+    Cycle due_{0};               // the next tick (see next_event)
+    bool woken_ = true;          // a wake() came since the last tick
     bool waits_on_lsu_ = false;  // the last issue found a warp held back by a full LSU queue
 };
 

@@ -25,11 +25,30 @@ void Engine::report_deadlock(Cycle now, Cycle last_progress, const char* why) co
 }
 
 Cycle Engine::run() {
+    // The due cycle of each component ticked only when due (with skip_idle; unused for the rest).
+    std::vector<Cycle> due(components_.size(), Cycle{0});
+    struct Unbind {  // components outlive the engine: no pointer into `due` may stay behind
+        std::vector<Component*>& components;
+        ~Unbind() {
+            for (Component* c : components) c->wake_slot_ = nullptr;
+        }
+    } unbind{components_};
+    for (std::size_t i = 0; i < components_.size(); ++i)
+        if (spec_.skip_idle && ticking_[i] == Ticking::when_due) components_[i]->wake_slot_ = &due[i];
     Cycle now{0};
     Cycle last_progress{0};
     while (true) {
         bool progress = false;
-        for (Component* component : components_) progress = component->tick(now) || progress;
+        for (std::size_t i = 0; i < components_.size(); ++i) {
+            Component* component = components_[i];
+            if (component->wake_slot_ == nullptr) {
+                progress = component->tick(now) || progress;
+            } else if (due[i] <= now) {
+                progress = component->tick(now) || progress;
+                // Changes from later components this cycle come with a wake(), which lowers it.
+                due[i] = component->next_event(now);
+            }
+        }
         if (progress) last_progress = now;
         if (all_done()) return now;
         if (now - last_progress >= spec_.watchdog_cycles)
@@ -37,7 +56,10 @@ Cycle Engine::run() {
         if (spec_.max_cycles != 0 && now.value() >= spec_.max_cycles)
             report_deadlock(now, last_progress, "max_cycles reached");
         Cycle next = Cycle::never();
-        for (const Component* component : components_) next = std::min(next, component->next_event(now));
+        for (std::size_t i = 0; i < components_.size(); ++i) {
+            const Component* component = components_[i];
+            next = std::min(next, component->wake_slot_ == nullptr ? component->next_event(now) : due[i]);
+        }
         if (next == Cycle::never())
             report_deadlock(now, last_progress, "every unit waits, none has a pending event");
         // Never jump past the watchdog's deadline, so that it fires at a predictable cycle.

@@ -2,7 +2,10 @@
 //
 // Each cycle ticks every component in registration order (a fixed order, so runs are
 // deterministic), then jumps to the earliest next_event() of any component: idle cycles are
-// skipped, never simulated one by one (unless EngineSpec::skip_idle is false). Deadlock watchdog: if no component makes progress for
+// skipped, never simulated one by one (unless EngineSpec::skip_idle is false). A component added
+// with Ticking::when_due is ticked only from its next_event on (or once woken: Component::wake),
+// and the engine keeps its due cycle, so that a hundred sleeping SMs cost no host time while one
+// memory system works every cycle. Deadlock watchdog: if no component makes progress for
 // `watchdog_cycles` cycles, or every component waits for nothing although some are not done,
 // run() throws DeadlockError whose message holds the state of every component as JSON.
 #pragma once
@@ -31,9 +34,16 @@ public:
 
 class Engine {
 public:
+    enum class Ticking {
+        every_cycle,  // ticked in every cycle the engine simulates
+        when_due,     // ticked from its next_event on or when woken (see Component::wake)
+    };
     explicit Engine(const EngineSpec& spec) : spec_(spec) {}
     // Components are not owned; they must outlive the engine's run().
-    void add(Component& component) { components_.push_back(&component); }
+    void add(Component& component, Ticking ticking = Ticking::every_cycle) {
+        components_.push_back(&component);
+        ticking_.push_back(ticking);
+    }
     // Runs from cycle 0 until every component is done; returns the cycle in which the last one
     // finished (the cycle of its final tick).
     Cycle run();
@@ -46,6 +56,7 @@ private:
 
     EngineSpec spec_;
     std::vector<Component*> components_;
+    std::vector<Ticking> ticking_;
 };
 
 }  // namespace stcsim::sim

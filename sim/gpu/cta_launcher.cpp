@@ -53,6 +53,7 @@ bool CtaLauncher::open_next_kernel() {
         decoder_ = std::make_unique<KernelDecoder>(classes_, *sms_.front(), h.extended(), counts_);
         kernel_exhausted_ = false;
         block_pending_ = false;
+        room_may_exist_ = true;
         return true;
     }
     return false;
@@ -78,7 +79,10 @@ bool CtaLauncher::launch(Cycle now) {
     bool any = false;
     while (!kernel_exhausted_) {
         const int sm = find_sm(needs_);
-        if (sm < 0) break;
+        if (sm < 0) {
+            room_may_exist_ = false;
+            break;
+        }
         const std::size_t index = free_slot();
         Slot& slot = slots_[index];
         const auto warps = static_cast<std::size_t>(needs_.warps);
@@ -118,6 +122,7 @@ void CtaLauncher::account(Cycle now) {
 bool CtaLauncher::tick(Cycle now) {
     account(now);
     bool progress = false;
+    if (!finished_.empty()) room_may_exist_ = true;
     for (std::uint64_t tag : finished_) {
         Slot& slot = slots_[tag];
         slot.used = false;
@@ -130,9 +135,7 @@ bool CtaLauncher::tick(Cycle now) {
     finished_.clear();
     if (progress && progress_) progress_({kernel_index_, kernel_count_, kernel_done_, kernel_total_, now});
     if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) progress = open_next_kernel() || progress;
-    if (!kernel_exhausted_) {
-        progress = launch(now) || progress;
-    }
+    if (!kernel_exhausted_ && room_may_exist_) progress = launch(now) || progress;
     return progress;
 }
 

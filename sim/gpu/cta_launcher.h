@@ -75,6 +75,9 @@ private:
     std::unique_ptr<KernelDecoder> decoder_;
     trace::ThreadBlockTrace block_;  // the block's ids; its instructions go straight to a slot
     bool block_pending_ = false, kernel_exhausted_ = true;
+    // Whether an SM may have room for a CTA: false once a search found none, until a CTA
+    // finishes (only that frees room) or a kernel opens.
+    bool room_may_exist_ = true;
     CtaNeeds needs_;
     std::deque<Slot> slots_;
     std::vector<std::uint64_t> finished_;  // slots of CTAs that finished, reported by every SM

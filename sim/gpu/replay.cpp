@@ -161,7 +161,8 @@ ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
     if (progress) launcher.on_progress(std::move(progress));
     Engine engine(spec.engine);
     engine.add(launcher);
-    for (Sm* sm : pointers) engine.add(*sm);
+    // SMs sleep until their next event or until woken (a launched CTA, a memory response).
+    for (Sm* sm : pointers) engine.add(*sm, Engine::Ticking::when_due);
     engine.add(memory);
     const Cycle end = engine.run();
     for (Sm* sm : pointers) sm->finish(end);

@@ -275,8 +275,15 @@ bool MemorySystem::tick_dram(int channel, Cycle now) {
 bool MemorySystem::tick(Cycle now) {
     bool progressed = deliver(now);
     if (queued_ == 0) return progressed;
-    for (std::uint32_t sm = 0; sm < l1_.size(); ++sm)
-        if (!l1_[sm].stage.queue.empty()) progressed |= tick_l1(sm, now);
+    for (std::uint32_t sm = 0; sm < l1_.size(); ++sm) {
+        L1& l1 = l1_[sm];
+        if (l1.stage.queue.empty() || !tick_l1(sm, now)) continue;
+        progressed = true;
+        if (l1.notify_drained) {
+            l1.notify_drained = false;
+            l1.client->on_drained(now);
+        }
+    }
     for (int p = 0; p < static_cast<int>(l2_.size()); ++p)
         if (!l2_[static_cast<std::size_t>(p)].stage.queue.empty()) progressed |= tick_l2(p, now);
     for (int c = 0; c < static_cast<int>(dram_.size()); ++c)

@@ -47,6 +47,8 @@ class MemoryClient {
 public:
     virtual ~MemoryClient() = default;
     virtual void on_complete(std::uint64_t token, Cycle at) = 0;
+    // The SM's L1 queue took sectors at `now`, after notify_when_drained() asked for it.
+    virtual void on_drained(Cycle now) { (void)now; }
 };
 
 // Which L2 partition holds `line` (an XOR fold of the line address; partitions a power of two).
@@ -62,6 +64,8 @@ public:
     // How many sectors the SM's L1 has taken from its queue so far: can_accept() for a request
     // it refused can only change after this does.
     std::uint64_t l1_drained(int sm) const { return l1_[static_cast<std::size_t>(sm)].drained; }
+    // The SM's client gets on_drained() the next time its L1 queue takes sectors (once).
+    void notify_when_drained(int sm) { l1_[static_cast<std::size_t>(sm)].notify_drained = true; }
 
     // Benchmarks: install lines as if a warm-up pass had loaded them (tags only, no time).
     void warm_l1(int sm, std::uint64_t line);
@@ -123,6 +127,7 @@ private:
         Stage stage;
         int mshr_used = 0;
         std::uint64_t drained = 0;
+        bool notify_drained = false;
         MemoryClient* client = nullptr;
     };
     struct L2Partition {

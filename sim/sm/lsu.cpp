@@ -7,9 +7,10 @@
 
 namespace stcsim::sim {
 
-Lsu::Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm, bool skip_idle)
+Lsu::Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm, bool skip_idle,
+         Component* owner)
     : depth_(static_cast<std::size_t>(std::max(1, spec.lsu.queue_depth))), shared_(shared), shared_spec_(shared),
-      memory_(memory), sm_(sm), skip_idle_(skip_idle) {}
+      memory_(memory), sm_(sm), skip_idle_(skip_idle), owner_(owner) {}
 
 LaneAddresses& Lsu::push(const WarpInstr& in, const Completion& what) {
     Entry& e = queue_.emplace_back();
@@ -22,7 +23,10 @@ LaneAddresses& Lsu::push(const WarpInstr& in, const Completion& what) {
     return e.request.lanes;
 }
 
-void Lsu::finish(std::uint64_t at, const Completion& what) { done_.push({at, seq_++, what}); }
+void Lsu::finish(std::uint64_t at, const Completion& what) {
+    done_.push({at, seq_++, what});
+    if (owner_ != nullptr) owner_->wake(Cycle{at});
+}
 
 bool Lsu::start_global(Cycle now, Entry& e) {
     if (memory_ == nullptr) throw InternalError("global memory instruction on an SM without a memory system");
@@ -33,6 +37,7 @@ bool Lsu::start_global(Cycle now, Entry& e) {
         ++state_.stall_memory;
         refused_at_ = now;
         refused_drained_ = memory_->l1_drained(sm_);
+        memory_->notify_when_drained(sm_);
         return false;
     }
     const std::uint64_t token = memory_->issue(sm_, e.request, now);
@@ -103,6 +108,10 @@ void Lsu::on_complete(std::uint64_t token, Cycle at) {
     // cp.async: the data now goes into shared memory.
     shared_.count(static_cast<std::uint64_t>(wavefronts) * 128u, wavefronts, wavefronts);
     finish(shared_.access(SharedMemory::Kind::store, wavefronts, at.value()), what);
+}
+
+void Lsu::on_drained(Cycle now) {
+    if (owner_ != nullptr && refused_at_ != Cycle::never()) owner_->wake(now + 1);
 }
 
 Cycle Lsu::next_event(Cycle now) const {

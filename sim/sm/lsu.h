@@ -12,7 +12,8 @@
 // copy) at the cycle its data is in registers; the SM's retire phase takes completions due.
 // A global head the memory system refused is tried again only once the SM's L1 queue has
 // drained (MemorySystem::l1_drained): until then every try would fail, so the waiting cycles
-// are counted without trying.
+// are counted without trying. The owner (the SM) is woken when a completion arrives from the
+// memory system and when a refused head may start (Component::wake).
 #pragma once
 
 #include <array>
@@ -40,8 +41,10 @@ struct Completion {
 class Lsu final : public MemoryClient {
 public:
     // `memory` may be null for an SM that runs no global-memory instruction. With `skip_idle`
-    // false, a refused head is tried again every cycle.
-    Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm, bool skip_idle = true);
+    // false, a refused head is tried again every cycle. `owner` (may be null) is woken by
+    // changes from the memory system and must outlive the LSU.
+    Lsu(const SmSpec& spec, const SharedMemorySpec& shared, MemorySystem* memory, int sm, bool skip_idle = true,
+        Component* owner = nullptr);
 
     bool has_room() const { return queue_.size() < depth_; }
     // Queues `in`; returns its per-lane addresses, for the caller to fill before the next tick.
@@ -67,6 +70,7 @@ public:
     bool idle() const { return queue_.empty() && done_.empty() && outstanding_ == 0; }
 
     void on_complete(std::uint64_t token, Cycle at) override;
+    void on_drained(Cycle now) override;
 
     const SharedMemory& shared() const { return shared_; }
     struct State {
@@ -103,6 +107,7 @@ private:
     MemorySystem* memory_;
     int sm_;
     bool skip_idle_;
+    Component* owner_;
     std::deque<Entry> queue_;
     std::vector<Completion> tokens_;  // by MemorySystem token
     std::vector<std::uint16_t> cp_async_wavefronts_;  // by token: the shared store that follows

@@ -18,7 +18,7 @@ Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops)
 Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::vector<PipeTiming> pipes,
        const SmContext& context)
     : name_(std::move(name)), spec_(spec), context_(context), ops_(std::move(ops)), pipes_(std::move(pipes)),
-      lsu_(spec_, context_.shared, context_.memory, context_.index, context_.skip_idle) {
+      lsu_(spec_, context_.shared, context_.memory, context_.index, context_.skip_idle, this) {
     for (const MmaTiming& t : ops_) op_timing_.push_back({t.front_cycles, t.interval, 0});
     warps_.resize(static_cast<std::size_t>(std::max(1, spec_.max_warps)));
     warp_used_.assign(warps_.size(), false);
@@ -73,6 +73,7 @@ Warp& Sm::place_warp(InstrStream& stream, std::int32_t cta) {
 void Sm::launch_warp(InstrStream& stream) {
     place_warp(stream, -1);
     woken_ = true;
+    wake(Cycle{0});
 }
 
 bool Sm::can_launch(const CtaNeeds& needs) const {
@@ -102,6 +103,7 @@ void Sm::launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams,
     registers_used_ += needs.registers;
     shared_used_ += needs.shared_bytes;
     woken_ = true;
+    wake(Cycle{0});
     for (InstrStream* stream : streams) cta.warps.push_back(place_warp(*stream, static_cast<std::int32_t>(slot)).id);
     for (std::uint32_t id : cta.warps) {
         Warp& w = warps_[id];

@@ -21,7 +21,9 @@
 // arrives waits until every warp of its CTA that has not exited arrived. A CTA whose warps all
 // finished (ended, nothing in flight) frees its resources and is reported by finished_ctas().
 // A tick at a cycle before which nothing can change (no LSU work due, the sub-partitions'
-// next_event not reached, no CTA launched since) does nothing: idle SMs cost no time. Within a
+// next_event not reached, no CTA launched since) does nothing: idle SMs cost no time. An engine
+// may skip those ticks altogether (Engine::Ticking::when_due): a launched CTA, a memory response
+// and a drained L1 queue that a refused LSU head waits for wake the SM. Within a
 // tick, a sub-partition is ticked only from its next_event on (or when woken, or when the LSU
 // has room for a warp that waited for it); the cycles it sleeps are charged to its last stall
 // reason. With SmContext::skip_idle false nothing sleeps: every tick ticks every unit.

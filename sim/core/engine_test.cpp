@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "sim/core/stats.h"
 
 namespace stcsim::sim {
@@ -48,6 +50,90 @@ TEST(Engine, RunsUntilDoneAndSkipsIdleCycles) {
     engine.add(p);
     EXPECT_EQ(engine.run(), Cycle{30});
     EXPECT_EQ(p.ticks, 4);  // cycles 0, 10, 20, 30: nothing in between is simulated
+}
+
+// Records the cycles it is ticked in; done after `work` wakes have been served. Its own
+// next_event is never: only a wake brings it back.
+class Sleeper final : public Component {
+public:
+    explicit Sleeper(int work) : left_(work) {}
+    const std::string& name() const override { return name_; }
+    bool tick(Cycle now) override {
+        ticked.push_back(now.value());
+        if (pending_ && left_ > 0) --left_;
+        pending_ = false;
+        return true;
+    }
+    Cycle next_event(Cycle) const override { return Cycle::never(); }
+    bool done() const override { return left_ == 0; }
+    nlohmann::ordered_json dump_state() const override { return {{"left", left_}}; }
+    void poke(Cycle at) {
+        pending_ = true;
+        wake(at);
+    }
+    std::vector<std::uint64_t> ticked;
+
+private:
+    std::string name_ = "sleeper";
+    int left_;
+    bool pending_ = false;
+};
+
+// Wakes `target` at fixed cycles: for a later cycle, for the current one, for an earlier one.
+class Waker final : public Component {
+public:
+    explicit Waker(Sleeper& target) : target_(target) {}
+    const std::string& name() const override { return name_; }
+    bool tick(Cycle now) override {
+        if (now.value() == 10) target_.poke(Cycle{25});  // for later: ticked at 25
+        if (now.value() == 40) target_.poke(Cycle{40});  // for now, target after us: ticked at 40
+        if (now.value() == 60) target_.poke(Cycle{0});   // as soon as possible: ticked at 60
+        return true;
+    }
+    Cycle next_event(Cycle now) const override {
+        for (std::uint64_t at : {10, 40, 60})
+            if (at > now.value()) return Cycle{at};
+        return Cycle::never();
+    }
+    bool done() const override { return true; }
+    nlohmann::ordered_json dump_state() const override { return {}; }
+
+private:
+    std::string name_ = "waker";
+    Sleeper& target_;
+};
+
+TEST(Engine, WhenDueComponentsSleepUntilWoken) {
+    Sleeper sleeper(3);
+    Waker waker(sleeper);
+    Engine engine(EngineSpec{});
+    engine.add(waker);
+    engine.add(sleeper, Engine::Ticking::when_due);
+    EXPECT_EQ(engine.run(), Cycle{60});
+    EXPECT_EQ(sleeper.ticked, (std::vector<std::uint64_t>{0, 25, 40, 60}));  // 0: due at the start
+    sleeper.poke(Cycle{0});  // after the run the engine is gone: a wake does nothing
+}
+
+TEST(Engine, WokenAfterItsTickInTheSameCycleItRunsTheNextCycle) {
+    Sleeper sleeper(2);
+    Waker waker(sleeper);
+    Engine engine(EngineSpec{});
+    engine.add(sleeper, Engine::Ticking::when_due);  // before the waker: passed when woken at 10
+    engine.add(waker);
+    engine.run();
+    EXPECT_EQ(sleeper.ticked, (std::vector<std::uint64_t>{0, 25, 41}));
+}
+
+TEST(Engine, WithoutSkipIdleEveryCycleTicksEveryUnit) {
+    Sleeper sleeper(1);
+    Waker waker(sleeper);
+    EngineSpec spec;
+    spec.skip_idle = false;
+    Engine engine(spec);
+    engine.add(waker);
+    engine.add(sleeper, Engine::Ticking::when_due);
+    EXPECT_EQ(engine.run(), Cycle{10});
+    EXPECT_EQ(sleeper.ticked.size(), 11u);  // cycles 0..10, all of them
 }
 
 TEST(Engine, WatchdogDumpsEveryUnit) {

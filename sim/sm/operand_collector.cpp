@@ -25,85 +25,42 @@ int OperandCollector::unloaded_fetch_cycles(const RegisterFileSpec& spec, const 
     return worst;
 }
 
+std::uint64_t OperandCollector::book(int bank, int reads, std::uint64_t first) {
+    const auto per = static_cast<std::uint64_t>(per_bank_);
+    const auto k = static_cast<std::uint64_t>(reads);
+    std::uint64_t& next = next_slot_[static_cast<std::size_t>(bank)];
+    const std::uint64_t start = std::max(next, first * per);  // older units' reads come first
+    next = start + k;
+    state_.reads += k;
+    // Conflicts, cycle by cycle: until the cycle of its first slot it gets nothing; then the rest
+    // of that cycle's slots; then a full cycle's worth per cycle.
+    const std::uint64_t first_granted = start / per;
+    std::uint64_t conflicts = (first_granted - first) * std::min(k, per);
+    std::uint64_t left = k;
+    std::uint64_t take = std::min(left, (first_granted + 1) * per - start);
+    while (true) {
+        if (take < left) conflicts += std::min(left - take, per);
+        left -= take;
+        if (left == 0) break;
+        take = std::min(left, per);
+    }
+    state_.bank_conflicts += conflicts;
+    return (next - 1) / per;
+}
+
 void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& in) {
-    read_through(now);  // the reads up to `now` happen without this unit
     std::size_t free = 0;
     while (units_[free].instr != nullptr) ++free;  // precondition has_free()
     Unit& u = units_[free];
     u.instr = &in;
     u.warp = warp;
-    u.pending.fill(0);
-    for (int i = 0; i < in.n_src; ++i) {
-        const std::uint8_t reg = in.src[static_cast<std::size_t>(i)];
-        ++u.pending[static_cast<std::size_t>(bank_of_.mod(reg))];
-    }
-    u.remaining = in.n_src;
-    u.ready_at = in.n_src == 0 ? now + 1 : Cycle::never();
-    if (u.remaining > 0) ++reading_;
+    std::array<int, kMaxBanks> reads{};
+    for (int i = 0; i < in.n_src; ++i) ++reads[static_cast<std::size_t>(bank_of_.mod(in.src[static_cast<std::size_t>(i)]))];
+    std::uint64_t last = now.value();  // no reads: ready the next cycle
+    for (int b = 0; b < banks_; ++b)
+        if (reads[static_cast<std::size_t>(b)] > 0) last = std::max(last, book(b, reads[static_cast<std::size_t>(b)], now.value() + 1));
+    u.ready_at = Cycle{last + 1};
     order_.push_back(static_cast<int>(free));
-}
-
-bool OperandCollector::arbitrate(Cycle cycle) {
-    std::array<int, kMaxBanks> left;
-    left.fill(per_bank_);
-    bool any = false;
-    for (int index : order_) {
-        Unit& u = units_[static_cast<std::size_t>(index)];
-        if (u.remaining == 0) continue;
-        for (int b = 0; b < banks_; ++b) {
-            auto& want = u.pending[static_cast<std::size_t>(b)];
-            if (want == 0) continue;
-            auto& cap = left[static_cast<std::size_t>(b)];
-            const int take = std::min<int>(want, cap);
-            if (take < want) state_.bank_conflicts += static_cast<std::uint64_t>(std::min<int>(want - take, per_bank_));
-            state_.reads += static_cast<std::uint64_t>(take);
-            want = static_cast<std::uint8_t>(want - take);
-            cap -= take;
-            u.remaining -= take;
-            any = any || take > 0;
-        }
-        if (u.remaining == 0) {
-            u.ready_at = cycle + 1;
-            --reading_;
-        }
-    }
-    return any;
-}
-
-bool OperandCollector::read_through(Cycle last) {
-    if (reading_ == 0) {
-        applied_ = std::max(applied_, last);
-        return false;
-    }
-    bool any = false;
-    while (applied_ < last && reading_ > 0) {
-        applied_ += 1;
-        any = arbitrate(applied_) || any;
-    }
-    applied_ = std::max(applied_, last);
-    return any;
-}
-
-Cycle OperandCollector::next_ready() const {
-    if (reading_ == 0) return Cycle::never();
-    // Each bank serves its reads oldest unit first, per_bank_ a cycle, whatever the other banks
-    // do: a unit's reads in bank b are done once the bank has served them and every older
-    // unit's, and the unit is done when its last bank is.
-    std::array<int, kMaxBanks> queued{};
-    std::uint64_t first = UINT64_MAX;
-    for (int index : order_) {
-        const Unit& u = units_[static_cast<std::size_t>(index)];
-        if (u.remaining == 0) continue;
-        std::uint64_t cycles = 0;
-        for (int b = 0; b < banks_; ++b) {
-            const int want = u.pending[static_cast<std::size_t>(b)];
-            if (want == 0) continue;
-            queued[static_cast<std::size_t>(b)] += want;
-            cycles = std::max<std::uint64_t>(cycles, static_cast<std::uint64_t>((queued[static_cast<std::size_t>(b)] + per_bank_ - 1) / per_bank_));
-        }
-        first = std::min(first, cycles);
-    }
-    return applied_ + first + 1;
 }
 
 int OperandCollector::oldest_ready(Cycle now) const {
@@ -112,10 +69,7 @@ int OperandCollector::oldest_ready(Cycle now) const {
     return -1;
 }
 
-bool OperandCollector::collecting() const { return reading_ > 0; }
-
 void OperandCollector::release(int unit) {
-    if (units_[static_cast<std::size_t>(unit)].remaining > 0) --reading_;
     units_[static_cast<std::size_t>(unit)] = Unit{};
     order_.erase(std::find(order_.begin(), order_.end(), unit));
 }
@@ -124,9 +78,7 @@ nlohmann::ordered_json OperandCollector::dump_state() const {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (int index : order_) {
         const Unit& u = units_[static_cast<std::size_t>(index)];
-        out.push_back({{"unit", index}, {"warp", u.warp}, {"reads_left", u.remaining},
-                       {"ready_at", u.ready_at == Cycle::never() ? nlohmann::ordered_json(nullptr)
-                                                                 : nlohmann::ordered_json(u.ready_at.value())}});
+        out.push_back({{"unit", index}, {"warp", u.warp}, {"ready_at", u.ready_at.value()}});
     }
     return out;
 }

@@ -10,10 +10,11 @@
 // Unloaded fetch time of an instruction = max over banks of ceil(reads in that bank / reads per
 // bank per cycle).
 //
-// Arbitration is applied lazily: read_through(c) grants the reads of every cycle up to c not yet
-// granted, in cycle order, exactly as one call per cycle would. A sub-partition whose only
-// activity is reading therefore need not tick every cycle: next_ready() says when the first
-// collecting unit will be ready, as long as no unit is allocated before then.
+// Each bank serves its reads in allocation order, reads_per_bank_per_cycle a cycle, whatever the
+// other banks do: a work-conserving FIFO per bank. So the cycle each read is granted, and with it
+// the unit's ready cycle and the bank conflicts it meets, are known when the unit is allocated
+// (younger units never delay older ones); nothing is computed cycle by cycle, and a
+// sub-partition that only collects operands need not tick until a unit is ready.
 #pragma once
 
 #include <array>
@@ -40,16 +41,10 @@ public:
 
     bool has_free() const { return static_cast<int>(order_.size()) < static_cast<int>(units_.size()); }
     // Takes a free unit at `now` (after the reads of `now`): it reads from the next cycle on.
+    // Its reads and bank conflicts are counted now.
     void allocate(Cycle now, std::uint32_t warp, const WarpInstr& in);
-    // Bank arbitration of every cycle up to and including `last` not yet applied; returns whether
-    // any read was granted.
-    bool read_through(Cycle last);
-    // The cycle the first unit still reading becomes ready (Cycle::never() if none reads), given
-    // the reads applied so far and no allocation before then.
-    Cycle next_ready() const;
     // The oldest unit whose operands are all read by `now` (-1 if none).
     int oldest_ready(Cycle now) const;
-    bool collecting() const;
     // Calls f(unit) for every busy unit, oldest first.
     template <class F>
     void for_each_busy(F&& f) const {
@@ -63,7 +58,9 @@ public:
 
     struct State {
         std::uint64_t reads = 0;
-        std::uint64_t bank_conflicts = 0;  // reads deferred one cycle because their bank was taken
+        // Per cycle a unit waits on a bank: the reads it could not get there, at most a cycle's
+        // worth (reads_per_bank_per_cycle).
+        std::uint64_t bank_conflicts = 0;
     };
     const State& state() const { return state_; }
     nlohmann::ordered_json dump_state() const;
@@ -72,20 +69,19 @@ private:
     struct Unit {
         const WarpInstr* instr = nullptr;
         std::uint32_t warp = 0;
-        int remaining = 0;
-        std::array<std::uint8_t, kMaxBanks> pending{};
         Cycle ready_at = Cycle::never();
     };
-    // One cycle of arbitration; returns whether any read was granted.
-    bool arbitrate(Cycle cycle);
+    // Books `reads` reads in `bank` for a unit that may read from cycle `first` on; returns the
+    // cycle of its last read there.
+    std::uint64_t book(int bank, int reads, std::uint64_t first);
 
     int banks_;
     int per_bank_;
     Divisor bank_of_;  // register -> bank
     std::vector<Unit> units_;
     std::vector<int> order_;  // busy units, oldest first
-    int reading_ = 0;  // busy units with reads left
-    Cycle applied_{0};        // arbitration is applied through this cycle
+    // Per bank: the first read slot not yet booked (slot = cycle * reads_per_bank_per_cycle + i).
+    std::array<std::uint64_t, kMaxBanks> next_slot_{};
     State state_;
 };
 

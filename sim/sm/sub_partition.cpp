@@ -37,15 +37,11 @@ void SubPartition::finish(Cycle end) {
 bool SubPartition::tick(Cycle now) {
     account_skipped(now);
     woken_ = false;
-    // Reads of the cycles this sub-partition was not ticked in (it only collected operands then).
-    const bool caught_up = now.value() > 0 && collector_.read_through(Cycle{now.value() - 1});
     bool changed = retire(now);
     changed = dispatch(now) || changed;
-    const bool read = collector_.read_through(now);
     changed = issue(now) || changed;
-    // Reads alone change nothing the next cycle can act on before a unit is ready (next_ready).
     due_ = changed ? next_after_progress(now) : own_next_event(now);
-    return changed || read || caught_up;
+    return changed;
 }
 
 void SubPartition::release(const Retirement& r) {
@@ -214,10 +210,9 @@ bool SubPartition::issue(Cycle now) {
 }
 
 Cycle SubPartition::own_next_event(Cycle now) const {
-    // Nothing but operand reads moved this cycle: only the passage of time can unblock a
-    // writeback or a dispatch (of a unit ready now, or of one when its reads are done).
-    Cycle next = std::max(now + 1, collector_.next_ready());
-    next = std::min(next, tensor_.next_writeback());
+    // Only the passage of time can unblock a writeback or a dispatch (of a unit ready now, or of
+    // one when its reads are done).
+    Cycle next = tensor_.next_writeback();
     for (const PipeInFlight& p : pipe_in_flight_) next = std::min(next, p.writeback);
     collector_.for_each_busy([&](int unit) {
         next = std::min(next, std::max({now + 1, collector_.ready_at(unit), unit_available(unit)}));

@@ -1,11 +1,11 @@
 // SubPartition: one SM processing block: its resident warps, the warp scheduler, the register
-// file / operand collector, the execution pipelines and the tensor core, ticked as four named
-// phases per cycle (operand reads of cycles it was not ticked in are applied first: see
-// next_event for when a tick can be skipped):
+// file / operand collector, the execution pipelines and the tensor core, ticked as three named
+// phases per cycle (see next_event for when a tick can be skipped):
 //   retire   (tensor-core and pipeline writebacks due now release scoreboard entries)
 //   dispatch (the oldest collector units with all operands go to their unit, one per unit, if it accepts)
-//   collect  (register-bank reads for collector units)
 //   issue    (the scheduler issues at most one ready instruction)
+// A collector unit's register-bank reads take the cycles after its allocation; their timing is
+// settled at allocation (OperandCollector).
 // Issue by unit: tensor and pipeline instructions take a free collector unit; memory
 // instructions go straight to the SM's load/store unit queue (WarpHost::lsu_push; address
 // registers are not read through the collector); control instructions complete at issue

@@ -139,7 +139,7 @@ const Schema<SmSpec>& sm_schema() {
     static const Schema<SmSpec> s = [] {
         Schema<SmSpec> x("sm", "One streaming multiprocessor.");
         x.field("sub_partitions", &SmSpec::sub_partitions,
-                {"sub-partitions", "SM sub-partitions (processing blocks), each with a scheduler, register file and tensor core; warp w runs on w mod this",
+                {"sub-partitions", "SM sub-partitions (processing blocks), each with a scheduler, register file and tensor core; warp w runs on w mod this; at most 64",
                  std::nullopt, {}, 1.0});
         x.field("max_warps", &SmSpec::max_warps, {"warps", "resident warps per SM", std::nullopt, {}, 1.0});
         x.field("max_ctas", &SmSpec::max_ctas, {"CTAs", "resident thread blocks per SM (occupancy limit)", Json(32), {}, 1.0});

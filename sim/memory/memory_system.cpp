@@ -80,16 +80,13 @@ std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle n
         b.line = r.line;
         b.sectors = r.sectors;
         b.partition = static_cast<std::uint16_t>(l2_partition_of(r.line, spec_.l2.partitions));
-        l1.stage.push(b);
         const int n = std::popcount(r.sectors);
+        l1.stage.push(b, n);
         p.remaining += n;
         queued_ += static_cast<std::uint64_t>(n);
     }
     ++state_.warp_accesses;
-    if (p.remaining == 0) {
-        b.sectors = 1;
-        respond(b, now.value(), false);
-    }
+    if (p.remaining == 0) respond(b, now.value(), false);
     return token;
 }
 
@@ -103,8 +100,8 @@ void MemorySystem::warm_l2(std::uint64_t line) {
     l2_[static_cast<std::size_t>(l2_partition_of(line, spec_.l2.partitions))].cache->access(line, all, true);
 }
 
-void MemorySystem::Stage::push(const Burst& b) {
-    sectors += static_cast<std::size_t>(std::popcount(b.sectors));
+void MemorySystem::Stage::push(const Burst& b, int count) {
+    sectors += static_cast<std::size_t>(count);
     if (!queue.empty()) {
         Burst& last = queue.back();
         if (last.token == b.token && last.line == b.line && last.op == b.op &&
@@ -126,12 +123,11 @@ void MemorySystem::Stage::serve(std::uint32_t bit) {
 void MemorySystem::respond(const Burst& b, std::uint64_t ready, bool mshr) {
     // Sectors of one access due at the same cycle, one after the other, are one response.
     Response* last = responses_.last_at(ready);
-    const auto n = static_cast<std::uint32_t>(std::popcount(b.sectors));
     if (last != nullptr && last->token == b.token && last->mshr == mshr) {
-        last->sectors += n;
+        ++last->sectors;
         return;
     }
-    responses_.push(ready, {b.token, mshr, b.sm, n});
+    responses_.push(ready, {b.token, mshr, b.sm, 1});
 }
 
 bool MemorySystem::deliver(Cycle now) {
@@ -196,7 +192,7 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
                 l1.cache->set_ready_at(r.way, now.value() + static_cast<std::uint64_t>(hit_latency(sm, partition)));
                 ++l1.mshr_used;
             }
-            target.push(b.only(bit));
+            target.push(b.only(bit), 1);
         }
     }
     return progressed;
@@ -240,7 +236,7 @@ bool MemorySystem::tick_l2(int partition, Cycle now) {
             } else {
                 ++state_.l2_misses;
                 part.cache->set_ready_at(r.way, now.value() + latency + static_cast<std::uint64_t>(spec_.dram.latency));
-                channel.push(b.only(bit));
+                channel.push(b.only(bit), 1);
             }
         }
     }

@@ -116,9 +116,10 @@ private:
         double service = 1;  // cycles per sector
         bool can_start(Cycle now) const { return next_free < static_cast<double>(now.value() + 1); }
         void start(Cycle now) { next_free = std::max(next_free, static_cast<double>(now.value())) + service; }
-        // Queues `b`, joining it to the last burst when it continues that one (same access and
-        // line, higher sectors): the order in which sectors are served does not change.
-        void push(const Burst& b);
+        // Queues `b` (`count` sectors), joining it to the last burst when it continues that one
+        // (same access and line, higher sectors): the order in which sectors are served does not
+        // change.
+        void push(const Burst& b, int count);
         // Takes the served sector `bit` from the front burst.
         void serve(std::uint32_t bit);
     };
@@ -149,7 +150,7 @@ private:
     bool tick_l1(std::uint32_t sm, Cycle now);
     bool tick_l2(int partition, Cycle now);
     bool tick_dram(int channel, Cycle now);
-    void respond(const Burst& b, std::uint64_t ready, bool mshr);
+    void respond(const Burst& b, std::uint64_t ready, bool mshr);  // one sector of b's access
     int hit_latency(std::uint32_t sm, int partition) const;
     int channel_of(std::uint64_t line) const;
 

@@ -26,7 +26,7 @@ Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::ve
     for (int i = 0; i < spec_.sub_partitions; ++i)
         parts_.push_back(std::make_unique<SubPartition>(spec_, op_timing_, pipes_, warps_.data(), static_cast<WarpHost&>(*this)));
     part_due_.assign(parts_.size(), Cycle{0});
-    part_waits_on_lsu_.assign(parts_.size(), false);
+    if (parts_.size() > 64) throw UserError("sm.sub_partitions: at most 64 supported");
     if (context_.memory != nullptr) context_.memory->attach(context_.index, lsu_);
 }
 
@@ -191,16 +191,17 @@ bool Sm::tick(Cycle now) {
     for (std::size_t i = 0; i < parts_.size(); ++i) {
         // A sub-partition that has not moved sleeps until its next event, unless one of its warps
         // waits for room in the LSU and there is room now (a tick without it would find the same).
-        if (context_.skip_idle && now < part_due_[i] && !(part_waits_on_lsu_[i] && lsu_.has_room())) continue;
+        const std::uint64_t bit = std::uint64_t{1} << i;
+        if (context_.skip_idle && now < part_due_[i] && !((parts_waiting_on_lsu_ & bit) != 0 && lsu_.has_room())) continue;
         SubPartition& part = *parts_[i];
         progress = part.tick(now) || progress;
         part_due_[i] = part.next_event(now);
-        part_waits_on_lsu_[i] = part.waits_on_lsu();
+        parts_waiting_on_lsu_ = part.waits_on_lsu() ? parts_waiting_on_lsu_ | bit : parts_waiting_on_lsu_ & ~bit;
     }
     if (lsu_.tick(now)) {
         progress = true;
         // The LSU made room: a sub-partition that waited for it must be ticked next cycle.
-        if (std::find(part_waits_on_lsu_.begin(), part_waits_on_lsu_.end(), true) != part_waits_on_lsu_.end()) woken_ = true;
+        if (parts_waiting_on_lsu_ != 0) woken_ = true;
     }
     parts_due_ = Cycle::never();
     for (const Cycle due : part_due_) parts_due_ = std::min(parts_due_, due);

@@ -147,7 +147,7 @@ private:
     // Per sub-partition, kept here so that a tick that skips them touches only the SM: the cycle
     // its next tick is due (its next_event, Cycle{0} once woken) and whether it waits on the LSU.
     std::vector<Cycle> part_due_;
-    std::vector<bool> part_waits_on_lsu_;
+    std::uint64_t parts_waiting_on_lsu_ = 0;  // a bit per sub-partition
     bool woken_ = true;
 };
 

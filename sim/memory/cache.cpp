@@ -46,10 +46,6 @@ SectoredCache::SectoredCache(const CacheGeometry& geometry) : geometry_(geometry
     policy_ = make_replacement_policy(geometry.policy, tags_.size());
 }
 
-std::size_t SectoredCache::set_of(std::uint64_t line) const {
-    return static_cast<std::size_t>(set_index_.mod(line >> geometry_.index_shift));
-}
-
 std::ptrdiff_t SectoredCache::find(std::uint64_t line) const {
     const std::size_t first = set_of(line) * static_cast<std::size_t>(geometry_.ways);
     const std::uint64_t tag = line + 1;

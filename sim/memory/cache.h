@@ -78,7 +78,9 @@ public:
     const CacheGeometry& geometry() const { return geometry_; }
 
 private:
-    std::size_t set_of(std::uint64_t line) const;
+    std::size_t set_of(std::uint64_t line) const {
+        return static_cast<std::size_t>(set_index_.mod(line >> geometry_.index_shift));
+    }
 
     CacheGeometry geometry_;
     std::size_t sets_ = 0;

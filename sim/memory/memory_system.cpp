@@ -62,15 +62,15 @@ std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle n
     std::vector<LineRequest>& lines = lines_scratch_;
     coalesce(request.lanes, request.width_bytes, spec_.l1.line_bytes, spec_.l1.sector_bytes, lines);
     std::uint32_t token = 0;
-    if (free_tokens_.empty()) {
-        token = static_cast<std::uint32_t>(pending_.size());
-        pending_.push_back({});
+    if (l1.free_tokens.empty()) {
+        token = static_cast<std::uint32_t>(l1.remaining.size());
+        l1.remaining.push_back(0);
     } else {
-        token = free_tokens_.back();
-        free_tokens_.pop_back();
+        token = l1.free_tokens.back();
+        l1.free_tokens.pop_back();
     }
-    Pending& p = pending_[token];
-    p = {static_cast<std::uint32_t>(sm), 0};
+    int& remaining = l1.remaining[token];
+    remaining = 0;
     Burst b;
     b.token = token;
     b.sm = static_cast<std::uint32_t>(sm);
@@ -82,11 +82,11 @@ std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle n
         b.partition = static_cast<std::uint16_t>(l2_partition_of(r.line, spec_.l2.partitions));
         const int n = std::popcount(r.sectors);
         l1.stage.push(b, n);
-        p.remaining += n;
+        remaining += n;
         queued_ += static_cast<std::uint64_t>(n);
     }
     ++state_.warp_accesses;
-    if (p.remaining == 0) respond(b, now.value(), false);
+    if (remaining == 0) respond(b, now.value(), false);
     return token;
 }
 
@@ -104,7 +104,7 @@ void MemorySystem::Stage::push(const Burst& b, int count) {
     sectors += static_cast<std::size_t>(count);
     if (!queue.empty()) {
         Burst& last = queue.back();
-        if (last.token == b.token && last.line == b.line && last.op == b.op &&
+        if (last.token == b.token && last.sm == b.sm && last.line == b.line && last.op == b.op &&
             static_cast<int>(std::bit_width(last.sectors)) <= std::countr_zero(b.sectors)) {
             last.sectors |= b.sectors;
             return;
@@ -123,7 +123,7 @@ void MemorySystem::Stage::serve(std::uint32_t bit) {
 void MemorySystem::respond(const Burst& b, std::uint64_t ready, bool mshr) {
     // Sectors of one access due at the same cycle, one after the other, are one response.
     Response* last = responses_.last_at(ready);
-    if (last != nullptr && last->token == b.token && last->mshr == mshr) {
+    if (last != nullptr && last->token == b.token && last->sm == b.sm && last->mshr == mshr) {
         ++last->sectors;
         return;
     }
@@ -134,13 +134,14 @@ bool MemorySystem::deliver(Cycle now) {
     bool progressed = false;
     responses_.drain(now.value(), [&](const Response& r) {
         progressed = true;
-        if (r.mshr) l1_[r.sm].mshr_used -= static_cast<int>(r.sectors);
-        Pending& p = pending_[r.token];
-        p.remaining = std::max(0, p.remaining - static_cast<int>(r.sectors));
-        if (p.remaining == 0) {
-            free_tokens_.push_back(r.token);
+        L1& l1 = l1_[r.sm];
+        if (r.mshr) l1.mshr_used -= static_cast<int>(r.sectors);
+        int& remaining = l1.remaining[r.token];
+        remaining = std::max(0, remaining - static_cast<int>(r.sectors));
+        if (remaining == 0) {
+            l1.free_tokens.push_back(r.token);
             ++state_.completed;
-            l1_[r.sm].client->on_complete(r.token, now);
+            l1.client->on_complete(r.token, now);
         }
     });
     return progressed;

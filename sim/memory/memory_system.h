@@ -12,6 +12,8 @@
 // The per-SM interface: can_accept(sm, request) then issue(sm, request, now) -> token; the SM's
 // MemoryClient gets on_complete(token, cycle) when the last sector of that warp access is in
 // registers (loads) or acknowledged by L2 (stores). A client may issue from inside on_complete.
+// Tokens are per SM and reused once completed: small numbers, bounded by the SM's accesses in
+// flight, that a client may index a table with.
 #pragma once
 
 #include <cstdint>
@@ -130,6 +132,8 @@ private:
         std::uint64_t drained = 0;
         bool notify_drained = false;
         MemoryClient* client = nullptr;
+        std::vector<int> remaining;  // by token: sectors not yet delivered
+        std::vector<std::uint32_t> free_tokens;
     };
     struct L2Partition {
         std::unique_ptr<SectoredCache> cache;
@@ -140,10 +144,6 @@ private:
         bool mshr = false;
         std::uint32_t sm = 0;
         std::uint32_t sectors = 1;
-    };
-    struct Pending {
-        std::uint32_t sm = 0;
-        int remaining = 0;
     };
 
     bool deliver(Cycle now);
@@ -160,8 +160,6 @@ private:
     std::vector<L2Partition> l2_;
     std::vector<Stage> dram_;
     DueQueue<Response> responses_;  // by ready cycle, then issue order
-    std::vector<Pending> pending_;
-    std::vector<std::uint32_t> free_tokens_;
     std::vector<LineRequest> lines_scratch_;  // issue(): the lines of the access being issued
     std::uint64_t queued_ = 0;  // sectors in any stage queue
     State state_;

@@ -168,7 +168,6 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
                 return progressed;
             }
             l1.stage.serve(bit);
-            ++l1.drained;
             l1.stage.start(now);
             progressed = true;
             ++state_.l1_accesses;
@@ -182,7 +181,7 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
                 ++state_.l1_hits;
                 state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
                 const CacheResult r = l1.cache->access_at(way, b.line, bit, true);
-                respond(b.only(bit), std::max(now.value() + static_cast<std::uint64_t>(spec_.l1.hit_latency), r.ready), false);
+                respond(b, std::max(now.value() + static_cast<std::uint64_t>(spec_.l1.hit_latency), r.ready), false);
                 --queued_;
                 continue;
             } else {
@@ -228,7 +227,7 @@ bool MemorySystem::tick_l2(int partition, Cycle now) {
             if (hit) {
                 ++state_.l2_hits;
                 const std::uint64_t ready = std::max(now.value() + latency, r.ready);
-                respond(b.only(bit), ready, b.op != MemOp::store);
+                respond(b, ready, b.op != MemOp::store);
                 if (b.op == MemOp::load) {
                     if (l1_way == -2) l1_way = l1_[b.sm].cache->find(b.line);
                     l1_[b.sm].cache->set_ready_at(l1_way, ready);
@@ -262,7 +261,7 @@ bool MemorySystem::tick_dram(int channel, Cycle now) {
             state_.dram_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
             l2_[b.partition].cache->set_ready_at(l2_way, ready);
             l1_[b.sm].cache->set_ready_at(l1_way, ready);
-            respond(b.only(bit), ready, true);
+            respond(b, ready, true);
             --queued_;
         }
     }

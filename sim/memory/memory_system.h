@@ -63,10 +63,8 @@ public:
     void attach(int sm, MemoryClient& client);
     bool can_accept(int sm, const WarpMemRequest& request) const;
     std::uint64_t issue(int sm, const WarpMemRequest& request, Cycle now);
-    // How many sectors the SM's L1 has taken from its queue so far: can_accept() for a request
-    // it refused can only change after this does.
-    std::uint64_t l1_drained(int sm) const { return l1_[static_cast<std::size_t>(sm)].drained; }
-    // The SM's client gets on_drained() the next time its L1 queue takes sectors (once).
+    // The SM's client gets on_drained() the next time its L1 queue takes sectors (once): a
+    // request can_accept() refused cannot be accepted before.
     void notify_when_drained(int sm) { l1_[static_cast<std::size_t>(sm)].notify_drained = true; }
 
     // Benchmarks: install lines as if a warm-up pass had loaded them (tags only, no time).
@@ -104,7 +102,6 @@ private:
         std::uint32_t sectors = 0;  // mask of the sectors not yet served
         std::uint16_t partition = 0;  // the L2 partition of the line
         MemOp op = MemOp::load;
-        std::uint32_t lowest() const { return sectors & (~sectors + 1); }
         Burst only(std::uint32_t bit) const {
             Burst b = *this;
             b.sectors = bit;
@@ -129,7 +126,6 @@ private:
         std::unique_ptr<SectoredCache> cache;
         Stage stage;
         int mshr_used = 0;
-        std::uint64_t drained = 0;
         bool notify_drained = false;
         MemoryClient* client = nullptr;
         std::vector<int> remaining;  // by token: sectors not yet delivered

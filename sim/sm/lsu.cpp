@@ -36,7 +36,7 @@ bool Lsu::start_global(Cycle now, Entry& e) {
     if (!memory_->can_accept(sm_, e.request)) {
         ++state_.stall_memory;
         refused_at_ = now;
-        refused_drained_ = memory_->l1_drained(sm_);
+        drained_since_refused_ = false;
         memory_->notify_when_drained(sm_);
         return false;
     }
@@ -111,6 +111,7 @@ void Lsu::on_complete(std::uint64_t token, Cycle at) {
 }
 
 void Lsu::on_drained(Cycle now) {
+    drained_since_refused_ = true;
     if (owner_ != nullptr && refused_at_ != Cycle::never()) owner_->wake(now + 1);
 }
 

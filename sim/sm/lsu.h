@@ -11,8 +11,8 @@
 // A finished access becomes a Completion (the warp, its destination registers, the cp.async
 // copy) at the cycle its data is in registers; the SM's retire phase takes completions due.
 // A global head the memory system refused is tried again only once the SM's L1 queue has
-// drained (MemorySystem::l1_drained): until then every try would fail, so the waiting cycles
-// are counted without trying. The owner (the SM) is woken when a completion arrives from the
+// drained (MemorySystem::notify_when_drained): until then every try would fail, so the waiting
+// cycles are counted without trying. The owner (the SM) is woken when a completion arrives from the
 // memory system and when a refused head may start (Component::wake).
 #pragma once
 
@@ -95,7 +95,7 @@ private:
     };
     bool head_may_start() const {
         return !queue_.empty() &&
-               (!skip_idle_ || refused_at_ == Cycle::never() || memory_->l1_drained(sm_) != refused_drained_);
+               (!skip_idle_ || refused_at_ == Cycle::never() || drained_since_refused_);
     }
     bool start_global(Cycle now, Entry& e);
     void start_shared(Cycle now, const Entry& e);
@@ -114,10 +114,10 @@ private:
     std::priority_queue<Due, std::vector<Due>, std::greater<>> done_;
     std::uint64_t seq_ = 0;
     std::uint64_t outstanding_ = 0;
-    // The cycle the memory system last refused the head (never: not refused) and its L1 drain
-    // count then.
+    // The cycle the memory system last refused the head (never: not refused) and whether the L1
+    // queue has drained since.
     Cycle refused_at_ = Cycle::never();
-    std::uint64_t refused_drained_ = 0;
+    bool drained_since_refused_ = false;
     State state_;
 };
 

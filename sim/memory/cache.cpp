@@ -41,8 +41,7 @@ SectoredCache::SectoredCache(const CacheGeometry& geometry) : geometry_(geometry
     sets_ = static_cast<std::size_t>(lines / geometry.ways);
     set_index_ = Divisor(sets_);
     tags_.assign(static_cast<std::size_t>(lines), 0);
-    valid_.assign(tags_.size(), 0);
-    ready_.assign(tags_.size(), 0);
+    state_.assign(tags_.size(), WayState{});
     policy_ = make_replacement_policy(geometry.policy, tags_.size());
 }
 
@@ -60,12 +59,13 @@ CacheResult SectoredCache::access_at(std::ptrdiff_t way, std::uint64_t line, std
     CacheResult r;
     if (way >= 0) {
         const auto slot = static_cast<std::size_t>(way);
-        r.hit_sectors = sectors & valid_[slot];
-        r.miss_sectors = sectors & ~valid_[slot];
-        r.ready = ready_[slot];
+        WayState& w = state_[slot];
+        r.hit_sectors = sectors & w.valid;
+        r.miss_sectors = sectors & ~w.valid;
+        r.ready = w.ready;
         r.way = way;
         policy_->on_hit(slot, seq_);
-        if (allocate) valid_[slot] |= sectors;
+        if (allocate) w.valid |= sectors;
         return r;
     }
     r.miss_sectors = sectors;
@@ -84,8 +84,7 @@ CacheResult SectoredCache::access_at(std::ptrdiff_t way, std::uint64_t line, std
         r.evicted = true;
     }
     tags_[slot] = line + 1;
-    valid_[slot] = sectors;
-    ready_[slot] = 0;
+    state_[slot] = {0, sectors};
     policy_->on_fill(slot, seq_);
     r.way = static_cast<std::ptrdiff_t>(slot);
     return r;
@@ -94,7 +93,7 @@ CacheResult SectoredCache::access_at(std::ptrdiff_t way, std::uint64_t line, std
 bool SectoredCache::update_if_present(std::uint64_t line, std::uint32_t sectors) {
     const std::ptrdiff_t way = find(line);
     if (way < 0) return false;
-    valid_[static_cast<std::size_t>(way)] |= sectors;
+    state_[static_cast<std::size_t>(way)].valid |= sectors;
     return true;
 }
 

@@ -7,9 +7,10 @@
 // replacement policy names. Each line remembers the cycle its last fill arrives, so a request
 // that hits a sector still in flight waits for it (a merged miss, as an MSHR would do).
 // Replacement policies sit behind ReplacementPolicy and are chosen by name ("lru", "fifo").
-// The tags of a set are contiguous and apart from the valid masks and fill times, so that a
-// lookup in a large L2 touches as few host cache lines as possible; a caller that looks a line
-// up and then updates it passes the way it found (find / *_at) instead of searching again.
+// The tags of a set are contiguous and apart from each way's valid mask and fill time (which sit
+// together), so that a lookup in a large L2 touches as few host cache lines as possible; a caller
+// that looks a line up and then updates it passes the way it found (find / *_at) instead of
+// searching again.
 #pragma once
 
 #include <cstdint>
@@ -67,11 +68,11 @@ public:
     // The same, given the way find(line) returned (-1: absent) with no change to the cache since.
     std::ptrdiff_t find(std::uint64_t line) const;
     bool holds(std::ptrdiff_t way, std::uint32_t sectors) const {
-        return way >= 0 && (valid_[static_cast<std::size_t>(way)] & sectors) == sectors;
+        return way >= 0 && (state_[static_cast<std::size_t>(way)].valid & sectors) == sectors;
     }
     CacheResult access_at(std::ptrdiff_t way, std::uint64_t line, std::uint32_t sectors, bool allocate);
     void set_ready_at(std::ptrdiff_t way, std::uint64_t ready) {
-        if (way >= 0) ready_[static_cast<std::size_t>(way)] = ready;
+        if (way >= 0) state_[static_cast<std::size_t>(way)].ready = ready;
     }
 
     std::size_t sets() const { return sets_; }
@@ -85,11 +86,14 @@ private:
     CacheGeometry geometry_;
     std::size_t sets_ = 0;
     Divisor set_index_{1};  // line index -> set
-    // Per way (set-major): the line address + 1 (0: empty), the valid sectors and the cycle the
-    // line's last fill arrives.
+    // Per way (set-major): the line address + 1 (0: empty); apart from it, what an access to the
+    // way reads (one host cache line): the cycle the line's last fill arrives, the valid sectors.
+    struct WayState {
+        std::uint64_t ready = 0;
+        std::uint32_t valid = 0;
+    };
     std::vector<std::uint64_t> tags_;
-    std::vector<std::uint32_t> valid_;
-    std::vector<std::uint64_t> ready_;
+    std::vector<WayState> state_;
     std::unique_ptr<ReplacementPolicy> policy_;
     std::uint64_t seq_ = 0;
 };

@@ -113,7 +113,8 @@ void MemorySystem::Stage::push(const Burst& b, int count) {
     queue.push_back(b);
 }
 
-void MemorySystem::Stage::serve(std::uint32_t bit) {
+void MemorySystem::Stage::serve(std::uint32_t bit, Cycle now) {
+    next_free = std::max(next_free, static_cast<double>(now.value())) + service;
     Burst& b = queue.front();
     b.sectors &= ~bit;
     --sectors;
@@ -167,8 +168,7 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
                 ++state_.l1_stall_mshr;
                 return progressed;
             }
-            l1.stage.serve(bit);
-            l1.stage.start(now);
+            l1.stage.serve(bit, now);
             progressed = true;
             ++state_.l1_accesses;
             if (b.op == MemOp::store) {
@@ -177,17 +177,16 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
             } else if (b.op == MemOp::load_bypass_l1) {
                 ++state_.l1_bypass;
                 ++l1.mshr_used;
-            } else if (hit) {
-                ++state_.l1_hits;
-                state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
-                const CacheResult r = l1.cache->access_at(way, b.line, bit, true);
-                respond(b, std::max(now.value() + static_cast<std::uint64_t>(spec_.l1.hit_latency), r.ready), false);
-                --queued_;
-                continue;
             } else {
-                ++state_.l1_misses;
                 state_.l1_bytes += static_cast<std::uint64_t>(spec_.l1.sector_bytes);
                 const CacheResult r = l1.cache->access_at(way, b.line, bit, true);
+                if (hit) {
+                    ++state_.l1_hits;
+                    respond(b, std::max(now.value() + static_cast<std::uint64_t>(spec_.l1.hit_latency), r.ready), false);
+                    --queued_;
+                    continue;
+                }
+                ++state_.l1_misses;
                 way = r.way;
                 l1.cache->set_ready_at(r.way, now.value() + static_cast<std::uint64_t>(hit_latency(sm, partition)));
                 ++l1.mshr_used;
@@ -216,8 +215,7 @@ bool MemorySystem::tick_l2(int partition, Cycle now) {
                 ++state_.l2_stall_dram;
                 return progressed;
             }
-            part.stage.serve(bit);
-            part.stage.start(now);
+            part.stage.serve(bit, now);
             progressed = true;
             ++state_.l2_accesses;
             state_.l2_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
@@ -254,8 +252,7 @@ bool MemorySystem::tick_dram(int channel, Cycle now) {
         const std::uint64_t ready = now.value() + static_cast<std::uint64_t>(spec_.dram.latency + hit_latency(b.sm, b.partition));
         for (std::uint32_t left = b.sectors; left != 0 && c.can_start(now); left &= left - 1) {
             const std::uint32_t bit = left & (~left + 1);
-            c.serve(bit);
-            c.start(now);
+            c.serve(bit, now);
             progressed = true;
             ++state_.dram_reads;
             state_.dram_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);

@@ -114,13 +114,13 @@ private:
         double next_free = 0;
         double service = 1;  // cycles per sector
         bool can_start(Cycle now) const { return next_free < static_cast<double>(now.value() + 1); }
-        void start(Cycle now) { next_free = std::max(next_free, static_cast<double>(now.value())) + service; }
         // Queues `b` (`count` sectors), joining it to the last burst when it continues that one
         // (same access and line, higher sectors): the order in which sectors are served does not
         // change.
         void push(const Burst& b, int count);
-        // Takes the served sector `bit` from the front burst.
-        void serve(std::uint32_t bit);
+        // Serves sector `bit` of the front burst at `now`: takes it from the queue and keeps the
+        // stage busy for one sector's service time.
+        void serve(std::uint32_t bit, Cycle now);
     };
     struct L1 {
         std::unique_ptr<SectoredCache> cache;

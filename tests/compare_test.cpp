@@ -6,12 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <numeric>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "isa/arch.h"
@@ -37,10 +40,18 @@ const std::string kDense = "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32";
 struct MmaPoint {
     std::string instr;
     int warps, ilp, iters;
-    double error_percent;  // the simulated value is this much above the synthetic "measurement"
+    double error_percent;  // the simulated cycles are this much above the synthetic "measurement"
+    const char* cls;       // the regime compare_regimes.h gives the point
 };
-const std::vector<MmaPoint> kPoints = {
-    {kSparse, 1, 1, 64, 5}, {kSparse, 4, 2, 64, -10}, {kSparse, 8, 4, 32, 2}, {kDense, 2, 1, 64, 0}};
+// Two latency-bound sparse points, three on the sparse plateau, and the only dense record.
+const std::vector<MmaPoint> kPoints = {{kSparse, 1, 1, 64, 5, "mma_latency"},     {kSparse, 2, 1, 64, -10, "mma_latency"},
+                                       {kSparse, 8, 4, 32, 2, "mma_throughput"},  {kSparse, 16, 4, 32, 4, "mma_throughput"},
+                                       {kSparse, 8, 8, 32, -3, "mma_throughput"}, {kDense, 2, 1, 64, 0, "mma"}};
+
+// The row's error: cycles for latency rows, FMA rates (the inverse) for throughput rows.
+double row_error(const MmaPoint& p) {
+    return std::string(p.cls) == "mma_throughput" ? -p.error_percent / (1 + p.error_percent / 100) : p.error_percent;
+}
 constexpr double kLatencyError = 20;
 constexpr double kGemmError = -8;
 
@@ -130,8 +141,10 @@ fs::path make_folder(const std::string& name, bool corrupt) {
     return dir;
 }
 
-std::string thresholds(const std::string& name, double mma, double latency) {
-    return write_temp_file(std::to_string(::getpid()) + "-" + name, json{{"max_mape_percent", {{"mma", mma}, {"latency", latency}}}}.dump());
+std::string thresholds(const std::string& name, double mma, double latency, double mma_point = 100) {
+    const json limits{{"max_mape_percent", {{"mma", mma}, {"mma_latency", mma}, {"mma_throughput", mma}, {"latency", latency}}},
+                      {"max_point_error_percent", {{"mma_latency", mma_point}, {"mma_throughput", mma_point}}}};
+    return write_temp_file(std::to_string(::getpid()) + "-" + name, limits.dump());
 }
 
 std::string compare(const fs::path& dir, const std::string& extra = "") {
@@ -160,7 +173,11 @@ TEST_F(Compare, TablePrintsEveryRowWithItsError) {
     const CommandResult r = run_stcsim(compare(*clean_));
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("SYNTHETIC"), std::string::npos) << r.out;
-    for (const char* error : {"+5.00", "-10.00", "+2.00", "+0.00", "+20.00"}) EXPECT_NE(r.out.find(error), std::string::npos) << error << "\n" << r.out;
+    for (const MmaPoint& p : kPoints) {
+        const std::string error = fmt::format("{:+.2f}", row_error(p));
+        EXPECT_NE(r.out.find(error), std::string::npos) << error << "\n" << r.out;
+    }
+    EXPECT_NE(r.out.find("+20.00"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("-8.00"), std::string::npos) << r.out;  // the GEMM row, replayed
     EXPECT_NE(r.out.find("1 records the GPU run skipped"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("functional: 3 cases, 3 match, 0 mismatch"), std::string::npos) << r.out;
@@ -171,29 +188,39 @@ TEST_F(Compare, JsonSummaryHasMapeAndCorrelation) {
     ASSERT_EQ(r.status, 0) << r.err;
     const json j = json::parse(r.out);
     EXPECT_TRUE(j["synthetic"].get<bool>());
-    EXPECT_NEAR(j["classes"]["mma"]["mape_percent"].get<double>(), (5 + 10 + 2 + 0) / 4.0, 1e-9);
+    // Per regime: MAPE, and the correlation of the plateau rows (FMA rates: work / cycles).
+    std::map<std::string, std::vector<double>> errors;
+    for (const MmaPoint& p : kPoints) errors[p.cls].push_back(std::abs(row_error(p)));
+    for (const auto& [cls, e] : errors)
+        EXPECT_NEAR(j["classes"][cls]["mape_percent"].get<double>(), std::accumulate(e.begin(), e.end(), 0.0) / static_cast<double>(e.size()), 1e-9) << cls;
     const auto sim = simulated_mma();
-    std::vector<double> measured;
-    double mx = 0, my = 0;
+    std::vector<double> measured, simulated;
     for (std::size_t i = 0; i < sim.size(); ++i) {
-        measured.push_back(sim[i] / (1 + kPoints[i].error_percent / 100));
-        mx += measured[i] / 4;
-        my += sim[i] / 4;
+        if (std::string(kPoints[i].cls) != "mma_throughput") continue;
+        const double work = static_cast<double>(kPoints[i].warps * kPoints[i].ilp * kPoints[i].iters) * 16 * 8 * 32;
+        measured.push_back(work * (1 + kPoints[i].error_percent / 100) / sim[i]);
+        simulated.push_back(work / sim[i]);
     }
+    const double n = static_cast<double>(measured.size());
+    const double mx = std::accumulate(measured.begin(), measured.end(), 0.0) / n;
+    const double my = std::accumulate(simulated.begin(), simulated.end(), 0.0) / n;
     double sxy = 0, sxx = 0, syy = 0;
-    for (std::size_t i = 0; i < sim.size(); ++i) {
-        sxy += (measured[i] - mx) * (sim[i] - my);
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+        sxy += (measured[i] - mx) * (simulated[i] - my);
         sxx += (measured[i] - mx) * (measured[i] - mx);
-        syy += (sim[i] - my) * (sim[i] - my);
+        syy += (simulated[i] - my) * (simulated[i] - my);
     }
-    EXPECT_NEAR(j["classes"]["mma"]["correlation"].get<double>(), sxy / std::sqrt(sxx * syy), 1e-9);
+    EXPECT_NEAR(j["classes"]["mma_throughput"]["correlation"].get<double>(), sxy / std::sqrt(sxx * syy), 1e-9);
+    EXPECT_NEAR(j["classes"]["mma_latency"]["worst_error_percent"].get<double>(), 10, 1e-9);
     EXPECT_NEAR(j["classes"]["latency"]["mape_percent"].get<double>(), kLatencyError, 1e-9);
     EXPECT_EQ(j["classes"]["gemm"]["simulated"], 1);
     EXPECT_NEAR(j["classes"]["gemm"]["mape_percent"].get<double>(), -kGemmError, 1e-9);
-    EXPECT_NEAR(j["classes"]["overall"]["mape_percent"].get<double>(), (5 + 10 + 2 + 0 + kLatencyError - kGemmError) / 6, 1e-9);
+    double total = kLatencyError - kGemmError;
+    for (const MmaPoint& p : kPoints) total += std::abs(row_error(p));
+    EXPECT_NEAR(j["classes"]["overall"]["mape_percent"].get<double>(), total / static_cast<double>(kPoints.size() + 2), 1e-9);
     EXPECT_EQ(j["skipped_records"], 1);
     EXPECT_EQ(j["functional_mismatches"], 0);
-    EXPECT_EQ(j["rows"].size(), 6u);
+    EXPECT_EQ(j["rows"].size(), kPoints.size() + 2);
 }
 
 TEST_F(Compare, CorruptedProbeIsAMismatch) {
@@ -208,11 +235,13 @@ TEST_F(Compare, CorruptedProbeIsAMismatch) {
 }
 
 TEST_F(Compare, CheckExitsFourAboveAThresholdOrOnAMismatch) {
-    const std::string loose = thresholds("loose.json", 5, 25), tight = thresholds("tight.json", 4, 25),
-                      latency = thresholds("latency.json", 10, 19);
+    // MAPEs: latency-bound 7.5, plateau 2.97, lone dense 0; worst single row 10.
+    const std::string loose = thresholds("loose.json", 8, 25), tight = thresholds("tight.json", 7, 25),
+                      latency = thresholds("latency.json", 10, 19), point = thresholds("point.json", 8, 25, 9.5);
     EXPECT_EQ(run_stcsim(compare(*clean_, "--check --thresholds " + loose)).status, 0);
     EXPECT_EQ(run_stcsim(compare(*clean_, "--check --thresholds " + tight)).status, 4);
     EXPECT_EQ(run_stcsim(compare(*clean_, "--check --thresholds " + latency)).status, 4);
+    EXPECT_EQ(run_stcsim(compare(*clean_, "--check --thresholds " + point)).status, 4) << "one row above the per-row limit";
     const CommandResult r = run_stcsim(compare(*corrupt_, "--check --thresholds " + loose));
     EXPECT_EQ(r.status, 4);
     EXPECT_NE(r.err.find("check failed"), std::string::npos) << r.err;
@@ -226,7 +255,7 @@ TEST_F(Compare, MalformedFolderIsExitOneNamingFileLineAndKey) {
     std::ofstream(bad / "mma_sweep.jsonl", std::ios::app) << json{{"experiment", "mma"}, {"instr", kSparse}, {"ilp", 1}}.dump() << '\n';
     CommandResult r = run_stcsim(compare(bad));
     EXPECT_EQ(r.status, 1);
-    EXPECT_NE(r.err.find("mma_sweep.jsonl:6: key 'warps' is missing"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(fmt::format("mma_sweep.jsonl:{}: key 'warps' is missing", kPoints.size() + 2)), std::string::npos) << r.err;
     std::ofstream(bad / "memory.jsonl", std::ios::app) << "{\"experiment\": \n";
     r = run_stcsim(compare(bad));
     EXPECT_EQ(r.status, 1);
@@ -278,6 +307,44 @@ TEST_F(Compare, ReportWithoutPythonStillWritesTheHtml) {
     EXPECT_EQ(html.find("data:image/png"), std::string::npos);
     EXPECT_FALSE(fs::exists(out / "mma.png"));
     fs::remove_all(out);
+}
+
+// A folder of third-party results: header "published": true and source.json naming the publisher.
+fs::path make_published_folder(const std::string& name, bool all_skipped) {
+    const fs::path dir = fs::path(STCSIM_TEST_TMP_DIR) / "compare" / ("published-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "header.json") << json{{"published", true}, {"gpu", "a GPU of a paper"}, {"compute_capability", "8.0"}}.dump();
+    std::ofstream(dir / "source.json") << json{{"published_by", "Doe et al. (a benchmark suite)"}}.dump();
+    std::ofstream mma(dir / "mma_sweep.jsonl");
+    json record{{"experiment", "mma"}, {"instr", kDense}, {"warps", 1}, {"ilp", 1}, {"iters", 64}, {"cycles", 2000},
+                {"source", "raw/mma_m16n8k16.log:7"}};
+    if (all_skipped) record["skipped"] = "failed on the GPU";
+    mma << record.dump() << '\n';
+    return dir;
+}
+
+TEST(ComparePublished, RowsNameTheirSourceAndTheReportItsPublisher) {
+    const fs::path dir = make_published_folder("named", false);
+    const CommandResult r = run_stcsim(compare(dir));
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("published by Doe et al. (a benchmark suite)"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("measured:"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("mma_sweep.jsonl:1 (raw/mma_m16n8k16.log:7)"), std::string::npos) << r.out;
+    fs::remove(dir / "source.json");
+    const CommandResult missing = run_stcsim(compare(dir));
+    EXPECT_EQ(missing.status, 1);
+    EXPECT_NE(missing.err.find("source.json: missing"), std::string::npos) << missing.err;
+    fs::remove_all(dir);
+}
+
+TEST(ComparePublished, CheckOnAFolderWithoutComparableRowsFails) {
+    const fs::path dir = make_published_folder("empty", true);
+    const CommandResult r = run_stcsim(compare(dir, "--check"));
+    EXPECT_EQ(r.status, 4);
+    EXPECT_NE(r.err.find("no rows"), std::string::npos) << r.err;
+    EXPECT_EQ(run_stcsim(compare(dir)).status, 0) << "without --check";
+    fs::remove_all(dir);
 }
 
 }  // namespace

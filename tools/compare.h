@@ -26,7 +26,10 @@ struct Comparison {
     std::vector<std::string> warnings;  // e.g. the GPU's arch differs from the config's
 
     int functional_mismatches() const;
-    bool check_failed() const;  // a class above its threshold or a functional mismatch
+    // Timing rows with a simulated value plus functional cases: what the comparison rests on.
+    int comparable_rows() const;
+    // No comparable row, a class above its threshold, or a functional mismatch.
+    bool check_failed() const;
 };
 
 void print_comparison(const Comparison& c, std::ostream& out);

@@ -102,8 +102,12 @@ int compare_main(const std::vector<std::string>& args, Streams& io) {
         note << fmt::format("report: {} ({} plots)\n", r.html.string(), r.plots);
         if (!r.plot_message.empty()) note << r.plot_message << '\n';
     }
+    if (o.check && c.comparable_rows() == 0) {
+        io.err << fmt::format("stcsim compare: check failed: no rows: {} holds no record the simulator could compare\n", o.measured);
+        return kExitCheckFailed;
+    }
     if (o.check && c.check_failed()) {
-        io.err << "stcsim compare: check failed: a class exceeds its MAPE threshold or a functional record mismatches\n";
+        io.err << "stcsim compare: check failed: a class exceeds its limit or a functional record mismatches\n";
         return kExitCheckFailed;
     }
     return kExitOk;

@@ -58,7 +58,8 @@ std::string read_text(const fs::path& path) {
 }
 
 std::string title(const Comparison& c) {
-    return fmt::format("{}{} vs {}", c.folder.synthetic ? "SYNTHETIC " : "", header_line(c.folder.header), c.config_name);
+    return fmt::format("{}{}{} vs {}", c.folder.synthetic ? "SYNTHETIC " : "", c.folder.published ? "published: " : "",
+                       header_line(c.folder.header), c.config_name);
 }
 
 Json points_json(const Comparison& c) {
@@ -106,7 +107,8 @@ void header_section(const Comparison& c, std::ostringstream& h) {
     auto line = [&](const std::string& k, const std::string& v) {
         h << "<tr><th>" << html_escape(k) << "</th><td>" << html_escape(v) << "</td></tr>\n";
     };
-    line("measured", c.folder.dir.string());
+    if (c.folder.published) line("published by", c.folder.published_by);
+    line(c.folder.published ? "published data" : "measured", c.folder.dir.string());
     for (const auto& [key, value] : c.folder.header.items())
         if (key != "commands") line(key, value.is_string() ? value.get<std::string>() : value.dump());
     line("config", fmt::format("{} ({}, {})", c.config_path, c.config_name, c.config_arch));
@@ -152,7 +154,8 @@ void functional_section(const Comparison& c, std::ostringstream& h) {
 }
 
 void rows_section(const Comparison& c, std::ostringstream& h) {
-    h << "<h2>Every row</h2>\n<table>\n<tr><th>class</th><th>key</th><th>source</th><th>measured</th>"
+    h << "<h2>Every row</h2>\n<table>\n<tr><th>class</th><th>key</th><th>source</th><th>"
+      << (c.folder.published ? "published" : "measured") << "</th>"
          "<th>simulated</th><th>error %</th><th>note</th></tr>\n";
     for (const CompareRow& r : c.timing.rows)
         h << fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.6g}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",

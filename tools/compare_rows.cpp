@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "isa/catalog.h"
 #include "sim/gpu/memory_bench.h"
 #include "sim/gpu/mma_bench.h"
 #include "tools/compare_gemm.h"
+#include "tools/compare_regimes.h"
 #include "tools/parallel.h"
 
 namespace stcsim::cli {
@@ -23,27 +25,62 @@ struct Pending {
 };
 
 CompareRow row(const MeasuredRecord& r, std::string cls, std::string key, const std::string& measured_key) {
-    return CompareRow{std::move(cls), std::move(key), r.source, number_field(r, measured_key), std::nullopt, ""};
+    return CompareRow{std::move(cls), std::move(key), r.cited(), number_field(r, measured_key), std::nullopt, ""};
 }
 
-Pending mma_job(const MeasuredRecord& r) {
+// Longer runs are simulated at two shorter lengths and extrapolated linearly: in steady state
+// every further iteration adds the same cycles, and a run of 1e7 iterations per warp would
+// otherwise cost minutes of host time for the same answer.
+constexpr std::int64_t kExactIters = 20000;
+constexpr std::int64_t kShortIters = 1000;
+
+double simulated_mma_cycles(const sim::GpuSpec& spec, sim::MmaBenchParams p, std::string& note) {
+    if (p.iters <= kExactIters) return static_cast<double>(sim::run_mma_bench(spec, p).cycles);
+    const std::int64_t iters = p.iters;
+    p.iters = kShortIters;
+    const double short_run = static_cast<double>(sim::run_mma_bench(spec, p).cycles);
+    p.iters = 2 * kShortIters;
+    const double long_run = static_cast<double>(sim::run_mma_bench(spec, p).cycles);
+    note = fmt::format("extrapolated from {} and {} iterations", kShortIters, 2 * kShortIters);
+    return short_run + (long_run - short_run) * static_cast<double>(iters - kShortIters) / static_cast<double>(kShortIters);
+}
+
+// mma_latency rows compare cycles per dependent instruction, mma_throughput rows dense FMAs per
+// cycle per SM, lone "mma" rows whole-run cycles (compare_regimes.h says which is which).
+Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch) {
     sim::MmaBenchParams p;
     p.instr = string_field(r, "instr");
     p.warps = static_cast<int>(integer_field(r, "warps"));
     p.ilp = static_cast<int>(integer_field(r, "ilp"));
     p.iters = integer_field(r, "iters");
-    Pending out{{row(r, "mma", fmt::format("{} w{} ilp{} n{}", p.instr, p.warps, p.ilp, p.iters), "cycles")}, {}};
-    out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
-        rows[0].simulated = static_cast<double>(sim::run_mma_bench(spec, p).cycles);
+    if (p.warps < 1 || p.ilp < 1 || p.iters < 1) throw UserError(r.source + ": warps, ilp and iters must be at least 1");
+    const double measured_cycles = number_field(r, "cycles");
+    if (!(measured_cycles > 0)) throw UserError(r.source + ": key 'cycles' must be positive");
+    const bool throughput = cls == "mma_throughput";
+    const std::string key = fmt::format("{} w{} ilp{} n{}", p.instr, p.warps, p.ilp, p.iters);
+    // Dense FMAs of the whole run; a form the config's arch lacks leaves the row unsimulated.
+    double work = 0;
+    std::string unsupported;
+    try {
+        work = static_cast<double>(isa::parse_mma(p.instr, arch).dense_fma_count()) * p.warps * p.ilp * static_cast<double>(p.iters);
+    } catch (const UserError& error) {
+        unsupported = fmt::format("not simulated: {}", error.what());
+    }
+    const double per = cls == "mma_latency" ? static_cast<double>(p.iters) : 1.0;
+    auto value = [throughput, work, per](double cycles) { return throughput ? work / cycles : cycles / per; };
+    Pending out{{CompareRow{cls, key, r.cited(), value(measured_cycles), std::nullopt, unsupported}}, {}};
+    if (!unsupported.empty()) return out;
+    out.job = [p, value](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+        rows[0].simulated = value(simulated_mma_cycles(spec, p, rows[0].note));
     };
     return out;
 }
 
-Pending latency_job(const MeasuredRecord& r) {
+Pending latency_job(const MeasuredRecord& r, const std::string& cls) {
     sim::LatencyBenchParams p;
     p.footprint_bytes = static_cast<std::uint64_t>(integer_field(r, "footprint"));
     p.stride_bytes = static_cast<std::uint64_t>(integer_field(r, "stride"));
-    Pending out{{row(r, "latency", fmt::format("footprint {} stride {}", p.footprint_bytes, p.stride_bytes), "latency_cycles")}, {}};
+    Pending out{{row(r, cls, fmt::format("footprint {} stride {}", p.footprint_bytes, p.stride_bytes), "latency_cycles")}, {}};
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         rows[0].simulated = sim::run_latency_bench(spec, p).latency_cycles;
     };
@@ -88,7 +125,7 @@ Pending banks_job(const MeasuredRecord& r) {
 
 Pending gemm_job(const MeasuredRecord& r) {
     const GemmRecord g = parse_gemm_record(r);
-    Pending out{{CompareRow{"gemm", g.key, r.source, g.measured_cycles, std::nullopt, ""}}, {}};
+    Pending out{{CompareRow{"gemm", g.key, r.cited(), g.measured_cycles, std::nullopt, ""}}, {}};
     out.job = [g](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         const GemmSimulation s = simulate_gemm(spec, g);
         rows[0].simulated = s.cycles;
@@ -98,16 +135,16 @@ Pending gemm_job(const MeasuredRecord& r) {
 }
 
 // nullopt for a record the GPU run skipped.
-std::optional<Pending> pending_for(const MeasuredRecord& r) {
+std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& cls, isa::Arch arch) {
     if (r.data.contains("skipped")) return std::nullopt;
     const std::string experiment = r.data["experiment"].get<std::string>();
-    if (experiment == "mma") return mma_job(r);
-    if (experiment == "latency") return latency_job(r);
+    if (experiment == "mma") return mma_job(r, cls, arch);
+    if (experiment == "latency") return latency_job(r, cls);
     if (experiment == "bandwidth") return bandwidth_job(r);
     if (experiment == "ldmatrix") return ldmatrix_job(r);
     if (experiment == "banks") return banks_job(r);
     if (experiment == "gemm") return gemm_job(r);
-    return Pending{{CompareRow{experiment, "", r.source, 0, std::nullopt,
+    return Pending{{CompareRow{experiment, "", r.cited(), 0, std::nullopt,
                                fmt::format("not simulated: unknown experiment '{}'", experiment)}}, {}};
 }
 
@@ -120,9 +157,13 @@ std::optional<double> CompareRow::error_percent() const {
 
 TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads) {
     TimingComparison result;
+    const auto arch = isa::parse_arch(spec.gpu.arch);
+    if (!arch) throw UserError("gpu.arch: unknown architecture " + spec.gpu.arch);
+    const std::vector<std::string> classes = regime_classes(records);
     std::vector<Pending> pending;
-    for (const MeasuredRecord& r : records) {
-        auto p = pending_for(r);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const MeasuredRecord& r = records[i];
+        auto p = pending_for(r, classes[i], *arch);
         if (p) pending.push_back(std::move(*p));
         else ++result.skipped;
     }
@@ -132,7 +173,10 @@ TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<Meas
         try {
             p.job(spec, p.rows);
         } catch (const UserError& error) {
-            for (CompareRow& r : p.rows) r.note = fmt::format("not simulated: {}", error.what());
+            for (CompareRow& r : p.rows) {
+                r.simulated.reset();
+                r.note = fmt::format("not simulated: {}", error.what());
+            }
         }
     });
     for (Pending& p : pending)

@@ -1,5 +1,6 @@
 #include "tools/compare_stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -22,11 +23,17 @@ Thresholds read_thresholds(const std::filesystem::path& path) {
     if (!j.is_object() || !j.contains("max_mape_percent") || !j["max_mape_percent"].is_object())
         throw UserError(fmt::format("{}: key 'max_mape_percent' is missing or not an object", path.string()));
     Thresholds thresholds;
-    for (const auto& [cls, value] : j["max_mape_percent"].items()) {
-        if (!value.is_number() || value.get<double>() < 0)
-            throw UserError(fmt::format("{}: max_mape_percent.{}: expected a non-negative number", path.string(), cls));
-        thresholds[cls] = value.get<double>();
-    }
+    auto read_limits = [&](const char* key, std::map<std::string, double>& out) {
+        if (!j.contains(key)) return;
+        if (!j[key].is_object()) throw UserError(fmt::format("{}: key '{}' is not an object", path.string(), key));
+        for (const auto& [cls, value] : j[key].items()) {
+            if (!value.is_number() || value.get<double>() < 0)
+                throw UserError(fmt::format("{}: {}.{}: expected a non-negative number", path.string(), key, cls));
+            out[cls] = value.get<double>();
+        }
+    };
+    read_limits("max_mape_percent", thresholds.max_mape);
+    read_limits("max_point_error_percent", thresholds.max_point);
     return thresholds;
 }
 
@@ -73,11 +80,13 @@ ClassSummary summary_of(const std::string& cls, const std::vector<const CompareR
         if (!r->simulated) continue;
         measured.push_back(r->measured);
         simulated.push_back(*r->simulated);
+        if (const auto e = r->error_percent()) s.worst = std::max(s.worst.value_or(0.0), std::abs(*e));
     }
     s.simulated = static_cast<int>(measured.size());
     s.mape = mean_absolute_percentage_error(measured, simulated);
     s.correlation = pearson_correlation(measured, simulated);
-    if (const auto it = thresholds.find(cls); it != thresholds.end()) s.threshold = it->second;
+    if (const auto it = thresholds.max_mape.find(cls); it != thresholds.max_mape.end()) s.threshold = it->second;
+    if (const auto it = thresholds.max_point.find(cls); it != thresholds.max_point.end()) s.point_threshold = it->second;
     return s;
 }
 

@@ -1,7 +1,8 @@
 // Summary statistics of `stcsim compare`: per experiment class and overall, the mean absolute
 // percentage error (MAPE, over the rows that have a simulated value) and the Pearson correlation
 // of measured against simulated; and the per-class MAPE thresholds of --check
-// (validation/thresholds.json: {"max_mape_percent": {"mma": 10, ...}}).
+// (validation/thresholds.json: {"max_mape_percent": {"mma_latency": 3, ...},
+// "max_point_error_percent": {"mma_throughput": 5, ...}}; the second part is optional).
 #pragma once
 
 #include <filesystem>
@@ -20,10 +21,17 @@ struct ClassSummary {
     std::optional<double> mape;         // percent; nullopt without simulated rows
     std::optional<double> correlation;  // nullopt with fewer than 2 points or no variance
     std::optional<double> threshold;    // max MAPE percent
-    bool exceeds() const { return threshold && mape && *mape > *threshold; }
+    std::optional<double> worst;        // largest absolute error of one row, percent
+    std::optional<double> point_threshold;  // max absolute error of any one row, percent
+    bool exceeds() const {
+        return (threshold && mape && *mape > *threshold) || (point_threshold && worst && *worst > *point_threshold);
+    }
 };
 
-using Thresholds = std::map<std::string, double>;
+struct Thresholds {
+    std::map<std::string, double> max_mape;   // per class, percent
+    std::map<std::string, double> max_point;  // per class, percent, for every single row
+};
 
 // UserError naming the file and key for a malformed file.
 Thresholds read_thresholds(const std::filesystem::path& path);

@@ -28,7 +28,7 @@ void read_records(const fs::path& path, std::vector<MeasuredRecord>& out) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const std::string& line = lines[i];
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        MeasuredRecord record{fmt::format("{}:{}", path.filename().string(), i + 1), {}};
+        MeasuredRecord record{fmt::format("{}:{}", path.filename().string(), i + 1), {}, {}};
         try {
             record.data = json::parse(line);
         } catch (const json::parse_error& error) {
@@ -37,6 +37,10 @@ void read_records(const fs::path& path, std::vector<MeasuredRecord>& out) {
         if (!record.data.is_object()) throw UserError(record.source + ": expected a JSON object");
         if (!record.data.contains("experiment") || !record.data["experiment"].is_string())
             throw UserError(record.source + ": key 'experiment' is missing or not a string");
+        if (record.data.contains("source")) {
+            if (!record.data["source"].is_string()) throw UserError(record.source + ": key 'source' is not a string");
+            record.origin = record.data["source"].get<std::string>();
+        }
         out.push_back(std::move(record));
     }
 }
@@ -44,6 +48,21 @@ void read_records(const fs::path& path, std::vector<MeasuredRecord>& out) {
 const json& field(const MeasuredRecord& record, const std::string& key) {
     if (!record.data.contains(key)) throw UserError(fmt::format("{}: key '{}' is missing", record.source, key));
     return record.data.at(key);
+}
+
+// A published folder names its publisher in source.json beside header.json.
+void read_publication(const fs::path& dir, MeasurementFolder& folder) {
+    const fs::path header = dir / "header.json";
+    if (!folder.header.contains("published")) return;
+    if (!folder.header["published"].is_boolean()) throw UserError(header.string() + ": key 'published' must be true or false");
+    folder.published = folder.header["published"].get<bool>();
+    if (!folder.published) return;
+    const fs::path source = dir / "source.json";
+    if (!fs::exists(source)) throw UserError(fmt::format("{}: missing (a published folder says where its data comes from)", source.string()));
+    const json j = read_json_file(source);
+    if (!j.is_object() || !j.contains("published_by") || !j["published_by"].is_string())
+        throw UserError(source.string() + ": key 'published_by' is missing or not a string");
+    folder.published_by = j["published_by"].get<std::string>();
 }
 
 }  // namespace
@@ -68,6 +87,7 @@ MeasurementFolder read_measurement_folder(const fs::path& dir) {
         if (!folder.header["synthetic"].is_boolean()) throw UserError(header.string() + ": key 'synthetic' must be true or false");
         folder.synthetic = folder.header["synthetic"].get<bool>();
     }
+    read_publication(dir, folder);
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir))
         if (entry.is_regular_file() && entry.path().extension() == ".jsonl") files.push_back(entry.path());

@@ -17,12 +17,20 @@ namespace stcsim::cli {
 struct MeasuredRecord {
     std::string source;     // "memory.jsonl:12"
     nlohmann::json data;    // the line's object; has a string "experiment"
+    // Where the figure was first printed, for published data: the record's string "source"
+    // ("raw/mma_m16n8k16.log:40"); empty for our own runs.
+    std::string origin;
+    std::string cited() const { return origin.empty() ? source : source + " (" + origin + ")"; }
 };
 
 struct MeasurementFolder {
     std::filesystem::path dir;
     nlohmann::json header;                        // header.json
     bool synthetic = false;                       // header "synthetic": true (test data, not a GPU)
+    // header "published": true: third-party results (validation/published/), not our own run;
+    // published_by is source.json's "published_by" beside it.
+    bool published = false;
+    std::string published_by;
     std::vector<MeasuredRecord> records;          // every timing record, files in name order
     std::optional<nlohmann::json> probe_index;    // probes/index.json when present
 };

@@ -29,6 +29,7 @@ const Schema<SchedulerSpec>& scheduler_schema() {
                 {"", "issue policy: gto = greedy-then-oldest (keep the last warp while it can issue), "
                      "lrr = loose round robin",
                  Json("gto"), {"gto", "lrr"}});
+        x.field("source", &SchedulerSpec::source, {"", "where the policy comes from", Json("")});
         return x;
     }();
     return s;
@@ -100,6 +101,16 @@ const Schema<TensorCoreSpec>& tensor_core_schema() {
                 {"cycles", "latency of an instruction no entry matches = this + its initiation interval (+ sparse stages)",
                  std::nullopt, {}, 0.0});
         x.field("default_source", &TensorCoreSpec::default_source, {"", "how default_fixed_cycles was obtained"});
+        x.field("warp_mma_overhead_cycles", &TensorCoreSpec::warp_mma_overhead_cycles,
+                {"cycles", "cycles the dot-product units stay held per warp-level mma / mma.sp beyond its multiplies "
+                           "(the warp-synchronous path's operand staging); adds to every initiation interval",
+                 Json(0), {}, 0.0});
+        x.field("datapath_rows", &TensorCoreSpec::datapath_rows,
+                {"rows", "rows of A the dot-product units process per pass: a form with fewer rows (m8n8k16) "
+                         "occupies them as if it had this many",
+                 Json(8), {}, 1.0});
+        x.field("structure_source", &TensorCoreSpec::structure_source,
+                {"", "where warp_mma_overhead_cycles and datapath_rows come from", Json("")});
         x.list("rates", &TensorCoreSpec::rates, rate_schema(), "rate factor per input type (first match wins)");
         x.list("latencies", &TensorCoreSpec::latencies, latency_schema(), "latency per opcode, shape, types and sparsity (first match wins)");
         return x;

@@ -20,6 +20,7 @@ struct GpuInfoSpec {
 
 struct SchedulerSpec {
     std::string policy = "gto";  // gto | lrr
+    std::string source;
 };
 
 struct RegisterFileSpec {
@@ -55,6 +56,11 @@ struct TensorCoreSpec {
     int b_select_cycles = 1;
     int default_fixed_cycles = 16;  // latency when no entry matches: this + interval (+ sparse stages)
     std::string default_source;
+    // Cycles the units stay held per warp-level mma / mma.sp beyond its multiplies (0: none).
+    int warp_mma_overhead_cycles = 0;
+    // Rows of A the units take per pass: a form with a smaller M (m8n8k16) costs this many.
+    int datapath_rows = 8;
+    std::string structure_source;  // where warp_mma_overhead_cycles and datapath_rows come from
     std::vector<RateSpec> rates;
     std::vector<LatencySpec> latencies;
 };

@@ -59,7 +59,9 @@ MmaTiming resolve_timing(const isa::MmaForm& form, const TensorCoreSpec& spec) {
                                     "this GPU's tensor cores do not run {}", t.inputs, t.accumulator, form.ptx));
     t.rate_factor = rate->factor;
     const double per_cycle = spec.dot_product_units * spec.dot_product_width * rate->factor;
-    t.interval = std::max(1, static_cast<int>(std::ceil(static_cast<double>(t.real_multiplies) / per_cycle - 1e-9)));
+    // A form with fewer rows than the datapath takes still occupies a full pass of rows.
+    const double occupied = static_cast<double>(t.real_multiplies) * std::max(1.0, static_cast<double>(spec.datapath_rows) / form.shape.m);
+    t.interval = std::max(1, static_cast<int>(std::ceil(occupied / per_cycle - 1e-9))) + spec.warp_mma_overhead_cycles;
 
     const std::string shape = isa::shape_name(form.shape);
     const std::string sparsity = t.sparse ? "sparse" : "dense";

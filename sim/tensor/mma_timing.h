@@ -2,8 +2,10 @@
 // configured tensor core, resolved once before cycle 0 (never per instruction).
 //
 // interval (initiation interval, cycles the dot-product units are busy) follows from the
-// datapath: ceil(real_multiplies / (dot_product_units * dot_product_width * rate_factor)), where
-// real_multiplies = m*n*k for dense and m*n*k/2 for sparse (only kept A values are multiplied).
+// datapath: ceil(real_multiplies * max(1, datapath_rows / m) / (dot_product_units *
+// dot_product_width * rate_factor)) + warp_mma_overhead_cycles, where real_multiplies = m*n*k
+// for dense and m*n*k/2 for sparse (only kept A values are multiplied); a form with fewer rows
+// than the datapath processes per pass pays for the full pass.
 // A latency entry may override it. latency (issue to dependent issue, unloaded) comes from the
 // first matching latency entry, or default_fixed_cycles + interval (+ sparse stages).
 #pragma once

@@ -1,0 +1,77 @@
+#include "tools/compare_regimes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <utility>
+
+namespace stcsim::cli {
+namespace {
+
+bool skipped(const MeasuredRecord& r) { return r.data.contains("skipped"); }
+
+std::string experiment(const MeasuredRecord& r) { return r.data["experiment"].get<std::string>(); }
+
+// Warp instructions per cycle: the FMA rate of one form up to its constant m*n*k.
+double mma_rate(const MeasuredRecord& r) {
+    const double work = static_cast<double>(integer_field(r, "warps") * integer_field(r, "ilp")) *
+                        static_cast<double>(integer_field(r, "iters"));
+    const double cycles = number_field(r, "cycles");
+    return cycles > 0 ? work / cycles : 0;
+}
+
+void classify_mma(const std::vector<MeasuredRecord>& records, std::vector<std::string>& out) {
+    std::map<std::string, double> best;
+    std::map<std::string, int> count;
+    for (const MeasuredRecord& r : records) {
+        if (skipped(r) || experiment(r) != "mma") continue;
+        const std::string instr = string_field(r, "instr");
+        best[instr] = std::max(best[instr], mma_rate(r));
+        ++count[instr];
+    }
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const MeasuredRecord& r = records[i];
+        if (skipped(r) || experiment(r) != "mma") continue;
+        const std::string instr = string_field(r, "instr");
+        if (count[instr] == 1) {
+            out[i] = "mma";
+            continue;
+        }
+        out[i] = mma_rate(r) >= kSaturatedFraction * best[instr] ? "mma_throughput" : "mma_latency";
+    }
+}
+
+void classify_latency(const std::vector<MeasuredRecord>& records, std::vector<std::string>& out) {
+    // Per stride: (footprint, latency, record index), in footprint order.
+    std::map<std::int64_t, std::vector<std::tuple<std::int64_t, double, std::size_t>>> curves;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const MeasuredRecord& r = records[i];
+        if (skipped(r) || experiment(r) != "latency") continue;
+        curves[integer_field(r, "stride")].emplace_back(integer_field(r, "footprint"), number_field(r, "latency_cycles"), i);
+    }
+    for (auto& [stride, points] : curves) {
+        std::sort(points.begin(), points.end());
+        for (std::size_t p = 0; p < points.size(); ++p) {
+            const double here = std::get<1>(points[p]);
+            auto close = [&](std::size_t q) { return std::abs(std::get<1>(points[q]) - here) <= kPlateauTolerance * here; };
+            const std::size_t index = std::get<2>(points[p]);
+            if (points.size() == 1) {
+                out[index] = "latency";
+                continue;
+            }
+            const bool plateau = (p == 0 || close(p - 1)) && (p + 1 == points.size() || close(p + 1));
+            out[index] = plateau ? "latency_plateau" : "latency_transition";
+        }
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> regime_classes(const std::vector<MeasuredRecord>& records) {
+    std::vector<std::string> out(records.size());
+    classify_mma(records, out);
+    classify_latency(records, out);
+    return out;
+}
+
+}  // namespace stcsim::cli

@@ -1,0 +1,30 @@
+// Which regime a measured timing point lies in, decided from the measured data alone (never from
+// the simulation), so that `stcsim compare` can hold each regime to its own limit:
+//   mma records      "mma_throughput" when the point is on its form's plateau: its measured
+//                    rate (warps x ilp x iters / cycles, the FMA rate up to the form's constant)
+//                    is at least kSaturatedFraction of the highest rate measured for that
+//                    instruction in the folder; else "mma_latency" (limited by the dependent
+//                    chain, not by the tensor core's rate); "mma" for the only record of its
+//                    instruction (no plateau to hold it against), compared in cycles.
+//   latency records  "latency_plateau" when its neighbours on the curve (same stride, the next
+//                    smaller and larger footprints, where they exist) measure within
+//                    kPlateauTolerance of it; else "latency_transition" (a footprint between two
+//                    cache levels, where the curve depends on replacement and hashing details);
+//                    "latency" for a curve of a single point.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tools/measurements.h"
+
+namespace stcsim::cli {
+
+inline constexpr double kSaturatedFraction = 0.9;
+inline constexpr double kPlateauTolerance = 0.03;
+
+// One class name per record (empty for records of other experiments); UserError naming the
+// record for a malformed one.
+std::vector<std::string> regime_classes(const std::vector<MeasuredRecord>& records);
+
+}  // namespace stcsim::cli

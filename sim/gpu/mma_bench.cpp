@@ -1,11 +1,14 @@
 #include "sim/gpu/mma_bench.h"
 
 #include <deque>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
 #include "isa/catalog.h"
+#include "isa/lowering.h"
+#include "sim/gpu/instr_decoder.h"
 #include "sim/core/engine.h"
 #include "sim/core/stats.h"
 #include "sim/sm/sm.h"
@@ -55,6 +58,36 @@ std::vector<WarpInstr> chain_instructions(const isa::MmaForm& form, int ilp) {
     return out;
 }
 
+// A lowered form (isa/lowering.h): chain c runs the compiler's steps with every register moved
+// up by c times the registers one copy names, so that chains share nothing.
+std::vector<WarpInstr> lowered_chains(const isa::Lowering& lowered, const OpcodeClasses& classes, int ilp) {
+    if (ilp * lowered.registers > 255)
+        throw UserError(fmt::format("--ilp {}: the lowered instruction needs {} registers per chain, at most 255 per thread",
+                                    ilp, lowered.registers));
+    std::vector<WarpInstr> out;
+    for (int c = 0; c < ilp; ++c)
+        for (const isa::LoweredStep& step : lowered.steps) {
+            const trace::Opcode opcode = trace::parse_opcode(step.opcode);
+            WarpInstr in;
+            if (opcode.is_mma) {
+                const int index = classes.mma_index(opcode.full);
+                if (index < 0) throw InternalError("lowered step " + step.opcode + " is no catalog tensor instruction");
+                in.unit = ExecUnit::tensor;
+                in.op = static_cast<std::uint16_t>(index);
+            } else {
+                in.unit = ExecUnit::pipeline;
+                in.op = static_cast<std::uint16_t>(classes.pipeline_of(opcode));
+            }
+            if (step.written.size() > WarpInstr::kMaxDst || step.read.size() > WarpInstr::kMaxSrc)
+                throw InternalError("lowered step " + step.opcode + " names more registers than WarpInstr holds");
+            const int shift = c * lowered.registers;
+            for (int r : step.written) in.dst[in.n_dst++] = static_cast<std::uint8_t>(r + shift);
+            for (int r : step.read) in.src[in.n_src++] = static_cast<std::uint8_t>(r + shift);
+            out.push_back(in);
+        }
+    return out;
+}
+
 }  // namespace
 
 MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) {
@@ -69,11 +102,16 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
     result.timing = resolve_timing(form, spec.sm.tensor_core);
     SmContext context;
     context.skip_idle = spec.engine.skip_idle;
-    Sm sm("sm0", spec.sm, {result.timing}, {}, context);
+    const isa::Lowering* lowered = isa::lowering(form, *arch);
+    const OpcodeClasses classes(spec.sm, spec.gpu.arch);
+    auto owned = lowered ? std::make_unique<Sm>("sm0", spec.sm, classes.mma_timings(), classes.pipe_timings(), context)
+                         : std::make_unique<Sm>("sm0", spec.sm, std::vector<MmaTiming>{result.timing}, std::vector<PipeTiming>{}, context);
+    Sm& sm = *owned;
 
-    std::vector<WarpInstr> chains = chain_instructions(form, params.ilp);
+    std::vector<WarpInstr> chains = lowered ? lowered_chains(*lowered, classes, params.ilp) : chain_instructions(form, params.ilp);
     for (WarpInstr& in : chains) sm.prepare(in);
     result.fetch_cycles = sm.unloaded_fetch_cycles(chains.front());
+    result.lowered_steps = lowered ? static_cast<int>(lowered->steps.size()) : 0;
     std::deque<ChainStream> streams;
     for (int w = 0; w < params.warps; ++w) sm.launch_warp(streams.emplace_back(chains, params.iters));
 
@@ -88,8 +126,8 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
     result.warp_instructions = sm.warp_instructions();
     const double cycles = static_cast<double>(std::max<std::uint64_t>(1, result.cycles));
     result.latency_cycles = cycles / static_cast<double>(params.iters);
-    result.fma_per_clk_per_sm = static_cast<double>(result.warp_instructions) *
-                                static_cast<double>(result.timing.dense_fma) / cycles;
+    const double mma_count = static_cast<double>(params.warps) * params.ilp * static_cast<double>(params.iters);
+    result.fma_per_clk_per_sm = mma_count * static_cast<double>(result.timing.dense_fma) / cycles;
     result.peak_fma_per_clk_per_sm = spec.sm.sub_partitions * peak_fma_per_cycle(result.timing);
     result.stats = stats.described();
     return result;

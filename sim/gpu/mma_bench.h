@@ -3,6 +3,8 @@
 // dependent instructions, interleaved (chain 0, 1, ..., ilp-1, chain 0, ...). Dependent: each
 // instruction's D registers are the next one's C registers in the same chain. A, B and metadata
 // registers are shared by all chains and never written (no dependence through them).
+// A form the architecture lowers to a sequence of instructions (isa/lowering.h: int4 on sm_90)
+// runs that sequence per mma, chain after chain, each on its own registers.
 //
 // Results: cycles from the first issue (cycle 0) to the cycle the last result is written;
 // latency_cycles = cycles / iters (cycles per dependent instruction along a chain);
@@ -33,6 +35,7 @@ struct MmaBenchResult {
     std::uint64_t warp_instructions = 0;
     MmaTiming timing;
     int fetch_cycles = 0;                 // unloaded operand fetch of chain 0's instruction
+    int lowered_steps = 0;                // SASS instructions per mma of a lowered form (isa/lowering.h), else 0
     double peak_fma_per_clk_per_sm = 0;   // sub_partitions * dense_fma / interval
     nlohmann::ordered_json stats;         // every registered stat
 };

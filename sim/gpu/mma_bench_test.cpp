@@ -1,6 +1,9 @@
 // Analytic and cycle-boundary checks of the whole SM on the mma microbenchmark.
 #include "sim/gpu/mma_bench.h"
 
+#include "isa/catalog.h"
+#include "isa/lowering.h"
+
 #include <gtest/gtest.h>
 
 #include "common/errors.h"
@@ -145,6 +148,24 @@ TEST(MmaBench, WatchdogCatchesAStuckPipeline) {
     GpuSpec spec = load("a100.json");
     spec.engine.max_cycles = 100;
     EXPECT_THROW(bench(spec, kDenseK16, 1, 1, 1000), DeadlockError);
+}
+
+// Hopper has no int4 tensor path: each mma runs the compiler's sequence (isa/lowering.h).
+TEST(MmaBench, Int4OnHopperRunsTheCompilersSequence) {
+    const char* int4 = "mma.sync.aligned.m16n8k32.row.col.s32.s4.s4.s32";
+    const GpuSpec h100 = load("h100-sxm.json");
+    const isa::Lowering* lowered = isa::lowering(isa::parse_mma(int4, isa::Arch::sm_90), isa::Arch::sm_90);
+    ASSERT_NE(lowered, nullptr);
+    const MmaBenchResult r = bench(h100, int4, 2, 3, 20);
+    EXPECT_EQ(r.lowered_steps, static_cast<int>(lowered->steps.size()));
+    EXPECT_EQ(r.warp_instructions, 2u * 3 * 20 * lowered->steps.size());
+    EXPECT_NEAR(r.fma_per_clk_per_sm, 2.0 * 3 * 20 * 16 * 8 * 32 / static_cast<double>(r.cycles), 1e-9);
+    // The integer steps set the pace: a slower integer pipe makes the instruction slower.
+    GpuSpec slow_alu = h100;
+    slow_alu.sm.pipelines[0].interval *= 2;
+    EXPECT_GT(bench(slow_alu, int4, 8, 1, 20).cycles, bench(h100, int4, 8, 1, 20).cycles);
+    // A100 has the int4 path: one tensor instruction per mma.
+    EXPECT_EQ(bench(load("a100.json"), int4, 1, 1, 20).warp_instructions, 20u);
 }
 
 }  // namespace

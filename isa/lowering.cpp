@@ -28,15 +28,17 @@ std::vector<int> numbers(std::istringstream& in) {
     return out;
 }
 
-// One "OPCODE w w < r r" line.
+// One "OPCODE w w < r r | stall" line.
 LoweredStep parse_step(const std::string& line, const char* ptx) {
-    const auto split = line.find('<');
-    if (split == std::string::npos) throw InternalError(std::string("isa/lowering_sm_90.inc: no '<' in a step of ") + ptx);
-    std::istringstream head(line.substr(0, split)), tail(line.substr(split + 1));
+    const auto split = line.find('<'), bar = line.find('|');
+    if (split == std::string::npos || bar == std::string::npos || bar < split)
+        throw InternalError(std::string("isa/lowering_sm_90.inc: a step of ") + ptx + " is not 'OPCODE w < r | stall'");
+    std::istringstream head(line.substr(0, split)), reads(line.substr(split + 1, bar - split - 1)), stall(line.substr(bar + 1));
     LoweredStep step;
     head >> step.opcode;
     step.written = numbers(head);
-    step.read = numbers(tail);
+    step.read = numbers(reads);
+    if (!(stall >> step.stall)) throw InternalError(std::string("isa/lowering_sm_90.inc: no stall count in a step of ") + ptx);
     return step;
 }
 

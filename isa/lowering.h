@@ -5,8 +5,9 @@
 // has no int4 path).
 //
 // The steps are the compiler's own output, extracted by tools/lowering/extract_lowering.py from
-// ptxas and kept in isa/lowering_<arch>.inc: per step the SASS opcode and the registers it writes
-// and reads, numbered as ptxas allocated them (RZ, predicates and uniform registers left out).
+// ptxas and kept in isa/lowering_<arch>.inc: per step the SASS opcode, the registers it writes
+// and reads, numbered as ptxas allocated them (RZ, predicates and uniform registers left out),
+// and its stall count.
 // Running the steps in order with those registers gives the instruction's real dependences: the
 // C registers read at the start are the D registers written at the end.
 #pragma once
@@ -23,6 +24,9 @@ struct LoweredStep {
     std::string opcode;        // full SASS opcode, e.g. "IMMA.16816.S8.S8" or "LOP3.LUT"
     std::vector<int> written;  // registers written
     std::vector<int> read;     // registers read
+    // The stall count ptxas set in the step's control bits: cycles the warp waits before it may
+    // issue its next instruction (sm_70 and later schedule fixed-latency dependences this way).
+    int stall = 0;
 };
 
 struct Lowering {

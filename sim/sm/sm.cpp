@@ -248,6 +248,7 @@ void Sm::register_stats(Stats& stats, const std::string& prefix) const {
         const std::string at = fmt::format("{}.sp{}.", prefix, i);
         stats.counter(at + "scheduler.issued", "warp instructions", "instructions issued", &p.state().issued);
         stats.counter(at + "scheduler.stall_scoreboard", "cycles", "no issue: every warp with work waits on a register", &p.state().stall_scoreboard);
+        stats.counter(at + "scheduler.stall_wait", "cycles", "no issue: every warp that could issue waits out the stall count of its last instruction", &p.state().stall_wait);
         stats.counter(at + "scheduler.stall_collector_full", "cycles", "no issue: a warp was ready but no collector unit was free", &p.state().stall_collector_full);
         stats.counter(at + "scheduler.idle", "cycles", "no issue: no warp has an instruction left", &p.state().idle);
         stats.counter(at + "regfile.reads", "warp registers", "register-bank reads by the operand collector", &p.collector().state().reads);

@@ -135,7 +135,7 @@ void SubPartition::issue_control(Warp& w, const WarpInstr& in) {
     }
 }
 
-SubPartition::IssueScan SubPartition::scan(bool ask_lsu) const {
+SubPartition::IssueScan SubPartition::scan(Cycle at, bool ask_lsu) const {
     IssueScan s;
     // The LSU is asked only when a memory instruction reaches this check (a virtual call per cycle
     // otherwise): -1 not asked yet, else the answer.
@@ -147,6 +147,11 @@ SubPartition::IssueScan SubPartition::scan(bool ask_lsu) const {
         s.work = true;
         const WarpInstr& in = *w.head;
         if (w.at_barrier) { s.barrier = true; continue; }
+        if (w.next_issue > at) {
+            s.stalled = true;
+            s.stall_release = std::min(s.stall_release, w.next_issue);
+            continue;
+        }
         if (!w.scoreboard.can_issue(in)) { s.scoreboard = true; continue; }
         switch (in.unit) {
             case ExecUnit::control:
@@ -166,7 +171,7 @@ SubPartition::IssueScan SubPartition::scan(bool ask_lsu) const {
 
 std::uint64_t* SubPartition::stall_reason(const IssueScan& s) {
     return s.collector ? &state_.stall_collector_full : s.lsu ? &state_.stall_lsu_full
-           : s.scoreboard ? &state_.stall_scoreboard : s.wait ? &state_.stall_memory_wait
+           : s.stalled ? &state_.stall_wait : s.scoreboard ? &state_.stall_scoreboard : s.wait ? &state_.stall_memory_wait
            : s.barrier ? &state_.stall_barrier : s.work ? &state_.stall_scoreboard : &state_.idle;
 }
 
@@ -175,18 +180,20 @@ Cycle SubPartition::next_after_progress(Cycle now) {
     const Cycle due = own_next_event(now);  // writebacks and dispatches
     if (due == next) return next;
     // Issue at now + 1 sees this cycle's state: nothing retires or dispatches before then.
-    const IssueScan s = scan(false);
+    const IssueScan s = scan(next, false);
     if (s.ready != 0) return next;
     // The cycles until `due` all stall for this reason (charged when the sub-partition next ticks).
     last_reason_ = stall_reason(s);
     waits_on_lsu_ = false;
-    return due;
+    stall_release_ = s.stall_release;
+    return std::min(due, s.stall_release);
 }
 
 bool SubPartition::issue(Cycle now) {
-    const IssueScan s = scan(true);
+    const IssueScan s = scan(now, true);
     const std::uint64_t ready = s.ready;
     waits_on_lsu_ = false;
+    stall_release_ = s.stall_release;
     if (ready == 0) {
         last_reason_ = stall_reason(s);
         ++*last_reason_;
@@ -197,6 +204,7 @@ bool SubPartition::issue(Cycle now) {
     Warp& w = *warps_[static_cast<std::size_t>(slot)];
     const WarpInstr& in = *w.head;
     scheduler_->issued(slot);
+    if (in.stall > 0) w.next_issue = now + in.stall;
     if (in.unit == ExecUnit::control) {
         issue_control(w, in);
     } else {
@@ -210,9 +218,10 @@ bool SubPartition::issue(Cycle now) {
 }
 
 Cycle SubPartition::own_next_event(Cycle now) const {
-    // Only the passage of time can unblock a writeback or a dispatch (of a unit ready now, or of
-    // one when its reads are done).
+    // Only the passage of time can unblock a writeback, a dispatch (of a unit ready now, or of
+    // one when its reads are done) or a warp waiting out its stall count.
     Cycle next = tensor_.next_writeback();
+    if (stall_release_ > now) next = std::min(next, stall_release_);
     for (const PipeInFlight& p : pipe_in_flight_) next = std::min(next, p.writeback);
     collector_.for_each_busy([&](int unit) {
         next = std::min(next, std::max({now + 1, collector_.ready_at(unit), unit_available(unit)}));

@@ -10,9 +10,12 @@
 // instructions go straight to the SM's load/store unit queue (WarpHost::lsu_push; address
 // registers are not read through the collector); control instructions complete at issue
 // (barrier arrival, cp.async commit, a satisfied cp.async wait, exit).
+// A warp that issued an instruction with a stall count (WarpInstr::stall, the compiler's control
+// bits) issues nothing else for that many cycles.
 // Every cycle counts as issued or as one stall reason, the first that applies: collector_full
 // (a warp could issue but no collector unit is free), lsu_full (a memory instruction could issue
-// but the LSU queue is full), scoreboard (a warp waits on a register), memory_wait (a warp waits
+// but the LSU queue is full), stall_wait (a warp waits out its stall count), scoreboard (a warp
+// waits on a register), memory_wait (a warp waits
 // in DEPBAR for its cp.async groups), barrier (warps wait at BAR.SYNC), idle (no warp has an
 // instruction left).
 #pragma once
@@ -39,6 +42,7 @@ struct alignas(64) Warp {
     std::uint32_t id = 0;        // the SM's warp slot
     std::int32_t cta = -1;       // the SM's CTA slot, -1 for a warp launched alone
     const WarpInstr* head = nullptr;  // next instruction to issue; nullptr when the stream ended
+    Cycle next_issue{0};         // the stall count of the last issued instruction holds the warp until then
     Scoreboard scoreboard;
     bool at_barrier = false;
     int in_flight = 0;
@@ -94,6 +98,7 @@ public:
     struct State {
         std::uint64_t issued = 0;
         std::uint64_t stall_scoreboard = 0;
+        std::uint64_t stall_wait = 0;
         std::uint64_t stall_collector_full = 0;
         std::uint64_t stall_lsu_full = 0;
         std::uint64_t stall_memory_wait = 0;
@@ -119,8 +124,11 @@ private:
     struct IssueScan {
         std::uint64_t ready = 0;
         bool work = false, scoreboard = false, collector = false, lsu = false, wait = false, barrier = false;
+        bool stalled = false;                // a warp waits out its stall count
+        Cycle stall_release = Cycle::never();  // the first cycle such a warp may issue
     };
-    IssueScan scan(bool ask_lsu) const;
+    // The warps that could issue at cycle `at`.
+    IssueScan scan(Cycle at, bool ask_lsu) const;
     std::uint64_t* stall_reason(const IssueScan& scan);  // the counter of a scan with nothing ready
     Cycle next_after_progress(Cycle now);
     bool issue(Cycle now);
@@ -148,6 +156,7 @@ private:
     Cycle due_{0};               // the next tick (see next_event)
     bool woken_ = true;          // a wake() came since the last tick
     bool waits_on_lsu_ = false;  // the last issue found a warp held back by a full LSU queue
+    Cycle stall_release_ = Cycle::never();  // the last scan's first stall-count release
 };
 
 }  // namespace stcsim::sim

@@ -48,6 +48,9 @@ struct WarpInstr {
     bool bypass_l1 = false;   // global loads: .CG / .BYPASS / LDGSTS
     std::uint8_t width = 0;   // memory: bytes per lane
     std::uint8_t count = 0;   // ldmatrix: matrices; wait: groups that may stay pending
+    // Compiler-scheduled issue gap (the stall count of the SASS control bits): the warp's next
+    // instruction issues no earlier than `stall` cycles after this one; 0 when not known.
+    std::uint8_t stall = 0;
     std::array<std::uint8_t, kMaxSrc> src{};
     std::array<std::uint8_t, kMaxDst> dst{};
     // Bit r set when register r is a source or a destination (the scoreboard's issue check);

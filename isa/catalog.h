@@ -36,6 +36,9 @@ struct MmaForm {
     Arch min_arch = Arch::sm_80;
     int min_ptx_isa = 0;  // e.g. 71 for PTX ISA 7.1
     std::string sass;     // the SASS opcode(s) it lowers to on the architecture it was parsed for
+    // No tensor instruction of its own on that architecture: ptxas emits an instruction sequence
+    // (sm_90: int4 and fp8 mma.sync); isa/lowering.h holds the sequences it knows.
+    bool emulated = false;
 
     bool is_sparse() const { return sparse != SparseKind::dense; }
     int stored_a_cols() const { return is_sparse() ? shape.k / 2 : shape.k; }

@@ -15,6 +15,9 @@ TEST(Lowering, EveryInt4FormOnHopperAndNothingElse) {
     int lowered = 0;
     for (const MmaForm& form : catalog(Arch::sm_90)) {
         EXPECT_EQ(lowering(form, Arch::sm_90) != nullptr, is_int4(form)) << form.ptx;
+        if (is_int4(form)) {
+            EXPECT_TRUE(form.emulated) << form.ptx;
+        }
         lowered += is_int4(form) ? 1 : 0;
     }
     EXPECT_EQ(lowered, 56);

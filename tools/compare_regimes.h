@@ -5,7 +5,10 @@
 //                    is at least kSaturatedFraction of the highest rate measured for that
 //                    instruction in the folder; else "mma_latency" (limited by the dependent
 //                    chain, not by the tensor core's rate); "mma" for the only record of its
-//                    instruction (no plateau to hold it against), compared in cycles.
+//                    instruction (no plateau to hold it against), compared in cycles. A form the
+//                    architecture has no tensor instruction for (isa::MmaForm::emulated) gets
+//                    "_emulated" after "mma" (mma_emulated_latency, ...): a compiled instruction
+//                    sequence, held to its own limits.
 //   latency records  "latency_plateau" when its neighbours on the curve (same stride, the next
 //                    smaller and larger footprints, where they exist) measure within
 //                    kPlateauTolerance of it; else "latency_transition" (a footprint between two

@@ -12,7 +12,6 @@ namespace stcsim::sim {
 namespace {
 
 constexpr std::uint64_t kMaxWarmLoads = std::uint64_t{1} << 21;
-constexpr std::uint64_t kMaxMeasuredLoads = std::uint64_t{1} << 20;
 constexpr std::uint64_t kMinMeasuredLoads = 4096;
 
 // One warp on SM 0: each load issues when the previous one's data has arrived.
@@ -157,8 +156,10 @@ LatencyBenchResult run_latency_bench(const GpuSpec& spec, const LatencyBenchPara
     if (params.l2_side != "all" && params.l2_side != "near" && params.l2_side != "far")
         throw UserError("--l2-side: expected all, near or far");
     const std::uint64_t slots = params.footprint_bytes / params.stride_bytes;
-    const std::uint64_t warm = std::min(slots, kMaxWarmLoads);
-    const std::uint64_t measured = std::clamp(slots, kMinMeasuredLoads, kMaxMeasuredLoads);
+    // Twice the loads that fill every cache the chase goes through: enough to reach the steady state.
+    const std::uint64_t cached = static_cast<std::uint64_t>(spec.memory.shared.unified_bytes + spec.memory.l2.size_bytes);
+    const std::uint64_t warm = std::min({slots, kMaxWarmLoads, 2 * cached / params.stride_bytes + 1});
+    const std::uint64_t measured = std::clamp(slots, kMinMeasuredLoads, std::max(kMinMeasuredLoads, params.max_measured_loads));
 
     MemorySystem memory("memory", spec.memory, spec.gpu.sms);
     PointerChase chase(memory, params, warm, measured);

@@ -2,9 +2,9 @@
 // the classic GPU ones:
 // - latency: one warp on SM 0 chases pointers through `footprint` bytes, one load every `stride`
 //   bytes in address order (each load's address depends on the previous load's data). A warm-up
-//   pass touches the whole footprint (capped at 2^21 loads: beyond that every load misses every
-//   cache anyway), then latency_cycles = cycles / loads over the measured loads (at least 4096,
-//   at most 2^20). `l2_side` near or far keeps only the lines held by the L2 partition near to
+//   pass touches the whole footprint (capped at twice the loads that fill the L1 and L2, and at
+//   2^21: beyond that every load misses every cache anyway), then latency_cycles = cycles / loads
+//   over the measured loads (at least 4096, at most max_measured_loads, 2^20 by default). `l2_side` near or far keeps only the lines held by the L2 partition near to
 //   (or far from) SM 0, to show the two L2 plateaus separately.
 // - bandwidth: every SM streams 16-byte-per-lane warp loads (64 in flight per SM) from a region
 //   resident in its L1 (l1), resident in L2 and read with ld.global.cg (l2), or never touched
@@ -27,6 +27,8 @@ struct LatencyBenchParams {
     std::uint64_t footprint_bytes = 1 << 20;
     std::uint64_t stride_bytes = 128;
     std::string l2_side = "all";  // all | near | far
+    // At most this many loads are measured (fewer give a faster, slightly noisier mean).
+    std::uint64_t max_measured_loads = std::uint64_t{1} << 20;
 };
 
 struct LatencyBenchResult {

@@ -104,6 +104,9 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
     SmContext context;
     context.skip_idle = spec.engine.skip_idle;
     const isa::Lowering* lowered = isa::lowering(form, *arch);
+    if (form.emulated && lowered == nullptr)
+        throw UserError(fmt::format("{} on {}: ptxas emulates it ({}); that instruction sequence is not modelled yet",
+                                    form.ptx, spec.gpu.arch, form.sass));
     const OpcodeClasses classes(spec.sm, spec.gpu.arch);
     auto owned = lowered ? std::make_unique<Sm>("sm0", spec.sm, classes.mma_timings(), classes.pipe_timings(), context)
                          : std::make_unique<Sm>("sm0", spec.sm, std::vector<MmaTiming>{result.timing}, std::vector<PipeTiming>{}, context);

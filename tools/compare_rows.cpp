@@ -29,9 +29,9 @@ CompareRow row(const MeasuredRecord& r, std::string cls, std::string key, const 
 Pending mma_job(const MeasuredRecord& r) {
     sim::MmaBenchParams p;
     p.instr = string_field(r, "instr");
-    p.warps = static_cast<int>(integer_field(r, "warps"));
-    p.ilp = static_cast<int>(integer_field(r, "ilp"));
-    p.iters = integer_field(r, "iters");
+    p.warps = static_cast<int>(integer_field(r, "warps", 1, 1024));
+    p.ilp = static_cast<int>(integer_field(r, "ilp", 1, 255));
+    p.iters = integer_field(r, "iters", 1, sim::kMaxBenchIters);
     Pending out{{row(r, "mma", fmt::format("{} w{} ilp{} n{}", p.instr, p.warps, p.ilp, p.iters), "cycles")}, {}};
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         rows[0].simulated = static_cast<double>(sim::run_mma_bench(spec, p).cycles);
@@ -41,8 +41,9 @@ Pending mma_job(const MeasuredRecord& r) {
 
 Pending latency_job(const MeasuredRecord& r) {
     sim::LatencyBenchParams p;
-    p.footprint_bytes = static_cast<std::uint64_t>(integer_field(r, "footprint"));
-    p.stride_bytes = static_cast<std::uint64_t>(integer_field(r, "stride"));
+    constexpr auto kMaxFootprint = static_cast<std::int64_t>(sim::kMaxFootprintBytes);
+    p.footprint_bytes = static_cast<std::uint64_t>(integer_field(r, "footprint", 1, kMaxFootprint));
+    p.stride_bytes = static_cast<std::uint64_t>(integer_field(r, "stride", 1, kMaxFootprint));
     Pending out{{row(r, "latency", fmt::format("footprint {} stride {}", p.footprint_bytes, p.stride_bytes), "latency_cycles")}, {}};
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         rows[0].simulated = sim::run_latency_bench(spec, p).latency_cycles;
@@ -61,7 +62,7 @@ Pending bandwidth_job(const MeasuredRecord& r) {
 
 Pending ldmatrix_job(const MeasuredRecord& r) {
     sim::LdmatrixBenchParams p;
-    p.num = static_cast<int>(integer_field(r, "x"));
+    p.num = static_cast<int>(integer_field(r, "x", 1, 4));
     p.trans = bool_field(r, "trans", false);
     p.row_pitch_bytes = 32;  // the GPU kernel's conflict-free layout: consecutive 16-byte rows
     const std::string key = fmt::format("x{}{}", p.num, p.trans ? ".trans" : "");
@@ -77,7 +78,7 @@ Pending ldmatrix_job(const MeasuredRecord& r) {
 
 Pending banks_job(const MeasuredRecord& r) {
     sim::SmemBenchParams p;
-    const std::int64_t stride = integer_field(r, "stride_words");
+    const std::int64_t stride = integer_field(r, "stride_words", 0, 1 << 20);
     p.stride_bytes = static_cast<std::uint64_t>(stride) * 4;
     Pending out{{row(r, "banks", fmt::format("stride {} words", stride), "cycles_per_access")}, {}};
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {

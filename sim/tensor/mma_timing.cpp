@@ -58,8 +58,12 @@ MmaTiming resolve_timing(const isa::MmaForm& form, const TensorCoreSpec& spec) {
         throw UserError(fmt::format("sm.tensor_core.rates: {} with accumulator {} has rate factor 0: "
                                     "this GPU's tensor cores do not run {}", t.inputs, t.accumulator, form.ptx));
     t.rate_factor = rate->factor;
-    const double per_cycle = spec.dot_product_units * spec.dot_product_width * rate->factor;
-    t.interval = std::max(1, static_cast<int>(std::ceil(static_cast<double>(t.real_multiplies) / per_cycle - 1e-9)));
+    const double per_cycle = static_cast<double>(spec.dot_product_units) * spec.dot_product_width * rate->factor;
+    const double interval = std::ceil(static_cast<double>(t.real_multiplies) / per_cycle - 1e-9);
+    if (interval > kMaxInstrLatency)
+        throw UserError(fmt::format("sm.tensor_core.rates: {} with accumulator {} at rate factor {} needs {} cycles per {}: "
+                                    "more than {}", t.inputs, t.accumulator, rate->factor, interval, form.ptx, kMaxInstrLatency));
+    t.interval = std::max(1, static_cast<int>(interval));
 
     const std::string shape = isa::shape_name(form.shape);
     const std::string sparsity = t.sparse ? "sparse" : "dense";
@@ -74,6 +78,9 @@ MmaTiming resolve_timing(const isa::MmaForm& form, const TensorCoreSpec& spec) {
         return t;
     }
     t.latency = spec.default_fixed_cycles + t.interval + t.front_cycles;
+    if (t.latency > kMaxInstrLatency)
+        throw UserError(fmt::format("sm.tensor_core.default_fixed_cycles: the latency of {} would be {} cycles, more than {}",
+                                    form.ptx, t.latency, kMaxInstrLatency));
     t.latency_source = fmt::format("sm.tensor_core.default_fixed_cycles + interval ({})", spec.default_source);
     return t;
 }

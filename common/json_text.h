@@ -37,9 +37,11 @@ J parse_json_text(std::string_view text, const std::string& where, int max_depth
     try {
         return J::parse(text.begin(), text.end(), check, true, false);
     } catch (const typename J::parse_error& error) {
-        throw UserError(fmt::format("{}: not valid JSON (at byte {})", where, error.byte));
+        std::string_view why = error.what();  // "[json.exception.parse_error.101] parse error at ...: <reason>"
+        if (const auto colon = why.find(": "); colon != std::string_view::npos) why.remove_prefix(colon + 2);
+        throw UserError(fmt::format("{}: malformed JSON at byte {}: {}", where, error.byte, printable(why)));
     } catch (const typename J::exception& error) {
-        throw UserError(fmt::format("{}: not valid JSON: {}", where, printable(error.what())));
+        throw UserError(fmt::format("{}: malformed JSON: {}", where, printable(error.what())));
     }
 }
 

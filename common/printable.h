@@ -8,12 +8,13 @@
 
 namespace stcsim {
 
-inline std::string printable(std::string_view text) {
+// ascii_only: bytes from 0x80 up are escaped as well (for tokens that must be ASCII).
+inline std::string printable(std::string_view text, bool ascii_only = false) {
     std::string out;
     out.reserve(text.size());
     for (const char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x20 && c != 0x7f) {
+        if (c >= 0x20 && c != 0x7f && (c < 0x80 || !ascii_only)) {
             out.push_back(ch);
             continue;
         }

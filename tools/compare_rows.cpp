@@ -114,6 +114,11 @@ std::optional<Pending> pending_for(const MeasuredRecord& r) {
 
 }  // namespace
 
+std::vector<CompareRow> timing_rows(const MeasuredRecord& record) {
+    auto p = pending_for(record);
+    return p ? std::move(p->rows) : std::vector<CompareRow>{};
+}
+
 std::optional<double> CompareRow::error_percent() const {
     if (!simulated || measured == 0) return std::nullopt;
     return (*simulated - measured) / measured * 100.0;

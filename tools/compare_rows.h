@@ -36,6 +36,10 @@ struct TimingComparison {
     int skipped = 0;  // records the GPU run marked "skipped"
 };
 
+// The rows one record becomes, before simulating (simulated values empty): every field is read and
+// checked, so a malformed record is a UserError naming file:line and key; empty for a skipped one.
+std::vector<CompareRow> timing_rows(const MeasuredRecord& record);
+
 // UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.
 TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads);
 

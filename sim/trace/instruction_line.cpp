@@ -193,7 +193,7 @@ void parse_instruction_line(std::string_view line, const KernelHeader& header, O
     out.opcode = opcodes.intern(opcode);
     if (opcodes.size() != known)  // a new opcode: checked once, as it will name stats and reports
         for (const char c : opcode)
-            if (c < 0x21 || c > 0x7e) fail_expected(where, "an opcode of printable ASCII characters", printable(opcode));
+            if (c < 0x21 || c > 0x7e) fail_expected(where, "an opcode of printable ASCII characters", printable(opcode, true));
     out.src_count = static_cast<std::uint8_t>(
         p.unsigned_number([] { return fmt::format("a source register count from 0 to {}", kMaxSrcOperands); }, 10,
                           kMaxSrcOperands));

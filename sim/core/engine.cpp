@@ -60,8 +60,9 @@ Cycle Engine::run() {
         if (all_done()) return now;
         if (stalled >= spec_.watchdog_cycles)
             report_deadlock(now, last_progress, "units were due in every cycle but none made progress within watchdog_cycles");
-        if (spec_.max_cycles != 0 && now.value() >= spec_.max_cycles)
-            report_deadlock(now, last_progress, "max_cycles reached");
+        if (spec_.max_cycles != 0 && now.value() >= spec_.max_cycles)  // the user's limit: bad input, not a bug
+            throw UserError(fmt::format("engine.max_cycles: the simulation reached its limit of {} cycles unfinished",
+                                        spec_.max_cycles));
         Cycle next = Cycle::never();
         for (std::size_t i = 0; i < components_.size(); ++i) {
             const Component* component = components_[i];

@@ -23,7 +23,7 @@ namespace stcsim::sim {
 
 struct EngineSpec {
     std::uint64_t watchdog_cycles = 100000;  // cycles due but without progress before a deadlock report
-    std::uint64_t max_cycles = 0;            // 0: unlimited; otherwise a hard stop (error)
+    std::uint64_t max_cycles = 0;            // 0: unlimited; otherwise a hard stop (a UserError)
     // false: every cycle is simulated and every unit that could sleep is ticked every cycle.
     // Slow; results must not change (a check on the units' next_event logic).
     bool skip_idle = true;

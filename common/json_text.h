@@ -20,6 +20,16 @@ namespace stcsim {
 
 inline constexpr int kMaxJsonDepth = 64;
 
+// Whether `text` is UTF-8 that JSON output accepts (a string that is not cannot be written out).
+inline bool valid_utf8(std::string_view text) {
+    try {
+        (void)nlohmann::json(std::string(text)).dump();
+    } catch (const nlohmann::json::type_error&) {
+        return false;
+    }
+    return true;
+}
+
 template <class J>
 J parse_json_text(std::string_view text, const std::string& where, int max_depth = kMaxJsonDepth) {
     std::vector<std::set<std::string>> keys;  // the keys seen so far in each open object

@@ -2,6 +2,8 @@
 
 #include "sim/config/memory_schema.h"
 
+#include <fmt/format.h>
+
 #include "common/json_text.h"
 
 #include <fstream>
@@ -40,7 +42,7 @@ const Schema<RegisterFileSpec>& register_file_schema() {
     static const Schema<RegisterFileSpec> s = [] {
         Schema<RegisterFileSpec> x("register_file", "Register file banks and operand collector of one sub-partition.");
         x.field("banks", &RegisterFileSpec::banks,
-                {"banks", "register banks; warp register r lives in bank r mod banks", std::nullopt, {}, 1.0, 64.0});
+                {"banks", "register banks; warp register r lives in bank r mod banks", std::nullopt, {}, 1.0, 16.0});
         x.field("reads_per_bank_per_cycle", &RegisterFileSpec::reads_per_bank_per_cycle,
                 {"warp registers/cycle", "reads one bank serves per cycle (one read = one 32-bit register of all 32 lanes)",
                  Json(1), {}, 1.0, 64.0});
@@ -193,6 +195,10 @@ LoadedConfig load_config_json(const Json& raw, const std::string& label,
     for (const auto& assignment : overrides) apply_override(patched, gpu_schema().info(), assignment, label);
     LoadedConfig out;
     gpu_schema().load(patched, out.spec, Where{label, ""});
+    const SmSpec& sm = out.spec.sm;
+    if (sm.max_warps > 64 * sm.sub_partitions)  // a sub-partition schedules at most 64 warps
+        (Where{label, "sm"} / "max_warps")
+            .fail(fmt::format("{} warps need more than {} sub-partitions of 64 warps", sm.max_warps, sm.sub_partitions));
     validate_memory(out.spec.memory, label);
     out.resolved = gpu_schema().save(out.spec);
     return out;

@@ -106,6 +106,18 @@ TEST(Config, IntegersOutsideTheirRangeAreRefusedNotWrapped) {
     EXPECT_EQ(load_config_json(j, "test.json", {"memory.dram.latency=100000000"}).spec.memory.dram.latency, 100000000);
 }
 
+TEST(Config, TextThatIsNotUtf8IsRefused) {
+    // It could not be written into the resolved config.json or the stats.
+    EXPECT_NE(error_of(raw("a100.json"), {"gpu.name=A\xff\xfe"}).find("test.json: gpu.name: expected UTF-8 text, got \"A\\xff\\xfe\""),
+              std::string::npos)
+        << error_of(raw("a100.json"), {"gpu.name=A\xff\xfe"});
+}
+
+TEST(Config, MoreWarpsThanTheSubPartitionsScheduleAreRefused) {
+    EXPECT_NE(error_of(raw("a100.json"), {"sm.max_warps=257"}).find("sm.max_warps: 257 warps need more than 4 sub-partitions"),
+              std::string::npos);
+}
+
 TEST(Config, BankWidthMustBeAPowerOfTwo) {
     EXPECT_NE(error_of(raw("a100.json"), {"memory.shared.bank_width_bytes=3"}).find("memory.shared.bank_width_bytes: expected a power of two"),
               std::string::npos);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "common/json_text.h"
+#include "common/printable.h"
 
 namespace stcsim::sim::config {
 
@@ -82,6 +83,7 @@ bool read_boolean(const Json& value, const Where& where) {
 std::string read_string(const Json& value, const Where& where, const FieldInfo& info) {
     if (!value.is_string()) where.fail("expected string, got " + type_of(value));
     auto v = value.get<std::string>();
+    if (!valid_utf8(v)) where.fail("expected UTF-8 text, got \"" + printable(v, true) + "\"");
     if (!info.choices.empty()) {
         bool ok = false;
         for (const auto& c : info.choices) ok = ok || c == v;

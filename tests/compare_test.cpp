@@ -25,6 +25,7 @@
 #include "sim/gpu/mma_bench.h"
 #include "sim/gpu/replay.h"
 #include "sim/trace/gemm_trace.h"
+#include "tools/compare_rows.h"
 #include "tools/mma_case.h"
 
 namespace stcsim::testing {
@@ -266,6 +267,31 @@ TEST_F(Compare, MalformedFolderIsExitOneNamingFileLineAndKey) {
     EXPECT_NE(r.err.find("header.json: missing"), std::string::npos) << r.err;
     fs::remove_all(bad);
     EXPECT_EQ(run_stcsim("compare --config " + kConfig).status, 2);
+}
+
+// Bad records are refused with a clear error before any simulation, never run without bound.
+TEST(CompareRecords, OutOfRangeFieldsAreRefusedBeforeSimulating) {
+    const auto error_of = [](const std::string& line) -> std::string {
+        try {
+            cli::timing_rows(cli::parse_record_line(line, "mma_sweep.jsonl:3"));
+        } catch (const UserError& error) {
+            return error.what();
+        }
+        return "no error";
+    };
+    // Long records are extrapolated from two short runs; beyond 2^50 iterations they are refused.
+    EXPECT_NE(error_of(R"({"experiment": "mma", "instr": "x", "warps": 1, "ilp": 1, "iters": 2251799813685248, "cycles": 1})")
+                  .find("mma_sweep.jsonl:3: key 'iters': expected an integer from 1 to 1125899906842624, got 2251799813685248"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"experiment": "mma", "instr": "x", "warps": 18446744073709551615, "ilp": 1, "iters": 1, "cycles": 1})")
+                  .find("key 'warps': expected an integer from 1 to 1024"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"experiment": "latency", "footprint": -5, "stride": 8, "latency_cycles": 1})").find("key 'footprint'"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"experiment": "gemm", "m": 4294967296, "n": 128, "k": 64})").find("key 'm'"), std::string::npos);
+    EXPECT_NE(error_of(R"({"experiment": "mma", "experiment": "mma"})").find("appears twice"), std::string::npos);
+    EXPECT_NE(error_of(R"({"experiment": "mma"} trailing)").find("mma_sweep.jsonl:3: malformed JSON"), std::string::npos);
+    EXPECT_NE(error_of(std::string(100000, '[')).find("nested deeper than"), std::string::npos);
 }
 
 std::string slurp(const fs::path& path) {

@@ -68,7 +68,7 @@ void write_file(const std::filesystem::path& path, const std::string& text) { wr
 
 void prepare_out(const BenchOptions& o, const sim::config::LoadedConfig& config) {
     if (o.out.empty()) return;
-    std::filesystem::create_directories(o.out);
+    prepare_output_dir(o.out);
     write_file(std::filesystem::path(o.out) / "config.json", config.resolved.dump(2) + "\n");
 }
 

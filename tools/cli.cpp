@@ -1,9 +1,12 @@
 #include "tools/cli.h"
 
 #include <exception>
+#include <filesystem>
+#include <ios>
 #include <ostream>
 
 #include "common/errors.h"
+#include "common/printable.h"
 #include "tools/commands.h"
 
 #ifndef STCSIM_VERSION
@@ -59,20 +62,26 @@ int run_cli(const std::vector<std::string>& argv, Streams& io) {
         try {
             return command.main(args, io);
         } catch (const UsageError& error) {
-            io.err << "stcsim " << command.name << ": " << error.what()
+            io.err << "stcsim " << command.name << ": " << printable(error.what())
                    << " (see 'stcsim " << command.name << " --help')\n";
             return kExitBadUsage;
         } catch (const UserError& error) {
-            io.err << "stcsim " << command.name << ": error: " << error.what() << '\n';
+            io.err << "stcsim " << command.name << ": error: " << printable(error.what()) << '\n';
+            return kExitBadInput;
+        } catch (const std::filesystem::filesystem_error& error) {  // the file system refused: not a bug
+            io.err << "stcsim " << command.name << ": error: " << printable(error.what()) << '\n';
+            return kExitBadInput;
+        } catch (const std::ios_base::failure& error) {
+            io.err << "stcsim " << command.name << ": error: " << printable(error.what()) << '\n';
             return kExitBadInput;
         } catch (const InternalError& error) {
             io.err << "stcsim " << command.name << ": internal error (a simulator bug): "
-                   << error.what() << '\n';
+                   << printable(error.what()) << '\n';
             return kExitInternalError;
         } catch (const std::exception& error) {
             // Anything else escaping a subcommand is a bug too; report it rather than abort.
             io.err << "stcsim " << command.name << ": internal error (a simulator bug): "
-                   << error.what() << '\n';
+                   << printable(error.what()) << '\n';
             return kExitInternalError;
         }
     }

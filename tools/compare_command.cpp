@@ -93,6 +93,9 @@ int compare_main(const std::vector<std::string>& args, Streams& io) {
     if (!parse_options(args, kUsage, desc, values, io)) return kExitOk;
     if (o.measured.empty()) throw UsageError("--measured DIR is required");
     if (o.config.empty()) throw UsageError("--config FILE is required");
+    if (o.threads < 0 || o.threads > 1024) throw UsageError(fmt::format("--threads: expected 0 to 1024, got {}", o.threads));
+    if (o.mismatches < 0) throw UsageError(fmt::format("--mismatches: expected at least 0, got {}", o.mismatches));
+    if (!o.report.empty()) prepare_output_dir(o.report);  // before the simulations
     const Comparison c = run(o);
     if (o.json) io.out << comparison_json(c).dump(1) << '\n';
     else print_comparison(c, io.out);

@@ -32,15 +32,15 @@ std::string shape_text(const isa::Shape& s) { return fmt::format("{}x{}x{}", s.m
 
 GemmRecord parse_gemm_record(const MeasuredRecord& record) {
     GemmRecord g;
-    g.spec.m = integer_field(record, "m");
-    g.spec.n = integer_field(record, "n");
-    g.spec.k = integer_field(record, "k");
+    g.spec.m = integer_field(record, "m", 1, trace::kMaxGemmDim);
+    g.spec.n = integer_field(record, "n", 1, trace::kMaxGemmDim);
+    g.spec.k = integer_field(record, "k", 1, trace::kMaxGemmDim);
     g.spec.dtype = string_field(record, "dtype");
     g.spec.acc = string_field(record, "acc");
     g.spec.sparse = bool_field(record, "sparse", false);
     g.spec.tile = shape_field(record, "tile");
     g.spec.warp_tile = shape_field(record, "warp_tile");
-    g.spec.stages = static_cast<int>(integer_field(record, "stages"));
+    g.spec.stages = static_cast<int>(integer_field(record, "stages", 2, 16));
     g.measured_cycles = number_field(record, "cycles_est");
     g.key = fmt::format("{}x{}x{} {}/{} {} tile {} warp {} s{}", g.spec.m, g.spec.n, g.spec.k, g.spec.dtype, g.spec.acc,
                         g.spec.sparse ? "sparse" : "dense", shape_text(g.spec.tile), shape_text(g.spec.warp_tile),

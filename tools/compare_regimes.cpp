@@ -14,8 +14,8 @@ std::string experiment(const MeasuredRecord& r) { return r.data["experiment"].ge
 
 // Warp instructions per cycle: the FMA rate of one form up to its constant m*n*k.
 double mma_rate(const MeasuredRecord& r) {
-    const double work = static_cast<double>(integer_field(r, "warps") * integer_field(r, "ilp")) *
-                        static_cast<double>(integer_field(r, "iters"));
+    const double work = static_cast<double>(integer_field(r, "warps", 1, kMaxRecordWarps) * integer_field(r, "ilp", 1, kMaxRecordIlp)) *
+                        static_cast<double>(integer_field(r, "iters", 1, kMaxRecordIters));
     const double cycles = number_field(r, "cycles");
     return cycles > 0 ? work / cycles : 0;
 }
@@ -47,9 +47,11 @@ void classify_latency(const std::vector<MeasuredRecord>& records, std::vector<st
     for (std::size_t i = 0; i < records.size(); ++i) {
         const MeasuredRecord& r = records[i];
         if (skipped(r) || experiment(r) != "latency") continue;
-        curves[integer_field(r, "stride")].emplace_back(integer_field(r, "footprint"), number_field(r, "latency_cycles"), i);
+        curves[integer_field(r, "stride", 1, kMaxRecordFootprint)].emplace_back(integer_field(r, "footprint", 1, kMaxRecordFootprint),
+                                                                                number_field(r, "latency_cycles"), i);
     }
-    for (auto& [stride, points] : curves) {
+    for (auto& curve : curves) {
+        auto& points = curve.second;
         std::sort(points.begin(), points.end());
         for (std::size_t p = 0; p < points.size(); ++p) {
             const double here = std::get<1>(points[p]);

@@ -16,6 +16,7 @@
 //                    "latency" for a curve of a single point.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,13 @@
 namespace stcsim::cli {
 
 inline constexpr double kSaturatedFraction = 0.9;
+
+// The ranges a timing record's numbers must lie in (iters may exceed what one simulation runs:
+// compare_rows extrapolates such records).
+inline constexpr std::int64_t kMaxRecordWarps = 1024;
+inline constexpr std::int64_t kMaxRecordIlp = 255;
+inline constexpr std::int64_t kMaxRecordIters = std::int64_t{1} << 50;
+inline constexpr std::int64_t kMaxRecordFootprint = std::int64_t{1} << 30;  // sim::kMaxFootprintBytes
 inline constexpr double kPlateauTolerance = 0.03;
 
 // One class name per record (empty for records of other experiments); UserError naming the

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "tools/options.h"
 #include "tools/html_page.h"
 
 #ifndef STCSIM_SOURCE_DIR
@@ -46,11 +47,7 @@ std::string env_or(const char* name, const std::string& fallback) {
     return value && *value ? value : fallback;
 }
 
-void write_text(const fs::path& path, const std::string& text) {
-    std::ofstream out(path);
-    if (!out) throw UserError(path.string() + ": cannot write");
-    out << text;
-}
+void write_text(const fs::path& path, const std::string& text) { write_text_file(path.string(), text); }
 
 std::string read_text(const fs::path& path) {
     std::ifstream in(path);

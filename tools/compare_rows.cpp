@@ -50,10 +50,10 @@ double simulated_mma_cycles(const sim::GpuSpec& spec, sim::MmaBenchParams p, std
 Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch) {
     sim::MmaBenchParams p;
     p.instr = string_field(r, "instr");
-    p.warps = static_cast<int>(integer_field(r, "warps"));
-    p.ilp = static_cast<int>(integer_field(r, "ilp"));
-    p.iters = integer_field(r, "iters");
-    if (p.warps < 1 || p.ilp < 1 || p.iters < 1) throw UserError(r.source + ": warps, ilp and iters must be at least 1");
+    p.warps = static_cast<int>(integer_field(r, "warps", 1, kMaxRecordWarps));
+    p.ilp = static_cast<int>(integer_field(r, "ilp", 1, kMaxRecordIlp));
+    // Longer than a simulation may run: such records are extrapolated from two short runs.
+    p.iters = integer_field(r, "iters", 1, kMaxRecordIters);
     const double measured_cycles = number_field(r, "cycles");
     if (!(measured_cycles > 0)) throw UserError(r.source + ": key 'cycles' must be positive");
     const bool throughput = cls == "mma_throughput";
@@ -86,8 +86,9 @@ constexpr std::uint64_t kComparedLoads = std::uint64_t{1} << 15;
 
 Pending latency_job(const MeasuredRecord& r, const std::string& cls) {
     sim::LatencyBenchParams p;
-    p.footprint_bytes = static_cast<std::uint64_t>(integer_field(r, "footprint"));
-    p.stride_bytes = static_cast<std::uint64_t>(integer_field(r, "stride"));
+    static_assert(kMaxRecordFootprint == static_cast<std::int64_t>(sim::kMaxFootprintBytes));
+    p.footprint_bytes = static_cast<std::uint64_t>(integer_field(r, "footprint", 1, kMaxRecordFootprint));
+    p.stride_bytes = static_cast<std::uint64_t>(integer_field(r, "stride", 1, kMaxRecordFootprint));
     p.max_measured_loads = kComparedLoads;
     Pending out{{row(r, cls, fmt::format("footprint {} stride {}", p.footprint_bytes, p.stride_bytes), "latency_cycles")}, {}};
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
@@ -107,7 +108,7 @@ Pending bandwidth_job(const MeasuredRecord& r) {
 
 Pending ldmatrix_job(const MeasuredRecord& r) {
     sim::LdmatrixBenchParams p;
-    p.num = static_cast<int>(integer_field(r, "x"));
+    p.num = static_cast<int>(integer_field(r, "x", 1, 4));
     p.trans = bool_field(r, "trans", false);
     p.row_pitch_bytes = 32;  // the GPU kernel's conflict-free layout: consecutive 16-byte rows
     const std::string key = fmt::format("x{}{}", p.num, p.trans ? ".trans" : "");
@@ -123,7 +124,7 @@ Pending ldmatrix_job(const MeasuredRecord& r) {
 
 Pending banks_job(const MeasuredRecord& r) {
     sim::SmemBenchParams p;
-    const std::int64_t stride = integer_field(r, "stride_words");
+    const std::int64_t stride = integer_field(r, "stride_words", 0, 1 << 20);
     p.stride_bytes = static_cast<std::uint64_t>(stride) * 4;
     Pending out{{row(r, "banks", fmt::format("stride {} words", stride), "cycles_per_access")}, {}};
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
@@ -158,6 +159,11 @@ std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& c
 }
 
 }  // namespace
+
+std::vector<CompareRow> timing_rows(const MeasuredRecord& record, isa::Arch arch) {
+    auto p = pending_for(record, regime_classes({record}).front(), arch);
+    return p ? std::move(p->rows) : std::vector<CompareRow>{};
+}
 
 std::optional<double> CompareRow::error_percent() const {
     if (!simulated || measured == 0) return std::nullopt;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "isa/arch.h"
 #include "sim/config/gpu_spec.h"
 #include "tools/measurements.h"
 
@@ -35,6 +36,11 @@ struct TimingComparison {
     std::vector<CompareRow> rows;
     int skipped = 0;  // records the GPU run marked "skipped"
 };
+
+// The rows one record becomes, before simulating (simulated values empty): every field is read and
+// checked, so a malformed record is a UserError naming file:line and key; empty for a skipped one.
+// `arch` decides which forms exist; the regime is the record's alone (compare_regimes.h).
+std::vector<CompareRow> timing_rows(const MeasuredRecord& record, isa::Arch arch = isa::Arch::sm_90);
 
 // UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.
 TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads);

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/json_text.h"
 
 namespace stcsim::cli {
 namespace {
@@ -16,11 +18,8 @@ using nlohmann::json;
 json read_json_file(const fs::path& path) {
     std::ifstream in(path);
     if (!in) throw UserError(fmt::format("{}: cannot open", path.string()));
-    try {
-        return json::parse(in);
-    } catch (const json::parse_error& error) {
-        throw UserError(fmt::format("{}: malformed JSON at byte {}", path.string(), error.byte));
-    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_json_text<json>(text, path.string());
 }
 
 void read_records(const fs::path& path, std::vector<MeasuredRecord>& out) {
@@ -28,22 +27,25 @@ void read_records(const fs::path& path, std::vector<MeasuredRecord>& out) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const std::string& line = lines[i];
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        MeasuredRecord record{fmt::format("{}:{}", path.filename().string(), i + 1), {}, {}};
-        try {
-            record.data = json::parse(line);
-        } catch (const json::parse_error& error) {
-            throw UserError(fmt::format("{}: malformed JSON at byte {}", record.source, error.byte));
-        }
-        if (!record.data.is_object()) throw UserError(record.source + ": expected a JSON object");
-        if (!record.data.contains("experiment") || !record.data["experiment"].is_string())
-            throw UserError(record.source + ": key 'experiment' is missing or not a string");
-        if (record.data.contains("source")) {
-            if (!record.data["source"].is_string()) throw UserError(record.source + ": key 'source' is not a string");
-            record.origin = record.data["source"].get<std::string>();
-        }
-        out.push_back(std::move(record));
+        out.push_back(parse_record_line(line, fmt::format("{}:{}", path.filename().string(), i + 1)));
     }
 }
+
+}  // namespace
+
+MeasuredRecord parse_record_line(std::string_view line, const std::string& source) {
+    MeasuredRecord record{source, parse_json_text<json>(line, source), {}};
+    if (!record.data.is_object()) throw UserError(record.source + ": expected a JSON object");
+    if (!record.data.contains("experiment") || !record.data["experiment"].is_string())
+        throw UserError(record.source + ": key 'experiment' is missing or not a string");
+    if (record.data.contains("source")) {
+        if (!record.data["source"].is_string()) throw UserError(record.source + ": key 'source' is not a string");
+        record.origin = record.data["source"].get<std::string>();
+    }
+    return record;
+}
+
+namespace {
 
 const json& field(const MeasuredRecord& record, const std::string& key) {
     if (!record.data.contains(key)) throw UserError(fmt::format("{}: key '{}' is missing", record.source, key));
@@ -109,9 +111,16 @@ double number_field(const MeasuredRecord& record, const std::string& key) {
     return value.get<double>();
 }
 
-std::int64_t integer_field(const MeasuredRecord& record, const std::string& key) {
+std::int64_t integer_field(const MeasuredRecord& record, const std::string& key, std::int64_t min, std::int64_t max) {
     const json& value = field(record, key);
+    const bool in_range = value.is_number_unsigned()  ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(max) &&
+                                                           static_cast<std::int64_t>(value.get<std::uint64_t>()) >= min
+                          : value.is_number_integer() ? value.get<std::int64_t>() >= min && value.get<std::int64_t>() <= max
+                                                      : false;
     if (!value.is_number_integer()) throw UserError(fmt::format("{}: key '{}' is not an integer", record.source, key));
+    if (!in_range)
+        throw UserError(fmt::format("{}: key '{}': expected an integer from {} to {}, got {}", record.source, key, min, max,
+                                    value.dump()));
     return value.get<std::int64_t>();
 }
 

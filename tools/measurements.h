@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -37,9 +38,14 @@ struct MeasurementFolder {
 
 MeasurementFolder read_measurement_folder(const std::filesystem::path& dir);
 
+// One line of a timing-record file: a JSON object with a string "experiment"; UserError "<source>: ..."
+// otherwise.
+MeasuredRecord parse_record_line(std::string_view line, const std::string& source);
+
 // Field access that names the record and the key on failure.
 double number_field(const MeasuredRecord& record, const std::string& key);
-std::int64_t integer_field(const MeasuredRecord& record, const std::string& key);
+// An integer outside [min, max] (declared by the caller, beside the use) is a UserError.
+std::int64_t integer_field(const MeasuredRecord& record, const std::string& key, std::int64_t min, std::int64_t max);
 std::string string_field(const MeasuredRecord& record, const std::string& key);
 bool bool_field(const MeasuredRecord& record, const std::string& key, bool fallback);
 

@@ -39,21 +39,18 @@ sim::config::LoadedConfig load(const std::vector<std::string>& args, po::options
     help = !parse_options(args, usage, desc, vm, io);
     if (help) return {};
     if (c.config.empty()) throw UsageError("--config is required");
-    return sim::config::load_config_file(c.config, c.overrides);
+    auto config = sim::config::load_config_file(c.config, c.overrides);
+    if (!c.out.empty()) prepare_output_dir(c.out);
+    return config;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream out(path);
-    if (!out) throw UserError(path.string() + ": cannot write");
-    out << text;
-}
+void write_file(const std::filesystem::path& path, const std::string& text) { write_text_file(path.string(), text); }
 
 // Prints `result` (JSON or one line of text) and writes the --out folder.
 void finish(const Common& c, const sim::config::LoadedConfig& config, const Json& result, const Json& stats,
             const std::string& text, Streams& io) {
     io.out << (c.json ? result.dump() : text) << '\n';
     if (c.out.empty()) return;
-    std::filesystem::create_directories(c.out);
     write_file(std::filesystem::path(c.out) / "config.json", config.resolved.dump(2) + "\n");
     write_file(std::filesystem::path(c.out) / "result.json", result.dump(2) + "\n");
     write_file(std::filesystem::path(c.out) / "stats.json", stats.dump(2) + "\n");
@@ -64,11 +61,12 @@ void finish(const Common& c, const sim::config::LoadedConfig& config, const Json
 int bench_latency(const std::vector<std::string>& args, Streams& io) {
     Common c;
     sim::LatencyBenchParams p;
+    std::int64_t footprint = 0, stride = 128;
     po::options_description desc("options");
     add_common(desc, c);
     desc.add_options()
-        ("footprint", po::value(&p.footprint_bytes), "bytes the pointer chase walks through (required)")
-        ("stride", po::value(&p.stride_bytes)->default_value(128), "bytes between consecutive loads")
+        ("footprint", po::value(&footprint), "bytes the pointer chase walks through (required)")
+        ("stride", po::value(&stride)->default_value(128), "bytes between consecutive loads")
         ("l2-side", po::value(&p.l2_side)->default_value("all"), "all | near | far: keep only lines of the L2 partition near to / far from SM 0");
     bool help = false;
     const auto config = load(args, desc, c,
@@ -76,7 +74,9 @@ int bench_latency(const std::vector<std::string>& args, Streams& io) {
                              "One warp chases pointers through FOOTPRINT bytes; prints the average cycles per load after a warm-up pass.",
                              io, help);
     if (help) return kExitOk;
-    if (p.footprint_bytes == 0) throw UsageError("--footprint is required");
+    if (footprint == 0) throw UsageError("--footprint is required");
+    p.footprint_bytes = checked_count("footprint", footprint, sim::kMaxFootprintBytes);
+    p.stride_bytes = checked_count("stride", stride, sim::kMaxFootprintBytes);
     const sim::LatencyBenchResult r = sim::run_latency_bench(config.spec, p);
     Json result{{"latency_cycles", r.latency_cycles}};
     if (!c.out.empty()) result.update(Json{{"footprint_bytes", p.footprint_bytes}, {"stride_bytes", p.stride_bytes},
@@ -126,10 +126,11 @@ Json smem_json(const sim::SmemBenchResult& r) {
 int bench_smem(const std::vector<std::string>& args, Streams& io) {
     Common c;
     sim::SmemBenchParams p;
+    std::int64_t stride = 4;
     po::options_description desc("options");
     add_common(desc, c);
     desc.add_options()
-        ("stride", po::value(&p.stride_bytes)->default_value(4), "bytes between the addresses of consecutive lanes")
+        ("stride", po::value(&stride)->default_value(4), "bytes between the addresses of consecutive lanes")
         ("width", po::value(&p.width_bytes)->default_value(4), "bytes per lane: 1, 2, 4, 8 or 16")
         ("iters", po::value(&p.iters)->default_value(1000), "back-to-back accesses");
     bool help = false;
@@ -138,6 +139,7 @@ int bench_smem(const std::vector<std::string>& args, Streams& io) {
                              "One warp's ld.shared with lane l at l * STRIDE: wavefronts, bank conflicts, cycles per access.",
                              io, help);
     if (help) return kExitOk;
+    p.stride_bytes = checked_count("stride", stride, std::uint64_t{1} << 32);
     const sim::SmemBenchResult r = sim::run_smem_bench(config.spec, p);
     finish(c, config, smem_json(r), r.stats,
            fmt::format("stride {} B width {} B: {} wavefronts ({} from bank conflicts), {:.2f} cycles per access, latency {:.0f}",
@@ -149,12 +151,13 @@ int bench_smem(const std::vector<std::string>& args, Streams& io) {
 int bench_ldmatrix(const std::vector<std::string>& args, Streams& io) {
     Common c;
     sim::LdmatrixBenchParams p;
+    std::int64_t row_pitch = 128;
     po::options_description desc("options");
     add_common(desc, c);
     desc.add_options()
         ("num", po::value(&p.num)->default_value(4), "matrices: 1, 2 or 4 (.x1 .x2 .x4)")
         ("trans", po::bool_switch(&p.trans), ".trans (same bytes, transposed delivery)")
-        ("row-pitch", po::value(&p.row_pitch_bytes)->default_value(128), "bytes between consecutive rows of the tile in shared memory")
+        ("row-pitch", po::value(&row_pitch)->default_value(128), "bytes between consecutive rows of the tile in shared memory")
         ("swizzle", po::bool_switch(&p.swizzle), "XOR the 16-byte chunk index with row % 8")
         ("iters", po::value(&p.iters)->default_value(1000), "back-to-back ldmatrix instructions");
     bool help = false;
@@ -163,6 +166,7 @@ int bench_ldmatrix(const std::vector<std::string>& args, Streams& io) {
                              "One warp's ldmatrix of a 16-row tile: wavefronts, bank conflicts, cycles per instruction.",
                              io, help);
     if (help) return kExitOk;
+    p.row_pitch_bytes = checked_count("row-pitch", row_pitch, std::uint64_t{1} << 32);
     const sim::SmemBenchResult r = sim::run_ldmatrix_bench(config.spec, p);
     finish(c, config, smem_json(r), r.stats,
            fmt::format("ldmatrix.x{}{} row pitch {} B{}: {} wavefronts ({} from bank conflicts), {:.2f} cycles per instruction, latency {:.0f}",

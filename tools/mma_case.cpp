@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "isa/packing.h"
 #include "isa/sparsity.h"
 
@@ -35,6 +36,9 @@ std::uint32_t parse_element(const json& value, ElemType type, const std::string&
     if (value.is_string()) return parse_hex(value.get<std::string>(), isa::hex_digits(type), where);
     if (!value.is_number()) fail(where, fmt::format("expected a number or a \"0x...\" string, got {}", value.dump()));
     if (value.is_number_integer() && isa::is_integer(type)) {
+        // An unsigned JSON integer above INT64_MAX is out of every element type's range (never wrapped).
+        if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+            fail(where, fmt::format("{} is out of range for {}", value.dump(), isa::name(type)));
         const auto bits = isa::encode_integer(type, value.get<std::int64_t>());
         if (!bits) fail(where, fmt::format("{} is out of range for {}", value.dump(), isa::name(type)));
         return *bits;
@@ -110,9 +114,10 @@ int parse_selector(const isa::MmaForm& form, const json& object, const std::stri
     if (!form.is_sparse()) fail(where, "'selector' applies only to mma.sp");
     const json& value = object.at("selector");
     if (!value.is_number_integer()) fail(where, "selector must be an integer");
-    const auto selector = value.get<std::int64_t>();
-    if (selector < 0 || selector >= form.selector_count) {
-        fail(where, fmt::format("selector {} is illegal for {}: legal values are 0..{}", selector,
+    const bool huge = value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX);
+    const auto selector = huge ? std::int64_t{-1} : value.get<std::int64_t>();
+    if (huge || selector < 0 || selector >= form.selector_count) {
+        fail(where, fmt::format("selector {} is illegal for {}: legal values are 0..{}", value.dump(),
                                 isa::shape_name(form.shape), form.selector_count - 1));
     }
     return static_cast<int>(selector);
@@ -193,13 +198,7 @@ json d_to_json(const isa::MmaForm& form, const isa::WarpFragment& d) {
 }
 
 json parse_case_line(const std::string& line, const std::string& where) {
-    try {
-        return json::parse(line);
-    } catch (const json::parse_error& error) {
-        throw UserError(fmt::format("{}: malformed JSON at byte {}", where, error.byte));
-    } catch (const json::exception& error) {
-        throw UserError(fmt::format("{}: malformed JSON: {}", where, error.what()));
-    }
+    return parse_json_text<json>(line, where);
 }
 
 json run_mma_case(const isa::MmaForm& form, isa::Arch arch, const isa::ExecuteOptions& options, const json& object,

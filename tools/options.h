@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,12 +11,21 @@
 
 namespace stcsim::cli {
 
-// Parses `args` into `values`. Returns false when --help was asked for (and printed).
-// Writes `text` to `path`; UserError if it cannot.
+// Writes `text` to `path` so that no truncated file is ever left behind: into a temporary file
+// beside it, checked through the final close, then renamed over `path`. A path that names an
+// existing non-regular file (a device, a pipe) is written directly, also checked. UserError
+// "<path>: cannot write: <reason>" on any failure.
 void write_text_file(const std::string& path, const std::string& text);
 
+// Creates the output folder `dir` (and its parents) and checks that files can be written into
+// it, before any simulation starts; UserError naming `dir` otherwise.
+void prepare_output_dir(const std::string& dir);
 
+// A count or size from the command line, which Boost would wrap if negative ("-5" read as 2^64-5):
+// UsageError unless 0 <= value <= max.
+std::uint64_t checked_count(const std::string& option, std::int64_t value, std::uint64_t max);
 
+// Parses `args` into `values`. Returns false when --help was asked for (and printed).
 bool parse_options(const std::vector<std::string>& args, const std::string& usage,
                    boost::program_options::options_description& options,
                    boost::program_options::variables_map& values, Streams& io);

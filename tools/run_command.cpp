@@ -69,6 +69,7 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     if (config_path.empty()) throw UsageError("--config is required");
     if (trace_path.empty()) throw UsageError("--trace is required");
     const auto config = sim::config::load_config_file(config_path, overrides);
+    if (!out.empty()) prepare_output_dir(out);
     const auto start = std::chrono::steady_clock::now();
     sim::ReplayResult result;
     {
@@ -78,7 +79,6 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::string text = result.stats.dump(2) + "\n";
     if (!out.empty()) {
-        std::filesystem::create_directories(out);
         write_text_file((std::filesystem::path(out) / "stats.json").string(), text);
         write_text_file((std::filesystem::path(out) / "config.json").string(), config.resolved.dump(2) + "\n");
     }

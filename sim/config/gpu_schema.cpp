@@ -2,6 +2,10 @@
 
 #include "sim/config/memory_schema.h"
 
+#include <fmt/format.h>
+
+#include "common/json_text.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -16,7 +20,7 @@ const Schema<GpuInfoSpec>& gpu_info_schema() {
                 {"", "PTX target whose instructions the GPU runs; instructions are checked against it",
                  std::nullopt, {"sm_80", "sm_86", "sm_89", "sm_90"}});
         x.field("clock_mhz", &GpuInfoSpec::clock_mhz, {"MHz", "SM clock used to convert cycles to time", std::nullopt, {}, 1.0});
-        x.field("sms", &GpuInfoSpec::sms, {"SMs", "number of streaming multiprocessors", std::nullopt, {}, 1.0});
+        x.field("sms", &GpuInfoSpec::sms, {"SMs", "number of streaming multiprocessors", std::nullopt, {}, 1.0, 1024.0});
         return x;
     }();
     return s;
@@ -39,13 +43,13 @@ const Schema<RegisterFileSpec>& register_file_schema() {
     static const Schema<RegisterFileSpec> s = [] {
         Schema<RegisterFileSpec> x("register_file", "Register file banks and operand collector of one sub-partition.");
         x.field("banks", &RegisterFileSpec::banks,
-                {"banks", "register banks; warp register r lives in bank r mod banks", std::nullopt, {}, 1.0});
+                {"banks", "register banks; warp register r lives in bank r mod banks", std::nullopt, {}, 1.0, 16.0});
         x.field("reads_per_bank_per_cycle", &RegisterFileSpec::reads_per_bank_per_cycle,
                 {"warp registers/cycle", "reads one bank serves per cycle (one read = one 32-bit register of all 32 lanes)",
-                 Json(1), {}, 1.0});
+                 Json(1), {}, 1.0, 64.0});
         x.field("collector_units", &RegisterFileSpec::collector_units,
                 {"units", "operand collector units: instructions that may gather operands or wait for the tensor core at once",
-                 std::nullopt, {}, 1.0});
+                 std::nullopt, {}, 1.0, 64.0});
         return x;
     }();
     return s;
@@ -60,7 +64,7 @@ const Schema<RateSpec>& rate_schema() {
                 {"", "accumulator (C/D) type, * for any", Json("*"), {"f16", "f32", "s32", "*"}});
         x.field("factor", &RateSpec::factor,
                 {"multiplies/lane/cycle", "products one dot-product lane computes per cycle relative to f16 (tf32 0.5, int8 2, ...)",
-                 std::nullopt, {}, 0.0});
+                 std::nullopt, {}, 0.0, 64.0});
         x.field("source", &RateSpec::source, {"", "where the value comes from (publication, measurement, or 'estimate: how derived')"});
         return x;
     }();
@@ -77,9 +81,9 @@ const Schema<LatencySpec>& latency_schema() {
         x.field("accumulator", &LatencySpec::accumulator, {"", "accumulator type, or *", Json("*"), {"f16", "f32", "s32", "*"}});
         x.field("sparsity", &LatencySpec::sparsity, {"", "dense (mma) or sparse (mma.sp), or *", Json("*"), {"dense", "sparse", "*"}});
         x.field("cycles", &LatencySpec::cycles,
-                {"cycles", "unloaded latency: issue of the instruction to the issue of one that reads its D", std::nullopt, {}, 1.0});
+                {"cycles", "unloaded latency: issue of the instruction to the issue of one that reads its D", std::nullopt, {}, 1.0, kMaxInstrLatency});
         x.field("interval", &LatencySpec::interval,
-                {"cycles", "initiation interval override; 0 derives it from the datapath (the normal case)", Json(0), {}, 0.0});
+                {"cycles", "initiation interval override; 0 derives it from the datapath (the normal case)", Json(0), {}, 0.0, kMaxInstrLatency});
         x.field("source", &LatencySpec::source, {"", "where the value comes from (publication, measurement, or 'estimate: how derived')"});
         return x;
     }();
@@ -90,16 +94,16 @@ const Schema<TensorCoreSpec>& tensor_core_schema() {
     static const Schema<TensorCoreSpec> s = [] {
         Schema<TensorCoreSpec> x("tensor_core", "One tensor core (one per sub-partition), dense and sparse modes on the same units.");
         x.field("dot_product_units", &TensorCoreSpec::dot_product_units,
-                {"units", "dot-product units working in parallel", std::nullopt, {}, 1.0});
+                {"units", "dot-product units working in parallel", std::nullopt, {}, 1.0, 1024.0});
         x.field("dot_product_width", &TensorCoreSpec::dot_product_width,
-                {"products/cycle", "products one unit sums per cycle at rate factor 1 (f16)", std::nullopt, {}, 1.0});
+                {"products/cycle", "products one unit sums per cycle at rate factor 1 (f16)", std::nullopt, {}, 1.0, 4096.0});
         x.field("metadata_decode_cycles", &TensorCoreSpec::metadata_decode_cycles,
-                {"cycles", "sparse only: decoding the metadata register into B-row indices", std::nullopt, {}, 0.0});
+                {"cycles", "sparse only: decoding the metadata register into B-row indices", std::nullopt, {}, 0.0, 1024.0});
         x.field("b_select_cycles", &TensorCoreSpec::b_select_cycles,
-                {"cycles", "sparse only: the multiplexer that picks, per kept A value, the B value the metadata names", std::nullopt, {}, 0.0});
+                {"cycles", "sparse only: the multiplexer that picks, per kept A value, the B value the metadata names", std::nullopt, {}, 0.0, 1024.0});
         x.field("default_fixed_cycles", &TensorCoreSpec::default_fixed_cycles,
                 {"cycles", "latency of an instruction no entry matches = this + its initiation interval (+ sparse stages)",
-                 std::nullopt, {}, 0.0});
+                 std::nullopt, {}, 0.0, 1024.0});
         x.field("default_source", &TensorCoreSpec::default_source, {"", "how default_fixed_cycles was obtained"});
         x.field("warp_mma_overhead_cycles", &TensorCoreSpec::warp_mma_overhead_cycles,
                 {"cycles", "cycles the dot-product units stay held per warp-level mma / mma.sp beyond its multiplies "
@@ -125,9 +129,9 @@ const Schema<PipelineSpec>& pipeline_schema() {
         x.field("opcodes", &PipelineSpec::opcodes,
                 {"", "base SASS opcodes this pipeline runs, separated by spaces (\"IADD3 LOP3 ISETP\")", Json("")});
         x.field("latency", &PipelineSpec::latency,
-                {"cycles", "unloaded latency: issue of the instruction to the issue of one that reads its result", std::nullopt, {}, 1.0});
+                {"cycles", "unloaded latency: issue of the instruction to the issue of one that reads its result", std::nullopt, {}, 1.0, kMaxInstrLatency});
         x.field("interval", &PipelineSpec::interval,
-                {"cycles", "cycles between two instructions entering the pipeline (1: full rate)", Json(1), {}, 1.0});
+                {"cycles", "cycles between two instructions entering the pipeline (1: full rate)", Json(1), {}, 1.0, kMaxInstrLatency});
         x.field("source", &PipelineSpec::source, {"", "where the values come from (publication, measurement, or 'estimate: how derived')", Json("")});
         return x;
     }();
@@ -139,7 +143,7 @@ const Schema<LsuSpec>& lsu_schema() {
         Schema<LsuSpec> x("lsu", "Load/store unit of one SM: global loads and stores, shared memory, ldmatrix, cp.async.");
         x.field("queue_depth", &LsuSpec::queue_depth,
                 {"warp instructions", "memory instructions waiting to enter the memory system or the shared-memory banks; dispatch stalls when full",
-                 Json(16), {}, 1.0});
+                 Json(16), {}, 1.0, 65536.0});
         x.field("source", &LsuSpec::source, {"", "where the values come from", Json("")});
         return x;
     }();
@@ -151,11 +155,11 @@ const Schema<SmSpec>& sm_schema() {
         Schema<SmSpec> x("sm", "One streaming multiprocessor.");
         x.field("sub_partitions", &SmSpec::sub_partitions,
                 {"sub-partitions", "SM sub-partitions (processing blocks), each with a scheduler, register file and tensor core; warp w runs on w mod this; at most 64",
-                 std::nullopt, {}, 1.0});
-        x.field("max_warps", &SmSpec::max_warps, {"warps", "resident warps per SM", std::nullopt, {}, 1.0});
-        x.field("max_ctas", &SmSpec::max_ctas, {"CTAs", "resident thread blocks per SM (occupancy limit)", Json(32), {}, 1.0});
+                 std::nullopt, {}, 1.0, 64.0});
+        x.field("max_warps", &SmSpec::max_warps, {"warps", "resident warps per SM", std::nullopt, {}, 1.0, 1024.0});
+        x.field("max_ctas", &SmSpec::max_ctas, {"CTAs", "resident thread blocks per SM (occupancy limit)", Json(32), {}, 1.0, 1024.0});
         x.field("registers", &SmSpec::registers,
-                {"registers", "32-bit registers per SM; a CTA needs nregs * 32 * warps of them (occupancy limit)", Json(65536), {}, 1.0});
+                {"registers", "32-bit registers per SM; a CTA needs nregs * 32 * warps of them (occupancy limit)", Json(65536), {}, 1.0, 16777216.0});
         x.object("scheduler", &SmSpec::scheduler, scheduler_schema(), "warp scheduler", false);
         x.object("register_file", &SmSpec::register_file, register_file_schema(), "register file and operand collector");
         x.object("tensor_core", &SmSpec::tensor_core, tensor_core_schema(), "tensor core datapath and timing");
@@ -173,8 +177,8 @@ const Schema<EngineSpec>& engine_schema() {
     static const Schema<EngineSpec> s = [] {
         Schema<EngineSpec> x("engine", "The simulation engine.");
         x.field("watchdog_cycles", &EngineSpec::watchdog_cycles,
-                {"cycles", "cycles without progress in any unit before a deadlock report", Json(100000), {}, 1.0});
-        x.field("max_cycles", &EngineSpec::max_cycles, {"cycles", "hard stop (an error) after this many cycles; 0: none", Json(0), {}, 0.0});
+                {"cycles", "cycles without progress in any unit before a deadlock report", Json(100000), {}, 1.0, 1e12});
+        x.field("max_cycles", &EngineSpec::max_cycles, {"cycles", "hard stop (an error) after this many cycles; 0: none", Json(0), {}, 0.0, 1e15});
         x.field("skip_idle", &EngineSpec::skip_idle,
                 {"", "false: simulate every cycle and tick every unit in every cycle (slow; the results must be the same: a check for a new unit's idle skipping)", Json(true), {}, {}});
         return x;
@@ -202,6 +206,10 @@ LoadedConfig load_config_json(const Json& raw, const std::string& label,
     for (const auto& assignment : overrides) apply_override(patched, gpu_schema().info(), assignment, label);
     LoadedConfig out;
     gpu_schema().load(patched, out.spec, Where{label, ""});
+    const SmSpec& sm = out.spec.sm;
+    if (sm.max_warps > 64 * sm.sub_partitions)  // a sub-partition schedules at most 64 warps
+        (Where{label, "sm"} / "max_warps")
+            .fail(fmt::format("{} warps need more than {} sub-partitions of 64 warps", sm.max_warps, sm.sub_partitions));
     validate_memory(out.spec.memory, label);
     out.resolved = gpu_schema().save(out.spec);
     return out;
@@ -212,13 +220,7 @@ LoadedConfig load_config_file(const std::string& path, const std::vector<std::st
     if (!in) throw UserError(path + ": cannot open the config file");
     std::stringstream text;
     text << in.rdbuf();
-    Json raw;
-    try {
-        raw = Json::parse(text.str());
-    } catch (const nlohmann::json::exception& error) {
-        throw UserError(path + ": not valid JSON: " + error.what());
-    }
-    return load_config_json(raw, path, overrides);
+    return load_config_json(parse_json_text<Json>(text.str(), path), path, overrides);
 }
 
 }  // namespace stcsim::sim::config

@@ -63,7 +63,7 @@ TEST(Config, ChoicesAndMinimumsAreChecked) {
     EXPECT_EQ(error_of(j), "test.json: sm.scheduler.policy: expected one of gto, lrr, got \"random\"");
     j = raw("a100.json");
     j["sm"]["tensor_core"]["dot_product_units"] = 0;
-    EXPECT_NE(error_of(j).find("sm.tensor_core.dot_product_units: expected a value >= 1"), std::string::npos);
+    EXPECT_NE(error_of(j).find("sm.tensor_core.dot_product_units: expected an integer from 1 to 1024, got 0"), std::string::npos);
 }
 
 TEST(Config, DefaultsAreFilledIn) {
@@ -85,6 +85,49 @@ TEST(Config, OverridesSetKeysAndAreValidated) {
     EXPECT_EQ(error_of(j, {"sm.tensor_core.speed=3"}), "test.json: sm.tensor_core.speed: -p: unknown key");
     EXPECT_EQ(error_of(j, {"sm.register_file.banks=many"}), "test.json: sm.register_file.banks: expected integer, got string");
     EXPECT_EQ(error_of(j, {"sm.tensor_core.latencies.9.cycles=3"}), "test.json: sm.tensor_core.latencies.9: -p: no such list element");
+}
+
+// Integers beyond the range of the field that holds them are refused, never wrapped or truncated.
+TEST(Config, IntegersOutsideTheirRangeAreRefusedNotWrapped) {
+    const Json j = raw("a100.json");
+    for (const char* assignment :
+         {"memory.l1.ways=4294967296", "memory.l2.ways=4294967296", "memory.l2.partitions=4294967296",
+          "memory.dram.channels=4294967296", "sm.sub_partitions=4294967295", "gpu.sms=4294967297",
+          "memory.l1.hit_latency=4294967303", "engine.watchdog_cycles=18446744073709551615", "sm.pipelines.0.latency=65540",
+          "sm.sub_partitions=2147483647", "sm.tensor_core.dot_product_width=2147483647",
+          "sm.register_file.reads_per_bank_per_cycle=2147483647", "memory.shared.wavefront_cycles=2147483647",
+          "memory.l2.size_bytes=9223372036854775808", "gpu.sms=-1"}) {
+        const std::string key = std::string(assignment).substr(0, std::string(assignment).find('='));
+        EXPECT_NE(error_of(j, {assignment}).find("test.json: " + key + ": expected an integer from "), std::string::npos)
+            << assignment << ": " << error_of(j, {assignment});
+    }
+    // In range, a large value is kept exactly.
+    EXPECT_EQ(load_config_json(j, "test.json", {"engine.watchdog_cycles=4294967297"}).spec.engine.watchdog_cycles, 4294967297u);
+    EXPECT_EQ(load_config_json(j, "test.json", {"memory.dram.latency=100000000"}).spec.memory.dram.latency, 100000000);
+}
+
+TEST(Config, TextThatIsNotUtf8IsRefused) {
+    // It could not be written into the resolved config.json or the stats.
+    EXPECT_NE(error_of(raw("a100.json"), {"gpu.name=A\xff\xfe"}).find("test.json: gpu.name: expected UTF-8 text, got \"A\\xff\\xfe\""),
+              std::string::npos)
+        << error_of(raw("a100.json"), {"gpu.name=A\xff\xfe"});
+}
+
+TEST(Config, MoreWarpsThanTheSubPartitionsScheduleAreRefused) {
+    EXPECT_NE(error_of(raw("a100.json"), {"sm.max_warps=257"}).find("sm.max_warps: 257 warps need more than 4 sub-partitions"),
+              std::string::npos);
+}
+
+TEST(Config, BankWidthMustBeAPowerOfTwo) {
+    EXPECT_NE(error_of(raw("a100.json"), {"memory.shared.bank_width_bytes=3"}).find("memory.shared.bank_width_bytes: expected a power of two"),
+              std::string::npos);
+}
+
+TEST(Config, AHugeListIndexInAnOverrideIsAnError) {
+    EXPECT_NE(error_of(raw("a100.json"), {"sm.tensor_core.latencies.99999999999999999999999.cycles=1"}).find("expected a list index"),
+              std::string::npos);
+    EXPECT_NE(error_of(raw("a100.json"), {"sm.tensor_core.latencies.999999999.cycles=1"}).find("no such list element"),
+              std::string::npos);
 }
 
 TEST(Config, ReferencePageListsEveryKey) {

@@ -11,6 +11,10 @@
 
 namespace stcsim::sim {
 
+// The longest instruction latency or initiation interval a config may give (cycles): the tail of an
+// instruction in flight is held in 16 bits.
+inline constexpr int kMaxInstrLatency = 65535;
+
 struct GpuInfoSpec {
     std::string name;
     std::string arch;  // PTX target: sm_80, sm_86, sm_89, sm_90

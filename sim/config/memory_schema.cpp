@@ -8,20 +8,20 @@ const char* kSource = "where the values without their own source field come from
 const Schema<SharedMemorySpec>& shared_schema() {
     static const Schema<SharedMemorySpec> s = [] {
         Schema<SharedMemorySpec> x("shared", "Shared memory of one SM and its split of the unified L1/shared storage.");
-        x.field("banks", &SharedMemorySpec::banks, {"banks", "shared-memory banks; word w lives in bank w mod banks", Json(32), {}, 1.0});
-        x.field("bank_width_bytes", &SharedMemorySpec::bank_width_bytes, {"bytes", "bytes one bank delivers per wavefront", Json(4), {}, 1.0});
+        x.field("banks", &SharedMemorySpec::banks, {"banks", "shared-memory banks; word w lives in bank w mod banks", Json(32), {}, 1.0, 1024.0});
+        x.field("bank_width_bytes", &SharedMemorySpec::bank_width_bytes, {"bytes", "bytes one bank delivers per wavefront", Json(4), {}, 1.0, 128.0});
         x.field("load_latency", &SharedMemorySpec::load_latency,
-                {"cycles", "ld.shared issue to data, one wavefront, unloaded; each further wavefront adds wavefront_cycles", Json(23), {}, 1.0});
-        x.field("store_latency", &SharedMemorySpec::store_latency, {"cycles", "st.shared issue to completion, one wavefront, unloaded", Json(19), {}, 1.0});
+                {"cycles", "ld.shared issue to data, one wavefront, unloaded; each further wavefront adds wavefront_cycles", Json(23), {}, 1.0, kMaxMemoryLatency});
+        x.field("store_latency", &SharedMemorySpec::store_latency, {"cycles", "st.shared issue to completion, one wavefront, unloaded", Json(19), {}, 1.0, kMaxMemoryLatency});
         x.field("ldmatrix_latency", &SharedMemorySpec::ldmatrix_latency,
-                {"cycles", "ldmatrix issue to fragments in registers, first wavefront, unloaded", Json(25), {}, 1.0});
+                {"cycles", "ldmatrix issue to fragments in registers, first wavefront, unloaded", Json(25), {}, 1.0, kMaxMemoryLatency});
         x.field("wavefront_cycles", &SharedMemorySpec::wavefront_cycles,
-                {"cycles", "cycles the banks are busy per wavefront (a bank conflict replays one wavefront)", Json(1), {}, 1.0});
-        x.field("unified_bytes", &SharedMemorySpec::unified_bytes, {"bytes", "L1 data cache + shared memory storage per SM", Json(196608), {}, 1.0});
-        x.field("max_shared_bytes", &SharedMemorySpec::max_shared_bytes, {"bytes", "largest shared-memory carveout", Json(167936), {}, 0.0});
+                {"cycles", "cycles the banks are busy per wavefront (a bank conflict replays one wavefront)", Json(1), {}, 1.0, 1024.0});
+        x.field("unified_bytes", &SharedMemorySpec::unified_bytes, {"bytes", "L1 data cache + shared memory storage per SM", Json(196608), {}, 1.0, kMaxSmStorageBytes});
+        x.field("max_shared_bytes", &SharedMemorySpec::max_shared_bytes, {"bytes", "largest shared-memory carveout", Json(167936), {}, 0.0, kMaxSmStorageBytes});
         x.field("shared_carveout_bytes", &SharedMemorySpec::shared_carveout_bytes,
                 {"bytes", "shared-memory part of the unified storage; the rest is L1 (0: a kernel without shared memory, the whole storage is L1)",
-                 Json(0), {}, 0.0});
+                 Json(0), {}, 0.0, kMaxSmStorageBytes});
         x.field("source", &SharedMemorySpec::source, {"", kSource, Json("")});
         return x;
     }();
@@ -31,20 +31,20 @@ const Schema<SharedMemorySpec>& shared_schema() {
 const Schema<L1Spec>& l1_schema() {
     static const Schema<L1Spec> s = [] {
         Schema<L1Spec> x("l1", "L1 data cache of one SM: sectored, set associative; size = unified_bytes - shared_carveout_bytes.");
-        x.field("line_bytes", &L1Spec::line_bytes, {"bytes", "cache line (tag) size", Json(128), {}, 1.0});
-        x.field("sector_bytes", &L1Spec::sector_bytes, {"bytes", "sector size: the unit of fill and of memory requests", Json(32), {}, 1.0});
-        x.field("ways", &L1Spec::ways, {"ways", "associativity; sets follow from the size", Json(4), {}, 1.0});
+        x.field("line_bytes", &L1Spec::line_bytes, {"bytes", "cache line (tag) size", Json(128), {}, 1.0, 4096.0});
+        x.field("sector_bytes", &L1Spec::sector_bytes, {"bytes", "sector size: the unit of fill and of memory requests", Json(32), {}, 1.0, 4096.0});
+        x.field("ways", &L1Spec::ways, {"ways", "associativity; sets follow from the size", Json(4), {}, 1.0, 1024.0});
         x.field("policy", &L1Spec::policy, {"", "replacement policy", Json("lru"), {"lru", "fifo"}});
         x.field("write_policy", &L1Spec::write_policy,
                 {"", "global stores: write through to L2, no allocation on a miss; a hit updates the cached sectors",
                  Json("write_through_no_allocate"), {"write_through_no_allocate"}});
-        x.field("hit_latency", &L1Spec::hit_latency, {"cycles", "ld.global issue to data on an L1 hit, unloaded (pointer chase)", Json(33), {}, 1.0});
+        x.field("hit_latency", &L1Spec::hit_latency, {"cycles", "ld.global issue to data on an L1 hit, unloaded (pointer chase)", Json(33), {}, 1.0, kMaxMemoryLatency});
         x.field("hit_latency_source", &L1Spec::hit_latency_source, {"", "where hit_latency comes from", Json("")});
-        x.field("bytes_per_clk", &L1Spec::bytes_per_clk, {"bytes/cycle", "data the L1 returns per cycle (tag lookups of bytes_per_clk / sector_bytes sectors)", Json(128), {}, 1.0});
+        x.field("bytes_per_clk", &L1Spec::bytes_per_clk, {"bytes/cycle", "data the L1 returns per cycle (tag lookups of bytes_per_clk / sector_bytes sectors)", Json(128), {}, 1.0, 1048576.0});
         x.field("bytes_per_clk_source", &L1Spec::bytes_per_clk_source, {"", "where bytes_per_clk comes from", Json("")});
-        x.field("mshr_sectors", &L1Spec::mshr_sectors, {"sectors", "sector misses one SM may have outstanding (loads wait beyond this)", Json(1024), {}, 1.0});
+        x.field("mshr_sectors", &L1Spec::mshr_sectors, {"sectors", "sector misses one SM may have outstanding (loads wait beyond this)", Json(1024), {}, 1.0, 1048576.0});
         x.field("queue_sectors", &L1Spec::queue_sectors,
-                {"sectors", "sector requests waiting for a tag lookup; a warp access waits to enter while it does not fit", Json(128), {}, 32.0});
+                {"sectors", "sector requests waiting for a tag lookup; a warp access waits to enter while it does not fit", Json(128), {}, 32.0, 1048576.0});
         x.field("source", &L1Spec::source, {"", kSource, Json("")});
         return x;
     }();
@@ -54,20 +54,20 @@ const Schema<L1Spec>& l1_schema() {
 const Schema<L2Spec>& l2_schema() {
     static const Schema<L2Spec> s = [] {
         Schema<L2Spec> x("l2", "L2 cache: partitions addressed by a hash of the line address; each SM is near one partition.");
-        x.field("size_bytes", &L2Spec::size_bytes, {"bytes", "total capacity, split evenly over the partitions", Json(41943040), {}, 1.0});
-        x.field("partitions", &L2Spec::partitions, {"partitions", "L2 partitions; SM s is near partition s * partitions / sms", Json(2), {}, 1.0});
-        x.field("line_bytes", &L2Spec::line_bytes, {"bytes", "cache line (tag) size", Json(128), {}, 1.0});
-        x.field("sector_bytes", &L2Spec::sector_bytes, {"bytes", "sector size", Json(32), {}, 1.0});
-        x.field("ways", &L2Spec::ways, {"ways", "associativity of each partition", Json(16), {}, 1.0});
+        x.field("size_bytes", &L2Spec::size_bytes, {"bytes", "total capacity, split evenly over the partitions", Json(41943040), {}, 1.0, 1073741824.0});
+        x.field("partitions", &L2Spec::partitions, {"partitions", "L2 partitions; SM s is near partition s * partitions / sms", Json(2), {}, 1.0, 1024.0});
+        x.field("line_bytes", &L2Spec::line_bytes, {"bytes", "cache line (tag) size", Json(128), {}, 1.0, 4096.0});
+        x.field("sector_bytes", &L2Spec::sector_bytes, {"bytes", "sector size", Json(32), {}, 1.0, 4096.0});
+        x.field("ways", &L2Spec::ways, {"ways", "associativity of each partition", Json(16), {}, 1.0, 1024.0});
         x.field("policy", &L2Spec::policy, {"", "replacement policy", Json("lru"), {"lru", "fifo"}});
         x.field("near_hit_latency", &L2Spec::near_hit_latency,
-                {"cycles", "ld.global issue to data on an L1 miss that hits the near partition, unloaded", Json(205), {}, 1.0});
+                {"cycles", "ld.global issue to data on an L1 miss that hits the near partition, unloaded", Json(205), {}, 1.0, kMaxMemoryLatency});
         x.field("far_hit_latency", &L2Spec::far_hit_latency,
-                {"cycles", "ld.global issue to data on an L1 miss that hits a far partition, unloaded", Json(390), {}, 1.0});
+                {"cycles", "ld.global issue to data on an L1 miss that hits a far partition, unloaded", Json(390), {}, 1.0, kMaxMemoryLatency});
         x.field("latency_source", &L2Spec::latency_source, {"", "where the hit latencies come from", Json("")});
-        x.field("bytes_per_clk", &L2Spec::bytes_per_clk, {"bytes/cycle", "sector bandwidth of all partitions together (each serves its share)", Json(3830), {}, 1.0});
+        x.field("bytes_per_clk", &L2Spec::bytes_per_clk, {"bytes/cycle", "sector bandwidth of all partitions together (each serves its share)", Json(3830), {}, 1.0, 1e9});
         x.field("bytes_per_clk_source", &L2Spec::bytes_per_clk_source, {"", "where bytes_per_clk comes from, with the conversion", Json("")});
-        x.field("queue_sectors", &L2Spec::queue_sectors, {"sectors", "input queue of each partition; a full queue holds requests back in the SMs", Json(256), {}, 1.0});
+        x.field("queue_sectors", &L2Spec::queue_sectors, {"sectors", "input queue of each partition; a full queue holds requests back in the SMs", Json(256), {}, 1.0, 1048576.0});
         x.field("source", &L2Spec::source, {"", kSource, Json("")});
         return x;
     }();
@@ -78,12 +78,12 @@ const Schema<DramSpec>& dram_schema() {
     static const Schema<DramSpec> s = [] {
         Schema<DramSpec> x("dram", "Device memory: channels addressed by a hash of the line address.");
         x.field("latency", &DramSpec::latency,
-                {"cycles", "added to the L2 hit latency (near or far) on an L2 miss, unloaded", Json(261), {}, 0.0});
+                {"cycles", "added to the L2 hit latency (near or far) on an L2 miss, unloaded", Json(261), {}, 0.0, kMaxMemoryLatency});
         x.field("latency_source", &DramSpec::latency_source, {"", "where latency comes from", Json("")});
-        x.field("bytes_per_clk", &DramSpec::bytes_per_clk, {"bytes/cycle", "bandwidth of all channels together, in bytes per SM cycle", Json(1103), {}, 1.0});
+        x.field("bytes_per_clk", &DramSpec::bytes_per_clk, {"bytes/cycle", "bandwidth of all channels together, in bytes per SM cycle", Json(1103), {}, 1.0, 1e9});
         x.field("bytes_per_clk_source", &DramSpec::bytes_per_clk_source, {"", "where bytes_per_clk comes from, with the conversion", Json("")});
-        x.field("channels", &DramSpec::channels, {"channels", "independent channels, each with bytes_per_clk / channels", Json(10), {}, 1.0});
-        x.field("queue_sectors", &DramSpec::queue_sectors, {"sectors", "request queue of each channel; a full queue holds requests back in L2", Json(256), {}, 1.0});
+        x.field("channels", &DramSpec::channels, {"channels", "independent channels, each with bytes_per_clk / channels", Json(10), {}, 1.0, 1024.0});
+        x.field("queue_sectors", &DramSpec::queue_sectors, {"sectors", "request queue of each channel; a full queue holds requests back in L2", Json(256), {}, 1.0, 1048576.0});
         x.field("source", &DramSpec::source, {"", kSource, Json("")});
         return x;
     }();
@@ -115,6 +115,7 @@ void validate_memory(const MemorySpec& m, const std::string& label) {
     if (m.shared.max_shared_bytes > m.shared.unified_bytes)
         (at / "shared" / "max_shared_bytes").fail("larger than unified_bytes");
     if (!power_of_two(m.shared.banks)) (at / "shared" / "banks").fail("expected a power of two");
+    if (!power_of_two(m.shared.bank_width_bytes)) (at / "shared" / "bank_width_bytes").fail("expected a power of two");
     auto check_cache = [&](const std::string& key, std::int64_t size, int line, int sector, int ways) {
         if (!power_of_two(line) || !power_of_two(sector) || sector > line)
             (at / key / "sector_bytes").fail("line and sector sizes must be powers of two, sector <= line, line / sector <= 32");

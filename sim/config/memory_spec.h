@@ -9,6 +9,11 @@
 
 namespace stcsim::sim {
 
+// Bounds the memory config's fields are declared with (memory_schema.cpp): a latency of up to
+// 10^8 cycles is legal (the engine sleeps through it), and an SM's storage is allocated per SM.
+inline constexpr int kMaxMemoryLatency = 100'000'000;
+inline constexpr std::int64_t kMaxSmStorageBytes = std::int64_t{16} << 20;
+
 struct SharedMemorySpec {
     int banks = 32;
     int bank_width_bytes = 4;

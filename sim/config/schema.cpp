@@ -1,9 +1,14 @@
 #include "sim/config/schema.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "common/json_text.h"
+#include "common/printable.h"
 
 namespace stcsim::sim::config {
 
@@ -36,15 +41,29 @@ std::string type_of(const Json& value) {
 }
 
 namespace {
-void check_min(double v, const Where& where, const FieldInfo& info) {
+void check_range(double v, const Where& where, const FieldInfo& info) {
     if (info.min && v < *info.min) where.fail(fmt::format("expected a value >= {}, got {}", *info.min, v));
+    if (info.max && v > *info.max) where.fail(fmt::format("expected a value <= {}, got {}", *info.max, v));
 }
 }  // namespace
 
-std::int64_t read_integer(const Json& value, const Where& where, const FieldInfo& info) {
+std::int64_t read_integer(const Json& value, const Where& where, const FieldInfo& info, std::int64_t lowest,
+                          std::uint64_t highest) {
     if (!value.is_number_integer()) where.fail("expected integer, got " + type_of(value));
+    // The allowed range: the field's declared bounds within the range of the member's type.
+    std::int64_t lo = lowest;
+    if (info.min && *info.min > static_cast<double>(lo)) lo = static_cast<std::int64_t>(std::ceil(*info.min));
+    std::uint64_t hi = std::min<std::uint64_t>(highest, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
+    if (info.max && *info.max < static_cast<double>(hi)) hi = static_cast<std::uint64_t>(std::floor(*info.max));
+    const auto out_of_range = [&] { where.fail(fmt::format("expected an integer from {} to {}, got {}", lo, hi, value.dump())); };
+    if (value.is_number_unsigned()) {
+        const auto v = value.get<std::uint64_t>();
+        if (v > hi) out_of_range();
+        if (lo > 0 && v < static_cast<std::uint64_t>(lo)) out_of_range();
+        return static_cast<std::int64_t>(v);
+    }
     const auto v = value.get<std::int64_t>();
-    check_min(static_cast<double>(v), where, info);
+    if (v < lo || (v >= 0 && static_cast<std::uint64_t>(v) > hi)) out_of_range();
     return v;
 }
 
@@ -52,7 +71,7 @@ double read_number(const Json& value, const Where& where, const FieldInfo& info)
     if (!value.is_number()) where.fail("expected number, got " + type_of(value));
     const double v = value.get<double>();
     if (!std::isfinite(v)) where.fail("expected a finite number");
-    check_min(v, where, info);
+    check_range(v, where, info);
     return v;
 }
 
@@ -64,6 +83,7 @@ bool read_boolean(const Json& value, const Where& where) {
 std::string read_string(const Json& value, const Where& where, const FieldInfo& info) {
     if (!value.is_string()) where.fail("expected string, got " + type_of(value));
     auto v = value.get<std::string>();
+    if (!valid_utf8(v)) where.fail("expected UTF-8 text, got \"" + printable(v, true) + "\"");
     if (!info.choices.empty()) {
         bool ok = false;
         for (const auto& c : info.choices) ok = ok || c == v;
@@ -86,8 +106,7 @@ void apply_override(Json& raw, const SchemaInfo& schema, const std::string& assi
         throw UserError(fmt::format("-p {}: expected key.path=value", assignment));
     const std::string path = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);
-    Json value = Json::parse(text, nullptr, false);
-    if (value.is_discarded()) value = text;
+    const Json value = Json::accept(text) ? parse_json_text<Json>(text, fmt::format("{}: -p {}", file, path)) : Json(text);
 
     const SchemaInfo* at = &schema;
     bool in_list = false;
@@ -102,9 +121,9 @@ void apply_override(Json& raw, const SchemaInfo& schema, const std::string& assi
         const Where where{file, done.empty() ? key : done + "." + key};
         const bool last = i + 1 == keys.size();
         if (in_list) {
-            if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos)
+            if (key.empty() || key.size() > 9 || key.find_first_not_of("0123456789") != std::string::npos)
                 where.fail("-p: expected a list index");
-            const std::size_t index = std::stoul(key);
+            const std::size_t index = static_cast<std::size_t>(std::stol(key));  // at most 9 digits: fits
             if (!node->is_array() || index >= node->size()) where.fail("-p: no such list element");
             node = &(*node)[index];
             in_list = false;
@@ -139,7 +158,9 @@ void markdown_rows(std::ostringstream& out, const SchemaInfo& schema, const std:
                 type.append("`").append(f.choices[i]).append("`");
             }
         }
-        if (f.min) type += fmt::format(", >= {}", *f.min);
+        if (f.min && f.max) type += fmt::format(", {} to {}", *f.min, *f.max);
+        else if (f.min) type += fmt::format(", >= {}", *f.min);
+        else if (f.max) type += fmt::format(", <= {}", *f.max);
         out << "| `" << path << "` | " << type << " | " << (f.unit.empty() ? "-" : f.unit) << " | "
             << def << " | " << f.description << " |\n";
         if (f.sub != nullptr) markdown_rows(out, *f.sub, path + ".");

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -38,6 +39,7 @@ struct FieldInfo {
     std::string description;
     std::vector<std::string> choices;  // strings: the allowed values (empty: any)
     std::optional<double> min;         // numbers: the smallest allowed value
+    std::optional<double> max;         // numbers: the largest allowed value
     const SchemaInfo* sub = nullptr;   // objects and lists: the schema of the value / element
 };
 
@@ -65,10 +67,13 @@ struct Doc {
     std::optional<Json> default_value = std::nullopt;  // nullopt: required
     std::vector<std::string> choices = {};
     std::optional<double> min = std::nullopt;
+    std::optional<double> max = std::nullopt;  // integers: also bounded by the member's type
 };
 
-// Scalar checks shared by all schemas.
-std::int64_t read_integer(const Json& value, const Where& where, const FieldInfo& info);
+// Scalar checks shared by all schemas. An integer must lie in [lowest, highest] (the range of the
+// member that holds it) and in the field's own [min, max]; it is never wrapped or truncated.
+std::int64_t read_integer(const Json& value, const Where& where, const FieldInfo& info, std::int64_t lowest,
+                          std::uint64_t highest);
 double read_number(const Json& value, const Where& where, const FieldInfo& info);
 bool read_boolean(const Json& value, const Where& where);
 std::string read_string(const Json& value, const Where& where, const FieldInfo& info);
@@ -86,7 +91,7 @@ public:
     template <class M>
     Schema& field(std::string key, M T::*member, Doc doc) {
         FieldInfo info{key, scalar_kind<M>(), doc.unit, doc.default_value, doc.description,
-                       doc.choices, doc.min, nullptr};
+                       doc.choices, doc.min, doc.max, nullptr};
         fields_.push_back({info, [member, info](T& out, const Json& v, const Where& w) {
                                out.*member = read_scalar<M>(v, w, info);
                            },
@@ -100,7 +105,7 @@ public:
     Schema& object(std::string key, M T::*member, const Schema<M>& sub, std::string description,
                    bool required = true) {
         FieldInfo info{key, Kind::object, "", required ? std::nullopt : std::optional<Json>(Json::object()),
-                       description, {}, std::nullopt, &sub.info()};
+                       description, {}, std::nullopt, std::nullopt, &sub.info()};
         fields_.push_back({info, [member, &sub](T& out, const Json& v, const Where& w) { sub.load(v, out.*member, w); },
                            [member, &sub](const T& in) { return sub.save(in.*member); }});
         info_.fields.push_back(info);
@@ -112,7 +117,7 @@ public:
     Schema& list(std::string key, std::vector<E> T::*member, const Schema<E>& sub,
                  std::string description, bool required = true) {
         FieldInfo info{key, Kind::list, "", required ? std::nullopt : std::optional<Json>(Json::array()),
-                       description, {}, std::nullopt, &sub.info()};
+                       description, {}, std::nullopt, std::nullopt, &sub.info()};
         fields_.push_back({info,
                            [member, &sub](T& out, const Json& v, const Where& w) {
                                if (!v.is_array()) w.fail("expected a list, got " + type_of(v));
@@ -182,7 +187,11 @@ private:
     template <class M>
     static M read_scalar(const Json& v, const Where& w, const FieldInfo& info) {
         if constexpr (std::is_same_v<M, bool>) return read_boolean(v, w);
-        else if constexpr (std::is_integral_v<M>) return static_cast<M>(read_integer(v, w, info));
+        else if constexpr (std::is_integral_v<M>) {
+            static_assert(sizeof(M) <= sizeof(std::int64_t));
+            return static_cast<M>(read_integer(v, w, info, static_cast<std::int64_t>(std::numeric_limits<M>::lowest()),
+                                               static_cast<std::uint64_t>(std::numeric_limits<M>::max())));
+        }
         else if constexpr (std::is_floating_point_v<M>) return static_cast<M>(read_number(v, w, info));
         else return read_string(v, w, info);
     }

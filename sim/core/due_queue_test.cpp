@@ -70,6 +70,49 @@ TEST(DueQueue, MatchesAPriorityQueueOnRandomPushes) {
     }
 }
 
+TEST(DueQueue, FarItemsKeepTheirOrderAndTheRingStaysBounded) {
+    using Keyed = std::pair<std::uint64_t, std::uint64_t>;  // (due, sequence)
+    std::priority_queue<Keyed, std::vector<Keyed>, std::greater<>> reference;
+    DueQueue<Keyed> q(4, 16);  // items due more than 16 cycles ahead wait in the far map
+    std::mt19937_64 rng(11);
+    std::uint64_t seq = 0;
+    std::vector<Keyed> got, want;
+    for (std::uint64_t now = 0; now < 20000; now += 1 + rng() % 50) {
+        for (int n = static_cast<int>(rng() % 4); n > 0; --n) {
+            const std::uint64_t delay = rng() % 2 == 0 ? rng() % 20 : rng() % 3000;
+            const Keyed k{now + delay, seq++};
+            q.push(k.first, k);
+            reference.push(k);
+        }
+        q.drain(now, [&](const Keyed& k) { got.push_back(k); });
+        while (!reference.empty() && reference.top().first <= now) {
+            want.push_back(reference.top());
+            reference.pop();
+        }
+        ASSERT_EQ(got, want);
+        ASSERT_EQ(q.size(), reference.size());
+        if (!q.empty()) {
+            ASSERT_EQ(q.earliest(), reference.top().first);
+        }
+        ASSERT_LE(q.ring_buckets(), 16u);
+    }
+}
+
+TEST(DueQueue, AVeryLongLatencyNeedsNoMemoryOfItsLength) {
+    DueQueue<Item> q;
+    q.push(100'000'000, {100'000'000, 0});
+    q.push(5, {5, 1});
+    EXPECT_LE(q.ring_buckets(), std::size_t{1} << 14);
+    EXPECT_EQ(q.earliest(), 5u);
+    std::vector<int> order;
+    q.drain(10, [&](const Item& i) { order.push_back(i.second); });
+    EXPECT_EQ(q.earliest(), 100'000'000u);
+    q.push(100'000'000, {100'000'000, 2});  // the same cycle, pushed later: taken later
+    q.drain(100'000'000, [&](const Item& i) { order.push_back(i.second); });
+    EXPECT_EQ(order, (std::vector<int>{1, 0, 2}));
+    EXPECT_TRUE(q.empty());
+}
+
 TEST(DueQueue, LastAtHandsOutTheLastItemOfAFutureCycleOnly) {
     DueQueue<Item> q(4);
     EXPECT_EQ(q.last_at(3), nullptr);  // empty bucket

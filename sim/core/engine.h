@@ -5,9 +5,11 @@
 // skipped, never simulated one by one (unless EngineSpec::skip_idle is false). A component added
 // with Ticking::when_due is ticked only from its next_event on (or once woken: Component::wake),
 // and the engine keeps its due cycle, so that a hundred sleeping SMs cost no host time while one
-// memory system works every cycle. Deadlock watchdog: if no component makes progress for
-// `watchdog_cycles` cycles, or every component waits for nothing although some are not done,
-// run() throws DeadlockError whose message holds the state of every component as JSON.
+// memory system works every cycle. Deadlock watchdog: if for `watchdog_cycles` cycles some unit
+// is due in the next cycle yet no unit makes progress (a livelock), or every component waits for
+// nothing although some are not done (a deadlock), run() throws DeadlockError whose message holds
+// the state of every component as JSON. Waiting without progress for an event some unit has
+// scheduled (its next_event lies ahead: a long DRAM latency) is legal for any length of time.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +22,8 @@
 namespace stcsim::sim {
 
 struct EngineSpec {
-    std::uint64_t watchdog_cycles = 100000;  // cycles without progress before a deadlock report
-    std::uint64_t max_cycles = 0;            // 0: unlimited; otherwise a hard stop (error)
+    std::uint64_t watchdog_cycles = 100000;  // cycles due but without progress before a deadlock report
+    std::uint64_t max_cycles = 0;            // 0: unlimited; otherwise a hard stop (a UserError)
     // false: every cycle is simulated and every unit that could sleep is ticked every cycle.
     // Slow; results must not change (a check on the units' next_event logic).
     bool skip_idle = true;

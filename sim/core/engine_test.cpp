@@ -151,11 +151,32 @@ TEST(Engine, WatchdogDumpsEveryUnit) {
     }
 }
 
+TEST(Engine, AWaitForAScheduledEventIsNoDeadlockHoweverLong) {
+    Periodic far(1'000'000, 1);  // progress only at cycle 1e6, its next event known all along
+    Engine engine(EngineSpec{100, 0});
+    engine.add(far);
+    EXPECT_EQ(engine.run(), Cycle{1'000'000});
+    // Ticking every cycle (skip_idle false) waits just the same.
+    Periodic slow(2'000, 1);
+    Engine every(EngineSpec{100, 0, false});
+    every.add(slow);
+    EXPECT_EQ(every.run(), Cycle{2'000});
+}
+
+TEST(Engine, AUnitDueEveryCycleWithoutProgressIsALivelock) {
+    Stuck stuck;  // next event: the next cycle, always; never any progress
+    Periodic far(1'000'000, 1);
+    Engine engine(EngineSpec{100, 0});
+    engine.add(stuck);
+    engine.add(far);
+    EXPECT_THROW(engine.run(), DeadlockError);
+}
+
 TEST(Engine, MaxCyclesStops) {
     Periodic p(5, 1000);
     Engine engine(EngineSpec{1000, 100});
     engine.add(p);
-    EXPECT_THROW(engine.run(), DeadlockError);
+    EXPECT_THROW(engine.run(), UserError);  // the user's limit, not a simulator bug
 }
 
 TEST(Stats, OrderedWithUnitsAndDerivedValues) {

@@ -22,8 +22,9 @@ OpcodeClasses::OpcodeClasses(const SmSpec& spec, const std::string& arch) {
         MmaTiming timing;
         try {
             timing = resolve_timing(form, spec.tensor_core);
-        } catch (const UserError&) {
-            continue;  // a form this GPU's tensor cores do not run: its opcode replays on the default pipeline
+        } catch (const UserError& error) {
+            unrunnable_.emplace(form.sass, error.what());  // replaying one is an error (unless another form runs it)
+            continue;
         }
         const auto it = by_sass_.find(form.sass);
         if (it != by_sass_.end()) {  // prefer the form whose C and D types agree
@@ -53,6 +54,12 @@ OpcodeClasses::OpcodeClasses(const SmSpec& spec, const std::string& arch) {
 int OpcodeClasses::mma_index(const std::string& sass) const {
     const auto it = by_sass_.find(sass);
     return it == by_sass_.end() ? -1 : it->second;
+}
+
+const std::string* OpcodeClasses::unrunnable(const std::string& sass) const {
+    if (by_sass_.count(sass) != 0) return nullptr;
+    const auto it = unrunnable_.find(sass);
+    return it == unrunnable_.end() ? nullptr : &it->second;
 }
 
 int OpcodeClasses::pipeline_of(const Opcode& opcode) const {
@@ -111,12 +118,18 @@ WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
     if (op.is_mma && (mma = classes_.mma_index(op.full)) >= 0) {
         in.unit = ExecUnit::tensor;
         in.op = static_cast<std::uint16_t>(mma);
+    } else if (const std::string* why = op.is_mma ? classes_.unrunnable(op.full) : nullptr) {
+        throw UserError(fmt::format("{}: the configured tensor cores cannot run it: {}", op.full, *why));
     } else if (mem != MemKind::none) {
         in.unit = ExecUnit::memory;
         in.mem = mem;
         in.width = static_cast<std::uint8_t>(std::min<std::uint32_t>(t.mem_width, 255));
         in.bypass_l1 = op.has_modifier("CG") || op.has_modifier("BYPASS") || mem == MemKind::cp_async;
         if (mem == MemKind::ldmatrix) in.count = ldmatrix_count(op);
+        const bool shared = mem == MemKind::shared_load || mem == MemKind::shared_store;
+        if (shared && !(t.mem_width == 1 || t.mem_width == 2 || t.mem_width == 4 || t.mem_width == 8 || t.mem_width == 16))
+            throw UserError(fmt::format("{}: a shared-memory access of {} bytes per lane; expected 1, 2, 4, 8 or 16",
+                                        op.full, t.mem_width));
     } else if (op.base == "LDGDEPBAR") {
         in.unit = ExecUnit::control;
         in.control = Control::commit;
@@ -198,6 +211,17 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
     ++*counts.base;
     if (counts.full != nullptr) ++*counts.full;
     const bool memory = table_[index].unit == ExecUnit::memory;
+    if (t.opcode->is_sparse_mma && t.has_immediate && table_[index].unit == ExecUnit::tensor) {
+        const int selectors = classes_.mma_form(table_[index].op).selector_count;
+        if (t.immediate < 0 || t.immediate >= selectors)
+            throw UserError(fmt::format("{}: selector {} is illegal: legal values are 0..{}", t.opcode->full, t.immediate,
+                                        selectors - 1));
+    }
+    if (memory && table_[index].mem == MemKind::ldmatrix)  // the lanes that give the row addresses
+        for (int l = 0; l < 8 * table_[index].count && l < trace::kWarpSize; ++l)
+            if (t.lane_active(l) && t.addresses[static_cast<std::size_t>(l)] % 16 != 0)
+                throw UserError(fmt::format("{}: the row address 0x{:x} of lane {} is not 16-byte aligned", t.opcode->full,
+                                            t.addresses[static_cast<std::size_t>(l)], l));
     std::uint64_t lanes[trace::kWarpSize];
     int n = 0;
     if (memory)

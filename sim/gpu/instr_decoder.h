@@ -49,11 +49,15 @@ public:
     int mma_index(const std::string& sass) const;
     const isa::MmaForm& mma_form(int index) const { return forms_[static_cast<std::size_t>(index)]; }
     int pipeline_of(const trace::Opcode& opcode) const;
+    // Why the tensor cores of this config cannot run the MMA with this SASS name (a rate factor of
+    // 0, no rate entry, ...), or nullptr when they can or the catalog does not know it.
+    const std::string* unrunnable(const std::string& sass) const;
 
 private:
     std::vector<isa::MmaForm> forms_;
     std::vector<MmaTiming> timings_;
     std::unordered_map<std::string, int> by_sass_;
+    std::unordered_map<std::string, std::string> unrunnable_;  // SASS opcode -> why the tensor cores cannot run it
     std::vector<PipeTiming> pipes_;
     std::vector<std::string> names_;
     std::unordered_map<std::string, int> by_opcode_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <deque>
 
+#include <fmt/format.h>
+
 #include "common/errors.h"
 #include "sim/core/engine.h"
 #include "sim/core/stats.h"
@@ -153,6 +155,8 @@ private:
 LatencyBenchResult run_latency_bench(const GpuSpec& spec, const LatencyBenchParams& params) {
     if (params.stride_bytes == 0 || params.stride_bytes % 8 != 0) throw UserError("--stride: expected a positive multiple of 8 bytes");
     if (params.footprint_bytes < params.stride_bytes) throw UserError("--footprint: expected at least one stride");
+    if (params.footprint_bytes > kMaxFootprintBytes)
+        throw UserError(fmt::format("--footprint: expected at most {} bytes, got {}", kMaxFootprintBytes, params.footprint_bytes));
     if (params.l2_side != "all" && params.l2_side != "near" && params.l2_side != "far")
         throw UserError("--l2-side: expected all, near or far");
     const std::uint64_t slots = params.footprint_bytes / params.stride_bytes;
@@ -180,6 +184,8 @@ LatencyBenchResult run_latency_bench(const GpuSpec& spec, const LatencyBenchPara
 }
 
 BandwidthBenchResult run_bandwidth_bench(const GpuSpec& spec, const std::string& level, std::int64_t loads_per_sm) {
+    if (loads_per_sm < 0 || loads_per_sm > kMaxLoadsPerSm)
+        throw UserError(fmt::format("--loads: expected 0 to {}, got {}", kMaxLoadsPerSm, loads_per_sm));
     MemorySystem memory("memory", spec.memory, spec.gpu.sms);
     const std::uint64_t line = static_cast<std::uint64_t>(spec.memory.l1.line_bytes);
     std::unique_ptr<Streamers> streamers;
@@ -217,7 +223,8 @@ namespace {
 
 SmemBenchResult run_shared(const GpuSpec& spec, SharedMemory::Kind kind, int wavefronts, int phases, std::uint64_t bytes,
                            std::int64_t iters) {
-    if (iters < 1) throw UserError("--iters: expected at least 1");
+    if (iters < 1 || iters > kMaxMemoryBenchIters)
+        throw UserError(fmt::format("--iters: expected 1 to {}, got {}", kMaxMemoryBenchIters, iters));
     SharedMemory smem(spec.memory.shared);
     SmemBenchResult r;
     r.wavefronts = wavefronts;

@@ -23,6 +23,11 @@
 
 namespace stcsim::sim {
 
+// Bounds on the memory microbenchmarks' parameters (their run time grows with them).
+inline constexpr std::uint64_t kMaxFootprintBytes = std::uint64_t{1} << 30;
+inline constexpr std::int64_t kMaxMemoryBenchIters = 100'000'000;
+inline constexpr std::int64_t kMaxLoadsPerSm = 1'000'000;
+
 struct LatencyBenchParams {
     std::uint64_t footprint_bytes = 1 << 20;
     std::uint64_t stride_bytes = 128;

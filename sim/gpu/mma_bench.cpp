@@ -94,7 +94,10 @@ std::vector<WarpInstr> lowered_chains(const isa::Lowering& lowered, const Opcode
 MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) {
     if (params.warps < 1) throw UserError("--warps: expected at least 1");
     if (params.ilp < 1) throw UserError("--ilp: expected at least 1");
-    if (params.iters < 1) throw UserError("--iters: expected at least 1");
+    if (params.iters < 1 || params.iters > kMaxBenchIters)
+        throw UserError(fmt::format("--iters: expected 1 to {}, got {}", kMaxBenchIters, params.iters));
+    if (params.warps > spec.sm.max_warps)
+        throw UserError(fmt::format("--warps: expected at most sm.max_warps = {}, got {}", spec.sm.max_warps, params.warps));
     const auto arch = isa::parse_arch(spec.gpu.arch);
     if (!arch) throw UserError("gpu.arch: unknown architecture " + spec.gpu.arch);
     const isa::MmaForm form = isa::parse_mma(params.instr, *arch);

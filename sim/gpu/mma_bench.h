@@ -23,10 +23,13 @@ namespace stcsim::sim {
 
 struct MmaBenchParams {
     std::string instr;  // PTX mma / mma.sp name
-    int warps = 1;
-    int ilp = 1;
-    std::int64_t iters = 1000;
+    int warps = 1;              // 1 .. sm.max_warps
+    int ilp = 1;                // 1 .. as many chains as 255 registers hold
+    std::int64_t iters = 1000;  // 1 .. kMaxBenchIters
 };
+
+// The longest chain a microbenchmark simulates (a bound on its run time, seconds per 10^7).
+inline constexpr std::int64_t kMaxBenchIters = 100'000'000;
 
 struct MmaBenchResult {
     std::uint64_t cycles = 0;

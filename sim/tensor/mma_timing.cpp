@@ -58,10 +58,14 @@ MmaTiming resolve_timing(const isa::MmaForm& form, const TensorCoreSpec& spec) {
         throw UserError(fmt::format("sm.tensor_core.rates: {} with accumulator {} has rate factor 0: "
                                     "this GPU's tensor cores do not run {}", t.inputs, t.accumulator, form.ptx));
     t.rate_factor = rate->factor;
-    const double per_cycle = spec.dot_product_units * spec.dot_product_width * rate->factor;
+    const double per_cycle = static_cast<double>(spec.dot_product_units) * spec.dot_product_width * rate->factor;
     // A form with fewer rows than the datapath takes still occupies a full pass of rows.
     const double occupied = static_cast<double>(t.real_multiplies) * std::max(1.0, static_cast<double>(spec.datapath_rows) / form.shape.m);
-    t.interval = std::max(1, static_cast<int>(std::ceil(occupied / per_cycle - 1e-9))) + spec.warp_mma_overhead_cycles;
+    const double interval = std::ceil(occupied / per_cycle - 1e-9) + spec.warp_mma_overhead_cycles;
+    if (interval > kMaxInstrLatency)
+        throw UserError(fmt::format("sm.tensor_core.rates: {} with accumulator {} at rate factor {} needs {} cycles per {}: "
+                                    "more than {}", t.inputs, t.accumulator, rate->factor, interval, form.ptx, kMaxInstrLatency));
+    t.interval = std::max(1, static_cast<int>(interval));
 
     const std::string shape = isa::shape_name(form.shape);
     const std::string sparsity = t.sparse ? "sparse" : "dense";
@@ -76,6 +80,9 @@ MmaTiming resolve_timing(const isa::MmaForm& form, const TensorCoreSpec& spec) {
         return t;
     }
     t.latency = spec.default_fixed_cycles + t.interval + t.front_cycles;
+    if (t.latency > kMaxInstrLatency)
+        throw UserError(fmt::format("sm.tensor_core.default_fixed_cycles: the latency of {} would be {} cycles, more than {}",
+                                    form.ptx, t.latency, kMaxInstrLatency));
     t.latency_source = fmt::format("sm.tensor_core.default_fixed_cycles + interval ({})", spec.default_source);
     return t;
 }

@@ -56,6 +56,10 @@ void validate(const GemmTraceSpec& raw) {
     const isa::Shape& warp = spec.warp_tile;
     if (spec.m <= 0 || spec.n <= 0 || spec.k <= 0)
         throw UserError(fmt::format("M, N and K must be positive, got {}x{}x{}", spec.m, spec.n, spec.k));
+    if (spec.m > kMaxGemmDim || spec.n > kMaxGemmDim || spec.k > kMaxGemmDim)
+        throw UserError(fmt::format("M, N and K must be at most {}, got {}x{}x{}", kMaxGemmDim, spec.m, spec.n, spec.k));
+    if (spec.m * spec.n > kMaxGemmMacs / spec.k)
+        throw UserError(fmt::format("the problem {}x{}x{} has more than {} multiply-adds", spec.m, spec.n, spec.k, kMaxGemmMacs));
     if (tile.m <= 0 || tile.n <= 0 || tile.k <= 0 || warp.m <= 0 || warp.n <= 0 || warp.k <= 0)
         throw UserError("tile and warp tile dimensions must be positive");
     if (spec.m % tile.m || spec.n % tile.n || spec.k % tile.k)

@@ -25,6 +25,11 @@
 
 namespace stcsim::trace {
 
+// Bounds on the problem, so that a trace is never unbounded: each of M, N, K at most kMaxGemmDim,
+// M * N * K at most kMaxGemmMacs (about 10^12 multiply-adds, a trace of some gigabytes).
+inline constexpr std::int64_t kMaxGemmDim = std::int64_t{1} << 20;
+inline constexpr std::int64_t kMaxGemmMacs = std::int64_t{1} << 40;
+
 struct GemmTraceSpec {
     std::int64_t m = 0, n = 0, k = 0;
     std::string dtype = "f16";  // f16, bf16, tf32, s8

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "common/errors.h"
+#include "common/printable.h"
 #include "sim/trace/parse_util.h"
 
 namespace stcsim::trace {
@@ -76,7 +77,9 @@ void parse_addresses(LineParser& p, TraceInstruction& out) {
         const std::uint64_t base = p.unsigned_number("a hex base address", 16, UINT64_MAX);
         if (out.address_mode == AddressMode::base_stride) {
             const std::int64_t stride = p.signed_number("a decimal stride");
-            for (int i = 0; i < lanes; ++i) values[i] = base + static_cast<std::uint64_t>(stride * i);
+            // Addresses wrap modulo 2^64 (as base+deltas do): unsigned arithmetic, never a signed overflow.
+            for (int i = 0; i < lanes; ++i)
+                values[i] = base + static_cast<std::uint64_t>(stride) * static_cast<std::uint64_t>(i);
         } else {
             values[0] = base;
             for (int i = 1; i < lanes; ++i)
@@ -186,7 +189,11 @@ void parse_instruction_line(std::string_view line, const KernelHeader& header, O
     for (int i = 0; i < out.dst_count; ++i) out.dst[static_cast<std::size_t>(i)].reg = p.reg("a destination register R0..R255");
     const std::string_view opcode = p.take("an opcode");
     if (!std::isalpha(static_cast<unsigned char>(opcode.front()))) fail_expected(where, "an opcode such as HMMA.16816.F32", opcode);
+    const std::size_t known = opcodes.size();
     out.opcode = opcodes.intern(opcode);
+    if (opcodes.size() != known)  // a new opcode: checked once, as it will name stats and reports
+        for (const char c : opcode)
+            if (c < 0x21 || c > 0x7e) fail_expected(where, "an opcode of printable ASCII characters", printable(opcode, true));
     out.src_count = static_cast<std::uint8_t>(
         p.unsigned_number([] { return fmt::format("a source register count from 0 to {}", kMaxSrcOperands); }, 10,
                           kMaxSrcOperands));

@@ -61,6 +61,14 @@ void parse_header_line(std::string_view line, KernelHeader& h, const std::string
 void check_header(const KernelHeader& h, const std::string& where) {
     if (h.grid.count() == 0) fail_expected(where, "a '-grid dim = (x,y,z)' line with non-zero dimensions before the first '#' line", "");
     if (h.block.count() == 0) fail_expected(where, "a '-block dim = (x,y,z)' line with non-zero dimensions before the first '#' line", "");
+    // CUDA's limits: a block of at most 1024 threads (x, y <= 1024, z <= 64), a grid of at most
+    // 2^31-1 x 65535 x 65535 blocks.
+    const auto dim = [](const Dim3& d) { return fmt::format("({},{},{})", d.x, d.y, d.z); };
+    if (h.block.x > 1024 || h.block.y > 1024 || h.block.z > 64 || h.block.count() > kMaxBlockThreads)
+        fail_expected(where, fmt::format("a block dim of at most {} threads (x, y <= 1024, z <= 64)", kMaxBlockThreads),
+                      dim(h.block));
+    if (h.grid.x > 0x7fffffffu || h.grid.y > 65535 || h.grid.z > 65535)
+        fail_expected(where, "a grid dim of at most (2147483647,65535,65535)", dim(h.grid));
 }
 
 std::string format_header(const KernelHeader& h) {

@@ -10,6 +10,9 @@
 
 namespace stcsim::trace {
 
+// The most threads a CUDA thread block holds (every architecture so far).
+inline constexpr std::uint64_t kMaxBlockThreads = 1024;
+
 struct Dim3 {
     std::uint32_t x = 1, y = 1, z = 1;
     std::uint64_t count() const { return std::uint64_t{x} * y * z; }

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "common/errors.h"
+#include "sim/trace/block_set.h"
 #include "sim/trace/gemm_trace.h"
 #include "sim/trace/trace_reader.h"
 #include "sim/trace/trace_writer.h"
@@ -257,8 +258,59 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"nested_begin", std::string(kHeader) + "#BEGIN_TB\nthread block = 0,0,0\n#BEGIN_TB\n", 10, "'#END_TB' before the next '#BEGIN_TB'"},
         Malformed{"warp_out_of_range", std::string(kHeader) + "#BEGIN_TB\nthread block = 0,0,0\nwarp = 2\n", 10, "'warp = N' with N below 2"},
         Malformed{"block_outside_grid", std::string(kHeader) + "#BEGIN_TB\nthread block = 1,0,0\n", 9, "inside the grid (1,1,1)"},
-        Malformed{"no_begin_tb", std::string(kHeader) + "warp = 0\n", 8, "'#BEGIN_TB'"}),
+        Malformed{"no_begin_tb", std::string(kHeader) + "warp = 0\n", 8, "'#BEGIN_TB'"},
+        Malformed{"block_listed_twice", tb("insts = 1\n0000 ffffffff 0 EXIT 0 0 0\n") + "#BEGIN_TB\nthread block = 0,0,0\n", 15,
+                  "each thread block once, but this one was listed before"},
+        Malformed{"two_ids_in_one_block", std::string(kHeader) + "#BEGIN_TB\nthread block = 0,0,0\nthread block = 0,0,0\n", 10,
+                  "one 'thread block = x,y,z' line per block"},
+        Malformed{"huge_block_dim", "-grid dim = (1,1,1)\n-block dim = (65536,65536,16)\n#\n", 3,
+                  "a block dim of at most 1024 threads"},
+        Malformed{"block_dim_wrapping_to_zero", "-grid dim = (1,1,1)\n-block dim = (2147483648,2147483648,2)\n#\n", 3,
+                  "a block dim of at most 1024 threads"},
+        Malformed{"grid_beyond_cuda", "-grid dim = (1,65536,1)\n-block dim = (32,1,1)\n#\n", 3, "a grid dim of at most"},
+        Malformed{"opcode_not_ascii", tb("insts = 1\n0000 ffffffff 0 EX\xff\xfeIT 0 0 0\n"), 12,
+                  "an opcode of printable ASCII characters, got 'EX\\xff\\xfeIT'"}),
     [](const auto& param_info) { return param_info.param.name; });
+
+TEST(MalformedTraceGrid, EveryBlockOfTheGridMustBeListed) {
+    const std::string path = temp_path("missing_block.traceg");
+    std::ofstream(path) << "-grid dim = (2,1,1)\n-block dim = (32,1,1)\n-accelsim tracer version = 5\n\n"
+                           "#BEGIN_TB\nthread block = 1,0,0\nwarp = 0\ninsts = 1\n0000 ffffffff 0 EXIT 0 0 0\n#END_TB\n";
+    try {
+        read_all(path);
+        FAIL() << "a grid of 2 blocks with 1 listed was accepted";
+    } catch (const UserError& error) {
+        EXPECT_EQ(std::string(error.what()), path + ": the grid (2,1,1) has 2 thread blocks, but the trace lists 1");
+    }
+}
+
+TEST(BlockSet, FindsRepeatsInAnyOrderWithFewRanges) {
+    BlockSet set;
+    for (std::uint64_t id = 0; id < 1000; ++id) EXPECT_TRUE(set.insert(id));
+    EXPECT_EQ(set.ranges(), 1u);  // in order: one range
+    EXPECT_FALSE(set.insert(500));
+    EXPECT_TRUE(set.insert(2000));
+    EXPECT_TRUE(set.insert(1998));
+    EXPECT_TRUE(set.insert(1999));  // joins [1998] and [2000] ... and stays apart from [0, 999]
+    EXPECT_EQ(set.ranges(), 2u);
+    EXPECT_FALSE(set.insert(1999));
+    EXPECT_FALSE(set.insert(0));
+    EXPECT_TRUE(set.insert(UINT64_MAX));
+    EXPECT_FALSE(set.insert(UINT64_MAX));
+    EXPECT_EQ(set.size(), 1004u);
+}
+
+// Base+stride addresses wrap modulo 2^64 (no signed overflow, whatever the stride).
+TEST(TraceAddresses, AHugeStrideWrapsLikeAddressArithmetic) {
+    const std::string path = temp_path("huge_stride.traceg");
+    std::ofstream(path) << "-grid dim = (1,1,1)\n-block dim = (32,1,1)\n-accelsim tracer version = 5\n\n"
+                           "#BEGIN_TB\nthread block = 0,0,0\nwarp = 0\ninsts = 1\n"
+                           "0000 00000007 1 R4 LDG.E 1 R2 4 1 0x10 9223372036854775807 0\n#END_TB\n";
+    const WholeTrace trace = read_all(path);
+    const auto& addresses = trace.blocks.at(0).warps.at(0).instructions.at(0).addresses;
+    EXPECT_EQ(addresses[1], 0x10u + 0x7fffffffffffffffu);
+    EXPECT_EQ(addresses[2], 0x10u + 2 * 0x7fffffffffffffffu);  // modulo 2^64
+}
 
 TEST(MalformedExtension, WidthsMustMatchTheNamedOperands) {
     const std::string body = "-grid dim = (1,1,1)\n-block dim = (32,1,1)\n-accelsim tracer version = 5\n-stcsim trace version = 1\n"

@@ -73,7 +73,12 @@ bool TraceReader::next_block(ThreadBlockTrace& block, InstructionSink& sink) { r
 
 bool TraceReader::read_block(ThreadBlockTrace& block, InstructionSink* sink) {
     std::string_view line;
-    if (!next_content_line(line)) return false;
+    if (!next_content_line(line)) {
+        if (blocks_read_ != header_.grid.count())
+            throw UserError(fmt::format("{}: the grid ({},{},{}) has {} thread blocks, but the trace lists {}", lines_.name(),
+                                        header_.grid.x, header_.grid.y, header_.grid.z, header_.grid.count(), blocks_read_));
+        return false;
+    }
     if (line != "#BEGIN_TB") fail_expected(where(), "'#BEGIN_TB'", line);
     block.warps.resize(header_.warps_per_block());
     for (auto& warp : block.warps) {
@@ -93,6 +98,11 @@ bool TraceReader::read_block(ThreadBlockTrace& block, InstructionSink* sink) {
                 block.id.y >= header_.grid.y || block.id.z >= header_.grid.z)
                 fail_expected(where(), fmt::format("'thread block = x,y,z' inside the grid ({},{},{})", header_.grid.x,
                                                    header_.grid.y, header_.grid.z), line);
+            if (have_id) fail_expected(where(), "one 'thread block = x,y,z' line per block", line);
+            const std::uint64_t linear =
+                (std::uint64_t{block.id.z} * header_.grid.y + block.id.y) * header_.grid.x + block.id.x;
+            if (!listed_.insert(linear))
+                fail_expected(where(), "each thread block once, but this one was listed before", line);
             have_id = true;
         } else if (block_key(line, "cluster id", value)) {
             if (!parse_triple(value, block.cluster_id.x, block.cluster_id.y, block.cluster_id.z))
@@ -144,7 +154,13 @@ void TraceReader::read_warp(std::string_view warp_line, ThreadBlockTrace& block,
             parse_instruction_line(line, header_, opcodes_, inst, Where(lines_.name(), lines_.line_number()));
             memo_->remember(line, inst);
         }
-        if (sink != nullptr) sink->instruction(static_cast<std::size_t>(id), inst);
+        if (sink != nullptr) {
+            try {
+                sink->instruction(static_cast<std::size_t>(id), inst);
+            } catch (const UserError& error) {  // what the consumer refuses, at the line that holds it
+                throw UserError(fmt::format("{}: {}", where(), error.what()));
+            }
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/trace/block_set.h"
 #include "sim/trace/compressed_stream.h"
 #include "sim/trace/kernel_header.h"
 #include "sim/trace/line_memo.h"
@@ -73,6 +74,7 @@ private:
     std::string pending_;  // the first line after the header, when it is already a block line
     bool has_pending_ = false;
     TraceInstruction scratch_;  // the instruction being handed to a sink
+    BlockSet listed_;           // the blocks read so far: each once, all of the grid by the end
     std::uint64_t blocks_read_ = 0, peak_buffered_ = 0;
 };
 

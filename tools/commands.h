@@ -24,6 +24,8 @@ int bench_smem(const std::vector<std::string>& args, Streams& io);
 int bench_ldmatrix(const std::vector<std::string>& args, Streams& io);
 int config_doc_main(const std::vector<std::string>& args, Streams& io);
 int run_main(const std::vector<std::string>& args, Streams& io);
+// `trace gen kernel` (trace_kernel_command.cpp), dispatched by trace_main.
+int gen_kernel(const std::vector<std::string>& args, Streams& io);
 int trace_main(const std::vector<std::string>& args, Streams& io);
 int compare_main(const std::vector<std::string>& args, Streams& io);
 

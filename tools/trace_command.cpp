@@ -23,6 +23,7 @@ namespace po = boost::program_options;
 constexpr const char* kTraceUsage =
     "usage: stcsim trace gen gemm --m M --n N --k K --dtype f16|bf16|tf32|s8 --acc f32|f16|s32 [--sparse]\n"
     "                             [--tile MxNxK] [--warp-tile MxNxK] [--stages S] [--compress zst|gz] --out DIR\n"
+    "       stcsim trace gen kernel --binary FILE --kernel NAME --grid X,Y,Z --block X,Y,Z --params FILE --out DIR ...\n"
     "       stcsim trace stats [--json] PATH   (PATH: a kernel-N.traceg[.gz|.zst|.xz] or a kernelslist.g)\n\n"
     "'trace gen gemm' writes DIR/kernelslist.g and DIR/kernel-1.traceg: the trace of a tiled GEMM kernel of\n"
     "CUTLASS's Ampere structure (cp.async multistage mainloop, ldmatrix, mma / mma.sp, epilogue stores).\n"
@@ -169,8 +170,9 @@ int trace_main(const std::vector<std::string>& args, Streams& io) {
         return kExitOk;
     }
     if (args[0] == "gen") {
+        if (args.size() >= 2 && args[1] == "kernel") return gen_kernel(std::vector<std::string>(args.begin() + 2, args.end()), io);
         if (args.size() < 2 || (args[1] != "gemm" && args[1] != "--help" && args[1] != "-h"))
-            throw UsageError(fmt::format("'trace gen' generates 'gemm', not '{}'", args.size() < 2 ? "" : args[1]));
+            throw UsageError(fmt::format("'trace gen' generates 'gemm' or 'kernel', not '{}'", args.size() < 2 ? "" : args[1]));
         if (args[1] != "gemm") {
             io.out << kTraceUsage << '\n';
             return kExitOk;

@@ -52,6 +52,7 @@ struct Operand {
     std::uint8_t base_width = 1;
     std::uint8_t scale = 1;
     std::int16_t desc_ureg = -1;
+    bool from_bank = false; // kind imm: a constant-bank value (8 bytes) resolved at launch
     std::string text;       // kind special and name: the name as written (SR_TID.X, B0, SB0, PR)
 };
 

@@ -138,6 +138,7 @@ Program::Program(KernelCode code, Launch launch) : code_(std::move(code)), launc
             std::uint64_t v = 0;
             std::memcpy(&v, bank0_.data() + o.imm, 8);
             o.kind = OperandKind::imm;
+            o.from_bank = true;
             o.imm = static_cast<std::int64_t>(v);
         }
         d.ndst = static_cast<std::uint8_t>(count_dsts(d, sem->ndst));

@@ -11,6 +11,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "isa/sass/exec.h"
 #include "isa/sass/program.h"
@@ -37,6 +38,8 @@ std::span<const Semantics> float_semantics();
 std::span<const Semantics> memory_semantics();
 std::span<const Semantics> control_semantics();
 
+// Every opcode with semantics, in table order.
+std::vector<const Semantics*> all_semantics();
 // Null when the opcode has no semantics.
 const Semantics* find_semantics(std::string_view base);
 

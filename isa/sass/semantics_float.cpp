@@ -110,6 +110,7 @@ std::uint16_t float_to_half(float f) {
     const std::uint32_t sign = std::signbit(f) ? 0x8000u : 0u;
     float a = std::fabs(f);
     if (std::isnan(f)) return static_cast<std::uint16_t>(sign | 0x7e00u);
+    if (a == 0.0f) return static_cast<std::uint16_t>(sign);
     if (a >= 65520.0f) return static_cast<std::uint16_t>(sign | 0x7c00u);
     int e = 0;
     std::frexp(a, &e);  // a = m * 2^e, m in [0.5, 1)
@@ -128,9 +129,10 @@ std::uint16_t float_to_half(float f) {
 void half2(const Exec& x, int i, int lane, float out[2], int& next) {
     const Operand& o = x.op(i);
     if (o.kind == OperandKind::fimm || o.kind == OperandKind::imm) {
-        out[0] = static_cast<float>(o.fimm);
+        // A pair of immediates is written high half first: "0, 5.96e-08" is 0x00000001.
         const bool pair = i + 1 < x.nops() && (x.op(i + 1).kind == OperandKind::fimm || x.op(i + 1).kind == OperandKind::imm);
-        out[1] = pair ? static_cast<float>(x.op(i + 1).fimm) : out[0];
+        out[1] = static_cast<float>(o.fimm);
+        out[0] = pair ? static_cast<float>(x.op(i + 1).fimm) : out[1];
         next = pair ? i + 2 : i + 1;
         return;
     }

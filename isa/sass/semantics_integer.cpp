@@ -62,15 +62,19 @@ void imad(Exec& x) {
             const std::uint64_t pb = (mode & kU32) ? std::uint64_t{x.u32(b, lane)}
                                                    : static_cast<std::uint64_t>(std::int64_t{x.s32(b, lane)});
             std::uint64_t pc = x.u64(c, lane);
-            if (x.op(c).kind == OperandKind::imm && (mode & kU32)) pc = static_cast<std::uint32_t>(pc);
+            if (x.op(c).kind == OperandKind::imm && !x.op(c).from_bank && (mode & kU32)) pc = static_cast<std::uint32_t>(pc);
             x.set64(0, lane, pa * pb + pc + ((mode & kX) ? carry_in(x, c + 1, lane) : 0));
         } else if (mode & kHi) {
+            // The upper word of a * b + c, with c a 64-bit register pair: ptxas adds q to
+            // __umulhi(q, e) by passing {R2 = 0, R3 = q} as c.
             const std::uint64_t product =
                 (mode & kU32) ? std::uint64_t{x.u32(a, lane)} * x.u32(b, lane)
                               : static_cast<std::uint64_t>(std::int64_t{x.s32(a, lane)} * std::int64_t{x.s32(b, lane)});
-            const std::uint64_t sum = (product >> 32) + addend(x, c, lane) + ((mode & kX) ? carry_in(x, c + 1, lane) : 0);
-            x.set(0, lane, static_cast<std::uint32_t>(sum));
-            set_carries(x, lane, sum >> 32);
+            const std::uint64_t sum = product + x.u64(c, lane);
+            const std::uint64_t carry_out = sum < product ? 1 : 0;
+            const std::uint64_t cin = (mode & kX) ? carry_in(x, c + 1, lane) : 0;
+            x.set(0, lane, static_cast<std::uint32_t>((sum >> 32) + cin));
+            set_carries(x, lane, carry_out);
         } else {
             const std::uint32_t product = x.u32(a, lane) * x.u32(b, lane);
             const std::uint64_t sum = std::uint64_t{product} + addend(x, c, lane) +

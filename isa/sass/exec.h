@@ -109,7 +109,7 @@ struct Exec {
     }
     std::uint32_t cbank(const Operand& o, int lane, int extra) const {
         std::int64_t offset = o.imm + extra;
-        if (o.index_reg != kRZ) offset += w.r[o.index_reg][static_cast<std::size_t>(lane)];
+        if (o.index_reg != kRZ) offset += std::int64_t{w.r[o.index_reg][static_cast<std::size_t>(lane)]} * o.scale;
         if (o.index_ureg != kURZ) offset += w.ur[o.index_ureg];
         const auto& bank = cta.program->bank0();
         std::uint32_t v = 0;

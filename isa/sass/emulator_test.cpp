@@ -1,0 +1,237 @@
+// The SASS parser and emulator on hand-written listings (no nvcc, no cuobjdump needed): operand
+// forms, the opcodes that compiled C++ does not produce for sm_80 (uniform-datapath twins, PLOP3,
+// R2P, BMSK, ...), control flow, and the errors that stop a trace instead of making it wrong.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/errors.h"
+#include "isa/sass/disassembler.h"
+#include "isa/sass/emulator.h"
+#include "isa/sass/parser.h"
+#include "isa/sass/program.h"
+
+namespace stcsim::isa::sass {
+namespace {
+
+std::string listing(const std::vector<std::string>& lines) {
+    std::string text = "\n\tcode for sm_80\n\t\tFunction : k\n";
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        text += fmt::format("        /*{:04x}*/                   {} ;   /* 0x0000 */\n", i * 16, lines[i]);
+    return text;
+}
+
+struct Event {
+    std::uint32_t warp, pc, mask;
+    std::string opcode;
+    std::array<std::uint64_t, kLanes> addresses;
+};
+
+class Recorder final : public InstructionSink {
+public:
+    std::vector<Event> events;
+    void begin_cta(const Dim&, std::uint32_t) override {}
+    void executed(std::uint32_t warp, std::uint32_t, const Decoded& d, std::uint32_t mask,
+                  const std::array<std::uint64_t, kLanes>& addresses) override {
+        events.push_back({warp, static_cast<std::uint32_t>(d.inst->pc), mask, d.inst->opcode, addresses});
+    }
+    void end_cta() override {}
+};
+
+std::vector<std::uint8_t> params(std::initializer_list<std::uint32_t> words) {
+    std::vector<std::uint8_t> p(words.size() * 4);
+    std::size_t i = 0;
+    for (std::uint32_t w : words) std::memcpy(p.data() + 4 * i++, &w, 4);
+    return p;
+}
+
+std::vector<Event> run(const std::vector<std::string>& lines, std::uint32_t threads = 32,
+                       std::vector<std::uint8_t> bytes = params({0, 0, 0, 0}), std::uint32_t smem = 0) {
+    KernelCode code = kernel_from_listing(listing(lines), "", "k", "", "test");
+    Program program(std::move(code), Launch{{1, 1, 1}, {threads, 1, 1}, smem, std::move(bytes)});
+    Emulator emulator(program);
+    Recorder recorder;
+    emulator.run_cta({0, 0, 0}, recorder);
+    return recorder.events;
+}
+
+// The per-lane value of R4 (as the address of `STG.E [R4.64], RZ` with R5 = 0).
+std::vector<std::uint64_t> values(std::vector<std::string> lines, std::uint32_t threads = 32,
+                                  std::vector<std::uint8_t> bytes = params({0, 0, 0, 0})) {
+    lines.insert(lines.begin(), "S2R R0, SR_TID.X");
+    lines.push_back("MOV R5, RZ");
+    lines.push_back("STG.E [R4.64], RZ");
+    lines.push_back("EXIT");
+    std::vector<std::uint64_t> out;
+    for (const Event& e : run(lines, threads, std::move(bytes)))
+        if (e.opcode == "STG.E")
+            for (int lane = 0; lane < kLanes; ++lane)
+                if ((e.mask >> lane) & 1u) out.push_back(e.addresses[static_cast<std::size_t>(lane)]);
+    return out;
+}
+
+TEST(SassParser, OperandForms) {
+    const Instruction i = parse_instruction("@!P3 IADD3.X R3, -R2.reuse, ~c[0x0][0x164], |R9|, P0, !PT ;", 0x40);
+    EXPECT_TRUE(i.guarded);
+    EXPECT_TRUE(i.guard_negated);
+    EXPECT_EQ(i.guard, 3);
+    EXPECT_EQ(i.base, "IADD3");
+    EXPECT_EQ(i.modifiers, std::vector<std::string>{"X"});
+    ASSERT_EQ(i.operands.size(), 6u);
+    EXPECT_EQ(i.operands[1].kind, OperandKind::reg);
+    EXPECT_TRUE(i.operands[1].negate);
+    EXPECT_EQ(i.operands[1].suffix, "");
+    EXPECT_EQ(i.operands[2].kind, OperandKind::cbank);
+    EXPECT_TRUE(i.operands[2].invert);
+    EXPECT_EQ(i.operands[2].imm, 0x164);
+    EXPECT_TRUE(i.operands[3].absolute);
+    EXPECT_EQ(i.operands[5].kind, OperandKind::pred);
+    EXPECT_TRUE(i.operands[5].invert);
+    EXPECT_EQ(i.operands[5].reg, kPT);
+
+    const Instruction m = parse_instruction("LDG.E.128 R4, desc[UR6][R2.64+UR8+-0x10]", 0);
+    EXPECT_EQ(m.operands[1].kind, OperandKind::mem);
+    EXPECT_EQ(m.operands[1].reg, 2);
+    EXPECT_EQ(m.operands[1].base_width, 2);
+    EXPECT_EQ(m.operands[1].index_ureg, 8);
+    EXPECT_EQ(m.operands[1].desc_ureg, 6);
+    EXPECT_EQ(m.operands[1].imm, -0x10);
+    const Instruction s = parse_instruction("STS [R5.X4+0x100], R0", 0);
+    EXPECT_EQ(s.operands[0].scale, 4);
+    EXPECT_EQ(s.operands[0].imm, 0x100);
+    const Instruction h = parse_instruction("HFMA2.MMA R5, -RZ, RZ, 0, 5.9604644775390625e-08", 0);
+    EXPECT_EQ(h.operands[3].kind, OperandKind::fimm);
+    EXPECT_DOUBLE_EQ(h.operands[4].fimm, 5.9604644775390625e-08);
+    const Instruction r = parse_instruction("RET.REL.NODEC R20 0x0", 0);
+    EXPECT_EQ(r.operands.size(), 2u);
+    const Instruction c = parse_instruction("S2UR UR4, SR_CTAID.X", 0);
+    EXPECT_EQ(c.operands[0].kind, OperandKind::ureg);
+    EXPECT_EQ(c.operands[1].kind, OperandKind::special);
+    EXPECT_THROW(parse_instruction("LDG.E R2, [R2.64+R3+R4+Q]", 0), UserError);
+}
+
+TEST(SassEmulator, UniformDatapath) {
+    // UR values computed once per warp, then used by every lane.
+    const auto v = values({"UMOV UR4, 0x30", "UIADD3 UR5, UR4, 0x10, URZ", "USHF.L.U32 UR6, UR5, 0x2, URZ",
+                           "ULOP3.LUT UR7, UR6, 0xf0, URZ, 0xc0, !PT", "UIMAD UR8, UR7, 0x3, UR4",
+                           "ULEA UR9, UR8, UR4, 0x1", "UISETP.GT.AND UP0, PT, UR9, 0x100, PT",
+                           "USEL UR10, UR9, URZ, UP0", "S2UR UR11, SR_CTAID.X", "UIADD3 UR10, UR10, UR11, URZ",
+                           "IADD3 R4, R0, UR10, RZ"});
+    // UR5 = 0x40, UR6 = 0x100, UR7 = 0, UR8 = 0x30, UR9 = 0x90, not > 0x100: UR10 = 0.
+    ASSERT_EQ(v.size(), 32u);
+    for (int lane = 0; lane < 32; ++lane) EXPECT_EQ(v[static_cast<std::size_t>(lane)], static_cast<std::uint64_t>(lane));
+}
+
+TEST(SassEmulator, PredicatesAndBitOps) {
+    const auto v = values({"ISETP.GE.AND P0, PT, R0, 0x8, PT", "ISETP.LT.AND P1, PT, R0, 0x18, PT",
+                           "PLOP3.LUT P2, P3, P0, P1, PT, 0x80, 0x8",
+                           "P2R R6, PR, RZ, 0x7f", "R2P PR, R0, 0x3",        // P0, P1 := bits 0, 1 of the lane id
+                           "SEL R7, RZ, 0x100, P0", "SEL R8, RZ, 0x200, P1",
+                           "BMSK R9, R0, 0x2", "SGXT R10, R0, 0x3", "IABS R11, R10",
+                           "PRMT R12, R0, 0x3210, RZ",
+                           "LOP3.LUT R4, R6, R7, R8, 0xfe, !PT",
+                           "IMAD R4, R9, 0x10000, R4", "IMAD R4, R11, 0x1000000, R4"});
+    ASSERT_EQ(v.size(), 32u);
+    for (std::uint32_t lane = 0; lane < 32; ++lane) {
+        const bool p0 = lane >= 8, p1 = lane < 0x18;
+        const bool p2 = p0 && p1, p3 = !p0 && p1;  // LUT 0x80: a & b & c; 0x08: !a & b & c (c = PT)
+        const std::uint32_t pr = (p0 ? 1u : 0u) | (p1 ? 2u : 0u) | (p2 ? 4u : 0u) | (p3 ? 8u : 0u);
+        const std::uint32_t sel = ((lane & 1u) ? 0u : 0x100u) | ((lane & 2u) ? 0u : 0x200u);
+        const std::uint32_t bmsk = (lane >= 32 ? 0u : (3u << lane));
+        std::int32_t sg = static_cast<std::int32_t>(lane & 7u);
+        if (sg & 4) sg -= 8;
+        const std::uint32_t expected = (pr | sel) + (bmsk << 16) + static_cast<std::uint32_t>(sg < 0 ? -sg : sg) * 0x1000000u;
+        EXPECT_EQ(v[lane], expected) << "lane " << lane;
+    }
+}
+
+TEST(SassEmulator, FloatAndConstants) {
+    const auto v = values({"I2F.U32 R6, R0", "FMUL R6, R6, 0.5", "FADD R6, R6, 1", "FSETP.GT.AND P0, PT, R6, 8, PT",
+                           "FSEL R7, R6, 8, !P0", "FMNMX R7, R7, 4, !PT", "MUFU.RCP R8, 2",
+                           "FMUL R7, R7, R8", "F2I.TRUNC.NTZ R4, R7", "LOP3.LUT R9, R0, 0x3, RZ, 0xc0, !PT",
+                           "LDC R9, c[0x0][R9.X4+0x160]",
+                           "IADD3 R4, R4, R9, RZ", "CS2R R10, SRZ", "IADD3 R4, R4, R11, R10"},
+                          32, params({10, 20, 30, 40}));
+    ASSERT_EQ(v.size(), 32u);
+    for (std::uint32_t lane = 0; lane < 32; ++lane) {
+        float f = static_cast<float>(lane) * 0.5f + 1.0f;
+        f = f > 8 ? 8 : f;  // FSEL: f where !P0 (f <= 8), else 8
+        f = std::max(f, 4.0f) * 0.5f;
+        EXPECT_EQ(v[lane], static_cast<std::uint64_t>(static_cast<std::int32_t>(f)) + 10 * ((lane & 3) + 1)) << lane;
+    }
+}
+
+TEST(SassEmulator, DivergenceAndReconvergence) {
+    const auto events = run({"S2R R0, SR_TID.X", "ISETP.GE.AND P0, PT, R0, 0x10, PT", "BSSY B0, 0x70",
+                             "@P0 BRA 0x60", "IADD3 R1, R0, 0x1, RZ", "BRA 0x70", "IADD3 R1, R0, 0x2, RZ",
+                             "BSYNC B0", "EXIT"});
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pcs;
+    for (const Event& e : events) pcs.emplace_back(e.pc, e.mask);
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>> expected = {
+        {0x00, ~0u}, {0x10, ~0u}, {0x20, ~0u}, {0x30, 0xffff0000u},  // the branch, taken by lanes 16..31
+        {0x40, 0x0000ffffu}, {0x50, 0x0000ffffu},                      // not taken: lanes 0..15 first (lower PC)
+        {0x60, 0xffff0000u},                                           // then the taken lanes
+        {0x70, 0xffff0000u}, {0x70, 0x0000ffffu} /* placeholder */};
+    // Both sides reach BSYNC; after it, one converged EXIT.
+    ASSERT_GE(events.size(), 8u);
+    EXPECT_EQ(events.back().opcode, "EXIT");
+    EXPECT_EQ(events.back().mask, ~0u);
+    EXPECT_EQ(pcs[3], expected[3]);
+    EXPECT_EQ(pcs[4], expected[4]);
+    EXPECT_EQ(pcs[6], expected[6]);
+}
+
+TEST(SassEmulator, PartialWarpAndExit) {
+    const auto events = run({"S2R R0, SR_TID.X", "ISETP.GT.AND P0, PT, R0, 0x3, PT", "@P0 EXIT",
+                             "IMAD.SHL.U32 R2, R0, 0x4, RZ", "STS [R2], R0", "BAR.SYNC.DEFER_BLOCKING 0x0", "EXIT"},
+                            8, params({0}), 64);
+    ASSERT_EQ(events.size(), 7u);
+    EXPECT_EQ(events[0].mask, 0xffu);
+    EXPECT_EQ(events[4].mask, 0x0fu);  // STS by lanes 0..3
+    EXPECT_EQ(events[4].addresses[3], 12u);
+}
+
+TEST(SassEmulator, SharedMemoryIsReadBackAcrossWarps) {
+    // Warp 1 reads what warp 0 stored before the barrier.
+    const auto events = run({"S2R R0, SR_TID.X", "IMAD.SHL.U32 R2, R0, 0x4, RZ", "IMAD R3, R0, 0x3, RZ", "STS [R2], R3",
+                             "BAR.SYNC.DEFER_BLOCKING 0x0", "LOP3.LUT R2, R2, 0x7c, RZ, 0x3c, !PT", "LDS R4, [R2]",
+                             "MOV R5, RZ", "STG.E [R4.64], RZ", "EXIT"},
+                            64, params({0}), 256);
+    int checked = 0;
+    for (const Event& e : events)
+        if (e.opcode == "STG.E")
+            for (std::uint32_t lane = 0; lane < 32; ++lane) {
+                const std::uint32_t t = e.warp * 32 + lane;
+                EXPECT_EQ(e.addresses[lane], (t ^ 31u) * 3u) << t;
+                ++checked;
+            }
+    EXPECT_EQ(checked, 64);
+}
+
+void expect_error(const std::vector<std::string>& lines, const std::string& needle) {
+    try {
+        run(lines, 32, params({0, 0, 0, 0}), 64);
+        ADD_FAILURE() << "expected an error containing '" << needle << "'";
+    } catch (const UserError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find(needle), std::string::npos) << message;
+        EXPECT_NE(message.find("kernel k"), std::string::npos) << message;
+        EXPECT_NE(message.find("PC 0x"), std::string::npos) << message;
+    }
+}
+
+TEST(SassEmulator, RefusesWhatItCannotEmulate) {
+    expect_error({"TEX.SCR.LL R0, R2, R4, UR4, 2D", "EXIT"}, "opcode TEX is not emulated");
+    expect_error({"MOV R0, c[0x3][0x10]", "EXIT"}, "constant bank 3");
+    expect_error({"MOV R0, c[0x0][0x400]", "EXIT"}, "beyond the 16 parameter bytes");
+    expect_error({"LDG.E.64 R2, [R4.64]", "LDG.E R6, [R2.64]", "EXIT"}, "the address depends on data");
+    expect_error({"LDG.E R2, [R4.64]", "ISETP.NE.AND P0, PT, R2, RZ, PT", "@P0 BRA 0x30", "EXIT"},
+                 "the guard predicate depends on data");
+    expect_error({"LDS R2, [0x100]", "EXIT"}, "beyond the CTA's 64 bytes");
+    expect_error({"BRA.DIV UR4, 0x10", "EXIT"}, "BRA.DIV / BRA.CONV is not emulated");
+}
+
+}  // namespace
+}  // namespace stcsim::isa::sass

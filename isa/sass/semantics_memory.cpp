@@ -47,8 +47,13 @@ void record(Exec& x) {
 // Loads whose data the emulator does not have: global and generic loads, atomics, ldmatrix.
 void load_opaque(Exec& x) {
     record(x);
+    // LDSM .x1 / .x2 / .x4 reads the row addresses of lanes 0..7 / 0..15 / 0..31 only; the other
+    // lanes' addresses are recorded (as a tracer would) but never accessed.
+    const int lanes_used = x.d.inst->base == "LDSM" ? 8 * x.d.dst_width[0] : kLanes;
     if (x.d.space == Space::shared)
-        x.each([&](int lane) { check_shared(x, x.addresses[static_cast<std::size_t>(lane)], x.d.access_bytes); });
+        x.each([&](int lane) {
+            if (lane < lanes_used) check_shared(x, x.addresses[static_cast<std::size_t>(lane)], x.d.access_bytes);
+        });
     x.known = false;
     if (x.d.ndst > 0)
         x.each([&](int lane) {

@@ -1,6 +1,7 @@
 // Entry points of the subcommands, registered in cli.cpp.
 #pragma once
 
+#include <boost/program_options/variables_map.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ int config_doc_main(const std::vector<std::string>& args, Streams& io);
 int run_main(const std::vector<std::string>& args, Streams& io);
 // `trace gen kernel` (trace_kernel_command.cpp), dispatched by trace_main.
 int gen_kernel(const std::vector<std::string>& args, Streams& io);
+// `trace gen gemm --impl cutlass` (trace_gemm_cutlass.cpp), dispatched by the gemm generator.
+int gen_gemm_cutlass(const boost::program_options::variables_map& values, Streams& io);
 int trace_main(const std::vector<std::string>& args, Streams& io);
 int compare_main(const std::vector<std::string>& args, Streams& io);
 

@@ -139,8 +139,9 @@ SassTraceResult write_sass_trace(const isa::sass::Program& program, const std::s
         writer.close();
         result.instructions = writer.instructions_written();
     }
-    write_kernelslist((std::filesystem::path(dir) / "kernelslist.g").string(),
-                      {TraceCommand{TraceCommand::Kind::kernel, options.kernel_file, path, 0, 0}});
+    std::vector<TraceCommand> commands = options.memcpys;
+    commands.push_back(TraceCommand{TraceCommand::Kind::kernel, options.kernel_file, path, 0, 0});
+    write_kernelslist((std::filesystem::path(dir) / "kernelslist.g").string(), commands);
     result.emulate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }

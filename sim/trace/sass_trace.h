@@ -12,8 +12,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "isa/sass/program.h"
+#include "sim/trace/kernel_header.h"
 
 namespace stcsim::trace {
 
@@ -21,6 +23,7 @@ struct SassTraceOptions {
     std::uint64_t first_cta = 0;         // linear CTA index, x fastest
     std::uint64_t last_cta = UINT64_MAX;  // inclusive; clamped to the grid
     std::string kernel_file = "kernel-1.traceg";  // .gz / .zst compress
+    std::vector<TraceCommand> memcpys;  // kernelslist.g lines before the kernel (MemcpyHtoD of its inputs)
 };
 
 struct SassTraceResult {

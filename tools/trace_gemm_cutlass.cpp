@@ -87,7 +87,11 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
                                       {"thread_blocks", result.ctas},
                                       {"warps_per_block", (program.launch().block.count() + 31) / 32},
                                       {"launch", launch_json},
-                                      {"seconds", seconds}};
+                                      {"seconds", seconds},
+                                      {"trace_seconds", result.emulate_seconds},
+                                      {"trace_cpu_seconds", result.cpu_seconds},
+                                      {"instructions_per_cpu_second",
+                                       result.cpu_seconds > 0 ? static_cast<double>(result.instructions) / result.cpu_seconds : 0.0}};
     io.out << summary.dump() << '\n';
     return kExitOk;
 }

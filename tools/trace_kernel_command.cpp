@@ -92,7 +92,10 @@ int gen_kernel(const std::vector<std::string>& args, Streams& io) {
                                             {"thread_blocks", result.ctas},
                                             {"instructions", result.instructions},
                                             {"seconds", result.emulate_seconds},
-                                            {"instructions_per_second", rate}};
+                                            {"instructions_per_second", rate},
+                                            {"cpu_seconds", result.cpu_seconds},
+                                            {"instructions_per_cpu_second",
+                                             result.cpu_seconds > 0 ? static_cast<double>(result.instructions) / result.cpu_seconds : 0.0}};
     io.out << summary.dump() << '\n';
     return kExitOk;
 }

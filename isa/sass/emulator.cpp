@@ -167,6 +167,7 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
     check_known(w, d, mask, known);
     if (mask != 0 && d.handler != nullptr) {
         Exec x{w, d, cta_, d.uniform ? (mask & (0u - mask)) : mask, addresses_, known};
+        x.prepare();
         d.handler(x);
         mark_written(w, d, mask, x.known);
     }

@@ -8,6 +8,8 @@
 // from global memory, floating-point values from opaque inputs) clears `known`.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -49,8 +51,45 @@ struct Exec {
         throw UserError(cta.program->where(d) + ": " + reason);
     }
 
+    // Operand access without a switch per lane: for registers a pointer to the register's 32 lanes,
+    // for uniform registers and immediates a pointer to the one value (step 0). Set by prepare().
+    static constexpr int kFastOperands = 10;
+    std::array<const std::uint32_t*, kFastOperands> fast{};
+    std::array<std::uint32_t, kFastOperands> step{}, constant{};
+    // Destinations (the first ndst operands): where lane `l` of a register / uniform register goes
+    // (out[i][l * out_step[i]]); RZ / URZ write to a scratch row. Null for predicates.
+    std::array<std::uint32_t*, 4> out{};
+    std::array<std::uint32_t, 4> out_step{};
+    std::array<std::uint32_t, kLanes> scratch{};
+
+    void prepare() {
+        const int n = std::min(nops(), kFastOperands);
+        for (int i = 0; i < n; ++i) {
+            const Operand& o = op(i);
+            const auto k = static_cast<std::size_t>(i);
+            switch (o.kind) {
+                case OperandKind::reg: fast[k] = w.r[o.reg].data(), step[k] = 1; break;
+                case OperandKind::ureg: constant[k] = w.ur[o.reg], fast[k] = &constant[k], step[k] = 0; break;
+                case OperandKind::imm: constant[k] = static_cast<std::uint32_t>(o.imm), fast[k] = &constant[k], step[k] = 0; break;
+                default: fast[k] = nullptr; break;
+            }
+        }
+        for (int i = 0; i < std::min<int>(d.ndst, 4); ++i) {
+            const Operand& o = op(i);
+            const auto k = static_cast<std::size_t>(i);
+            out[k] = nullptr;
+            if (o.kind == OperandKind::reg) out[k] = o.reg == kRZ ? scratch.data() : w.r[o.reg].data(), out_step[k] = 1;
+            else if (o.kind == OperandKind::ureg) out[k] = o.reg == kURZ ? scratch.data() : &w.ur[o.reg], out_step[k] = 0;
+        }
+    }
+
     // The operand's 32-bit value in `lane`, without prefixes.
-    std::uint32_t raw(int i, int lane) const {
+    [[gnu::always_inline]] std::uint32_t raw(int i, int lane) const {
+        if (i < kFastOperands && fast[static_cast<std::size_t>(i)] != nullptr)
+            return fast[static_cast<std::size_t>(i)][static_cast<std::size_t>(lane) * step[static_cast<std::size_t>(i)]];
+        return raw_general(i, lane);
+    }
+    std::uint32_t raw_general(int i, int lane) const {
         const Operand& o = op(i);
         switch (o.kind) {
             case OperandKind::reg: return w.r[o.reg][static_cast<std::size_t>(lane)];
@@ -63,7 +102,7 @@ struct Exec {
             default: fail("operand " + std::to_string(i) + " is not a value");
         }
     }
-    std::uint32_t u32(int i, int lane) const {
+    [[gnu::always_inline]] std::uint32_t u32(int i, int lane) const {
         const Operand& o = op(i);
         std::uint32_t v = raw(i, lane);
         if (o.absolute) v = static_cast<std::int32_t>(v) < 0 ? 0u - v : v;
@@ -100,7 +139,7 @@ struct Exec {
         if (o.negate) v = -v;
         return v;
     }
-    bool pred(int i, int lane) const {
+    [[gnu::always_inline]] bool pred(int i, int lane) const {
         const Operand& o = op(i);
         bool v = o.kind == OperandKind::pred    ? ((w.p[o.reg] >> lane) & 1u) != 0
                  : o.kind == OperandKind::upred ? w.up[o.reg]
@@ -119,7 +158,14 @@ struct Exec {
         return v;
     }
 
-    void set(int i, int lane, std::uint32_t v, int part = 0) {
+    [[gnu::always_inline]] void set(int i, int lane, std::uint32_t v, int part = 0) {
+        if (part == 0 && i < 4 && out[static_cast<std::size_t>(i)] != nullptr) {
+            out[static_cast<std::size_t>(i)][static_cast<std::size_t>(lane) * out_step[static_cast<std::size_t>(i)]] = v;
+            return;
+        }
+        set_general(i, lane, v, part);
+    }
+    void set_general(int i, int lane, std::uint32_t v, int part) {
         const Operand& o = op(i);
         if (o.kind == OperandKind::reg) {
             if (o.reg != kRZ) w.r[(o.reg + part) & 255][static_cast<std::size_t>(lane)] = v;
@@ -133,7 +179,7 @@ struct Exec {
         set(i, lane, static_cast<std::uint32_t>(v), 0);
         set(i, lane, static_cast<std::uint32_t>(v >> 32), 1);
     }
-    void set_pred(int i, int lane, bool v) {
+    [[gnu::always_inline]] void set_pred(int i, int lane, bool v) {
         const Operand& o = op(i);
         if (o.reg == kPT) return;
         if (o.kind == OperandKind::pred) {

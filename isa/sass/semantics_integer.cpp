@@ -30,7 +30,7 @@ void decode_int_mode(Decoded& d) {
 }
 
 // The value of a source operand as an addend of a carry chain: `-x` is ~x + 1, 33 bits wide.
-std::uint64_t addend(const Exec& x, int i, int lane) {
+[[gnu::always_inline]] inline std::uint64_t addend(const Exec& x, int i, int lane) {
     const Operand& o = x.op(i);
     const std::uint32_t v = x.raw(i, lane);
     if (o.negate) return std::uint64_t{~v} + 1;
@@ -39,7 +39,7 @@ std::uint64_t addend(const Exec& x, int i, int lane) {
 }
 
 // The carry-in predicates at the end of an operand list (.X forms), summed.
-std::uint64_t carry_in(const Exec& x, int first, int lane) {
+[[gnu::always_inline]] inline std::uint64_t carry_in(const Exec& x, int first, int lane) {
     std::uint64_t c = 0;
     for (int i = first; i < x.nops(); ++i)
         if (x.op(i).kind == OperandKind::pred || x.op(i).kind == OperandKind::upred) c += x.pred(i, lane) ? 1 : 0;
@@ -48,7 +48,7 @@ std::uint64_t carry_in(const Exec& x, int first, int lane) {
 
 // Writes the carry-out predicates (operands 1..ndst-1): the first is set when the carry is at least
 // 1, the second when it is 2.
-void set_carries(Exec& x, int lane, std::uint64_t carry) {
+[[gnu::always_inline]] inline void set_carries(Exec& x, int lane, std::uint64_t carry) {
     for (int i = 1; i < x.d.ndst; ++i) x.set_pred(i, lane, carry >= static_cast<std::uint64_t>(i));
 }
 
@@ -88,6 +88,10 @@ void imad(Exec& x) {
 void iadd3(Exec& x) {
     const int a = x.d.ndst;
     const bool extended = x.d.mode & kX;
+    if (!extended && a == 1) {  // no carry in or out: a 32-bit sum
+        x.each([&](int lane) { x.set(0, lane, x.u32(a, lane) + x.u32(a + 1, lane) + x.u32(a + 2, lane)); });
+        return;
+    }
     x.each([&](int lane) {
         const std::uint64_t sum = addend(x, a, lane) + addend(x, a + 1, lane) + addend(x, a + 2, lane) +
                                   (extended ? carry_in(x, a + 3, lane) : 0);

@@ -54,11 +54,7 @@ void load_opaque(Exec& x) {
         x.each([&](int lane) {
             if (lane < lanes_used) check_shared(x, x.addresses[static_cast<std::size_t>(lane)], x.d.access_bytes);
         });
-    x.known = false;
-    if (x.d.ndst > 0)
-        x.each([&](int lane) {
-            for (int part = 0; part < x.d.dst_width[0]; ++part) x.set(0, lane, 0, part);
-        });
+    x.known = false;  // the destination's values are not computed: opaque registers are never read as values
 }
 
 void store_global(Exec& x) { record(x); }
@@ -136,13 +132,8 @@ void atoms(Exec& x) {
 
 void nothing(Exec&) {}
 
-// Tensor-core instructions: the accumulators become opaque data.
-void mma(Exec& x) {
-    x.known = false;
-    x.each([&](int lane) {
-        for (int part = 0; part < x.d.dst_width[0]; ++part) x.set(0, lane, 0, part);
-    });
-}
+// Tensor-core instructions: the accumulators become opaque data (their values are not computed).
+void mma(Exec& x) { x.known = false; }
 
 void decode_bar(Decoded& d) {
     const auto& m = d.inst->modifiers;

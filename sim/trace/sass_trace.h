@@ -30,6 +30,7 @@ struct SassTraceResult {
     std::string kernel_file;
     std::uint64_t ctas = 0, instructions = 0;
     double emulate_seconds = 0;  // wall time of the whole run (emulation and writing)
+    double cpu_seconds = 0;      // processor time of the same (the speed on one core, whatever the machine's load)
 };
 
 inline constexpr std::uint64_t kSassShmemBase = 0x00007f8000000000ULL;

@@ -1,4 +1,4 @@
-// CUTLASS's compiled GEMMs traced through the SASS front end (`stcsim trace gen gemm`, the default
+// CUTLASS's compiled GEMMs (f16 and bf16, dense and sparse, 256 x 256 x 1024) traced through the SASS front end (`stcsim trace gen gemm`, the default
 // --impl cutlass), checked against the kernel's own SASS and its tiling:
 // - the trace holds exactly M*N*K / (m*n*k) MMA instructions;
 // - per warp and main-loop iteration, the opcodes traced are exactly the multiset of the loop
@@ -65,12 +65,13 @@ protected:
 
 TEST_P(CutlassTrace, MatchesTheKernelsSassAndTiling) {
 #ifdef STCSIM_CUTLASS_GEMM
-    const std::string variant = GetParam();
-    const bool sparse = variant == "sparse";
+    const std::string variant = GetParam();  // "sparse_f16", "dense_bf16", ...
+    const bool sparse = variant.rfind("sparse", 0) == 0;
+    const std::string dtype = variant.substr(variant.find('_') + 1);
     const std::string dir = std::string(STCSIM_TEST_TMP_DIR) + "/cutlass_" + variant;
     std::filesystem::remove_all(dir);
     const testing::CommandResult r = testing::run_stcsim(
-        "trace gen gemm --m 256 --n 256 --k 1024 --dtype f16 " + std::string(sparse ? "--sparse " : "") + "--out " + dir);
+        "trace gen gemm --m 256 --n 256 --k 1024 --dtype " + dtype + " " + std::string(sparse ? "--sparse " : "") + "--out " + dir);
     ASSERT_EQ(r.status, 0) << r.err;
     const nlohmann::json summary = nlohmann::json::parse(r.out);
     const nlohmann::json& launch = summary["launch"];
@@ -157,7 +158,7 @@ TEST_P(CutlassTrace, MatchesTheKernelsSassAndTiling) {
 #endif
 }
 
-INSTANTIATE_TEST_SUITE_P(F16, CutlassTrace, ::testing::Values("sparse", "dense"));
+INSTANTIATE_TEST_SUITE_P(Gemm, CutlassTrace, ::testing::Values("sparse_f16", "dense_f16", "sparse_bf16", "dense_bf16"));
 
 }  // namespace
 }  // namespace stcsim

@@ -45,9 +45,13 @@ constexpr std::uint64_t kAddressB = 0x0000700100000000ull;
 constexpr std::uint64_t kAddressE = 0x0000700200000000ull;
 constexpr std::uint64_t kAddressD = 0x0000700300000000ull;
 
+constexpr const char* kUsage =
+    "usage: cutlass_gemm launch --kernel NAME --m M --n N --k K --params-out FILE   (no GPU needed)\n"
+    "       cutlass_gemm run --kernel NAME --m M --n N --k K [--iters I]            (on a GPU)\n"
+    "       cutlass_gemm list\n";
+
 [[noreturn]] void usage(const char* message) {
-    std::fprintf(stderr, "cutlass_gemm: %s\nusage: cutlass_gemm launch|run --kernel NAME --m M --n N --k K "
-                         "[--params-out FILE] [--iters I] | list\n", message);
+    std::fprintf(stderr, "cutlass_gemm: %s\n%s", message, kUsage);
     std::exit(2);
 }
 
@@ -61,8 +65,15 @@ Options parse(int argc, char** argv) {
     Options o;
     if (argc < 2) usage("expected a command");
     o.command = argv[1];
+    if (o.command == "--help" || o.command == "-h") {
+        std::printf("%s", kUsage);
+        std::exit(0);
+    }
+    if (o.command.rfind("--", 0) == 0) usage(("unknown option '" + o.command + "'").c_str());
     for (int i = 2; i < argc; ++i) {
         const std::string a = argv[i];
+        if (a != "--kernel" && a != "--m" && a != "--n" && a != "--k" && a != "--params-out" && a != "--iters")
+            usage(("unknown option '" + a + "'").c_str());
         if (i + 1 >= argc) usage(("missing value after " + a).c_str());
         const char* v = argv[++i];
         if (a == "--kernel") o.kernel = v;
@@ -71,7 +82,6 @@ Options parse(int argc, char** argv) {
         else if (a == "--k") o.k = std::atol(v);
         else if (a == "--params-out") o.params_out = v;
         else if (a == "--iters") o.iters = std::atoi(v);
-        else usage(("unknown option " + a).c_str());
     }
     return o;
 }

@@ -21,7 +21,8 @@ namespace po = boost::program_options;
 
 constexpr const char* kUsage =
     "usage: stcsim trace gen kernel --binary FILE --kernel NAME --grid X,Y,Z --block X,Y,Z [--smem BYTES]\n"
-    "                               --params FILE --out DIR [--ctas RANGE] [--arch sm_80] [--compress zst|gz]\n\n"
+    "                               --params FILE --out DIR [--ctas RANGE] [--arch sm_80] [--compress zst|gz]\n"
+    "                               [--disassembler cuobjdump|nvdisasm]\n\n"
     "Disassembles the kernel NAME (mangled) of FILE (a cubin, fatbinary, executable or shared library) with\n"
     "cuobjdump, emulates every warp of the launch and writes DIR/kernelslist.g and DIR/kernel-1.traceg.\n"
     "--params holds the kernel's parameter bytes as cudaLaunchKernel packs them; --smem the dynamic shared\n"
@@ -57,7 +58,9 @@ int gen_kernel(const std::vector<std::string>& args, Streams& io) {
         ("out", po::value<std::string>()->required(), "output folder")
         ("ctas", po::value<std::string>(), "CTA range A-B (linear indices, inclusive)")
         ("arch", po::value<std::string>()->default_value(""), "the SASS to use when FILE holds several (sm_80, ...)")
-        ("compress", po::value<std::string>()->default_value("none"), "none, zst or gz");
+        ("compress", po::value<std::string>()->default_value("none"), "none, zst or gz")
+        ("disassembler", po::value<std::string>()->default_value("cuobjdump"),
+         "cuobjdump (cuobjdump -sass) or nvdisasm (on the cubins cuobjdump -xelf extracts)");
     po::variables_map values;
     if (!parse_options(args, kUsage, options, values, io)) return kExitOk;
     isa::sass::Launch launch;
@@ -80,9 +83,16 @@ int gen_kernel(const std::vector<std::string>& args, Streams& io) {
         throw UsageError(fmt::format("--compress must be none, zst or gz, not '{}'", compress));
     trace_options.kernel_file = compress == "none" ? "kernel-1.traceg" : "kernel-1.traceg." + compress;
 
+    const std::string disassembler = values["disassembler"].as<std::string>();
+    if (disassembler != "cuobjdump" && disassembler != "nvdisasm")
+        throw UsageError(fmt::format("--disassembler must be cuobjdump or nvdisasm, not '{}'", disassembler));
     isa::sass::KernelCode code =
-        isa::sass::disassemble_kernel(find_cuda_tool("cuobjdump"), values["binary"].as<std::string>(),
-                                      values["kernel"].as<std::string>(), values["arch"].as<std::string>());
+        disassembler == "nvdisasm"
+            ? isa::sass::disassemble_kernel_nvdisasm(find_cuda_tool("cuobjdump"), find_cuda_tool("nvdisasm"),
+                                                     values["binary"].as<std::string>(), values["kernel"].as<std::string>(),
+                                                     values["arch"].as<std::string>())
+            : isa::sass::disassemble_kernel(find_cuda_tool("cuobjdump"), values["binary"].as<std::string>(),
+                                            values["kernel"].as<std::string>(), values["arch"].as<std::string>());
     const isa::sass::Program program(std::move(code), std::move(launch));
     const trace::SassTraceResult result = trace::write_sass_trace(program, values["out"].as<std::string>(), trace_options);
     const double rate = result.emulate_seconds > 0 ? static_cast<double>(result.instructions) / result.emulate_seconds : 0;

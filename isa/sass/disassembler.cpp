@@ -56,9 +56,10 @@ void read_resource_usage(const std::string& text, KernelCode& code) {
 
 }  // namespace
 
-std::string run_tool(const std::string& tool, const std::vector<std::string>& args) {
+std::string run_tool(const std::string& tool, const std::vector<std::string>& args, const std::string& directory) {
     const auto err_path = std::filesystem::temp_directory_path() / fmt::format("stcsim-tool-{}.err", ::getpid());
-    std::string command = shell_quote(tool);
+    std::string command = directory.empty() ? "" : "cd " + shell_quote(directory) + " && ";
+    command += shell_quote(tool);
     for (const auto& a : args) command += " " + shell_quote(a);
     command += " 2>" + shell_quote(err_path.string());
     FILE* pipe = ::popen(command.c_str(), "r");
@@ -83,7 +84,11 @@ std::string run_tool(const std::string& tool, const std::vector<std::string>& ar
 
 KernelCode kernel_from_listing(const std::string& listing, const std::string& resource_usage,
                                const std::string& kernel, const std::string& arch, const std::string& where) {
-    std::vector<Function> functions = parse_listing(listing);
+    return kernel_from_functions(parse_listing(listing), resource_usage, kernel, arch, where);
+}
+
+KernelCode kernel_from_functions(std::vector<Function> functions, const std::string& resource_usage,
+                                 const std::string& kernel, const std::string& arch, const std::string& where) {
     std::vector<Function*> matches;
     std::string names;
     for (auto& f : functions) {
@@ -124,6 +129,35 @@ KernelCode disassemble_kernel(const std::string& cuobjdump, const std::string& b
     auto res_args = args;
     res_args.insert(res_args.end(), {"-res-usage", binary});
     return kernel_from_listing(run_tool(cuobjdump, sass_args), run_tool(cuobjdump, res_args), kernel, arch, binary);
+}
+
+KernelCode disassemble_kernel_nvdisasm(const std::string& cuobjdump, const std::string& nvdisasm,
+                                       const std::string& binary, const std::string& kernel, const std::string& arch) {
+    namespace fs = std::filesystem;
+    if (!fs::exists(binary)) throw UserError(fmt::format("{}: no such file", binary));
+    const fs::path dir = fs::temp_directory_path() / fmt::format("stcsim-xelf-{}", ::getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    struct Cleanup {
+        fs::path p;
+        ~Cleanup() {
+            std::error_code ec;
+            fs::remove_all(p, ec);
+        }
+    } cleanup{dir};
+    run_tool(cuobjdump, {"-xelf", "all", fs::absolute(binary).string()}, dir.string());
+    std::vector<Function> functions;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.path().extension() != ".cubin") continue;
+        if (!arch.empty() && name.find("." + arch + ".") == std::string::npos) continue;
+        for (Function& f : parse_nvdisasm_listing(run_tool(nvdisasm, {"-c", entry.path().string()})))
+            functions.push_back(std::move(f));
+    }
+    std::vector<std::string> args;
+    if (!arch.empty()) args = {"-arch", arch};
+    args.insert(args.end(), {"-res-usage", binary});
+    return kernel_from_functions(std::move(functions), run_tool(cuobjdump, args), kernel, arch, binary);
 }
 
 }  // namespace stcsim::isa::sass

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "isa/sass/instruction.h"
+#include "isa/sass/parser.h"
 
 namespace stcsim::isa::sass {
 
@@ -26,14 +27,22 @@ struct KernelCode {
     std::uint32_t stack = 0;          // bytes per thread (STACK)
 };
 
-// Runs `tool args...` and returns its standard output; a non-zero exit is a UserError with its stderr.
-std::string run_tool(const std::string& tool, const std::vector<std::string>& args);
+// Runs `tool args...` (in `directory` when given) and returns its standard output; a non-zero exit
+// is a UserError with its stderr.
+std::string run_tool(const std::string& tool, const std::vector<std::string>& args, const std::string& directory = "");
 
 KernelCode disassemble_kernel(const std::string& cuobjdump, const std::string& binary, const std::string& kernel,
                               const std::string& arch);
 
+// The same with nvdisasm: the binary's cubins are extracted with `cuobjdump -xelf all` into a
+// temporary folder, the kernel's cubin disassembled with `nvdisasm -c` (labels resolved to PCs).
+KernelCode disassemble_kernel_nvdisasm(const std::string& cuobjdump, const std::string& nvdisasm,
+                                       const std::string& binary, const std::string& kernel, const std::string& arch);
+
 // Reads `cuobjdump -sass` text (for tests and for listings produced elsewhere).
 KernelCode kernel_from_listing(const std::string& listing, const std::string& resource_usage,
                                const std::string& kernel, const std::string& arch, const std::string& where);
+KernelCode kernel_from_functions(std::vector<Function> functions, const std::string& resource_usage,
+                                 const std::string& kernel, const std::string& arch, const std::string& where);
 
 }  // namespace stcsim::isa::sass

@@ -112,6 +112,32 @@ TEST(SassParser, OperandForms) {
     EXPECT_THROW(parse_instruction("LDG.E R2, [R2.64+R3+R4+Q]", 0), UserError);
 }
 
+TEST(SassParser, NvdisasmListingsResolveLabels) {
+    const std::string text =
+        "\t.target\tsm_80\n"
+        "//--------------------- .text.k --------------------------\n"
+        "k:\n.text.k:\n"
+        "        /*0000*/                   S2R R0, SR_TID.X ;\n"
+        "        /*0010*/                   ISETP.GE.AND P0, PT, R0, 0x10, PT ;\n"
+        "        /*0020*/               @P0 BRA `(.L_x_1) ;\n"
+        "        /*0030*/                   IADD3 R1, R0, 0x1, RZ ;\n"
+        ".L_x_1:\n"
+        "        /*0040*/                   EXIT ;\n"
+        ".L_x_0:\n"
+        "        /*0050*/                   BRA `(.L_x_0);\n"
+        ".L_x_2:\n";
+    const auto functions = parse_nvdisasm_listing(text);
+    ASSERT_EQ(functions.size(), 1u);
+    EXPECT_EQ(functions[0].name, "k");
+    EXPECT_EQ(functions[0].arch, "sm_80");
+    ASSERT_EQ(functions[0].instructions.size(), 6u);
+    const Operand& target = functions[0].instructions[2].operands.back();
+    EXPECT_EQ(target.kind, OperandKind::imm);
+    EXPECT_EQ(target.imm, 0x40);
+    EXPECT_EQ(functions[0].instructions[5].operands.back().imm, 0x50);
+    EXPECT_THROW(parse_nvdisasm_listing(".text.k:\n /*0000*/ BRA `(.L_nowhere) ;\n"), UserError);
+}
+
 TEST(SassEmulator, UniformDatapath) {
     // UR values computed once per warp, then used by every lane.
     const auto v = values({"UMOV UR4, 0x30", "UIADD3 UR5, UR4, 0x10, URZ", "USHF.L.U32 UR6, UR5, 0x2, URZ",

@@ -14,6 +14,7 @@
 
 #include "isa/sass/disassembler.h"
 #include "isa/sass/emulator.h"
+#include "isa/sass/parser.h"
 #include "isa/sass/program.h"
 #include "isa/sass/semantics.h"
 #include "tools/cuda_tools.h"
@@ -202,6 +203,33 @@ TEST_F(IntSemantics, CompiledExpressionsPartialWarp) {
 TEST_F(IntSemantics, WarpAndSharedMemoryCases) {
     for (const char* name : {"shfl_idx", "shfl_xor", "shfl_up_down", "ballot", "vote_any_all", "shared_readback"})
         check(name, {32, 3, 1}, [&](const Ids& ids) { return warp_case(name, ids, 96); });
+}
+
+// nvdisasm (on the cubin) and cuobjdump give the same instructions, branch targets included.
+TEST_F(IntSemantics, NvdisasmAgreesWithCuobjdump) {
+    const auto nvdisasm = cli::locate_cuda_tool("nvdisasm");
+    if (!nvdisasm) GTEST_SKIP() << "nvdisasm not found (scripts/setup.sh installs nvidia-cuda-nvdisasm into .venv)";
+    const auto from_nvdisasm = parse_nvdisasm_listing(run_tool(*nvdisasm, {"-c", STCSIM_SASS_TEST_CUBIN}));
+    const auto from_cuobjdump = parse_listing(listing_);
+    std::map<std::string, const Function*> by_name;
+    for (const Function& f : from_cuobjdump) by_name[f.name] = &f;
+    ASSERT_EQ(from_nvdisasm.size(), from_cuobjdump.size());
+    for (const Function& f : from_nvdisasm) {
+        ASSERT_TRUE(by_name.count(f.name)) << f.name;
+        const Function& g = *by_name[f.name];
+        ASSERT_EQ(f.instructions.size(), g.instructions.size()) << f.name;
+        for (std::size_t i = 0; i < f.instructions.size(); ++i) {
+            const Instruction &a = f.instructions[i], &b = g.instructions[i];
+            EXPECT_EQ(a.opcode, b.opcode) << f.name << " " << a.text;
+            ASSERT_EQ(a.operands.size(), b.operands.size()) << f.name << " " << a.text << " / " << b.text;
+            for (std::size_t k = 0; k < a.operands.size(); ++k) {
+                EXPECT_EQ(a.operands[k].kind, b.operands[k].kind) << a.text << " / " << b.text;
+                if (a.operands[k].kind == OperandKind::imm) {
+                    EXPECT_EQ(a.operands[k].imm, b.operands[k].imm) << a.text;
+                }
+            }
+        }
+    }
 }
 
 // Every opcode the emulator computes values for appears in a compiled case, or in a SASS listing of

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <map>
 
 #include "common/errors.h"
 
@@ -289,6 +290,59 @@ std::vector<Function> parse_listing(std::string_view listing) {
             functions.back().instructions.push_back(parse_instruction(body.substr(0, semi), pc));
         }
     }
+    return functions;
+}
+
+std::vector<Function> parse_nvdisasm_listing(std::string_view listing) {
+    std::vector<Function> functions;
+    std::string arch;
+    std::map<std::string, std::uint64_t, std::less<>> labels;  // of the current function
+    std::vector<std::string> pending;                          // labels waiting for their instruction
+    auto finish = [&] {
+        if (functions.empty()) return;
+        Function& f = functions.back();
+        for (const std::string& label : pending) labels[label] = f.instructions.size() * 16;  // the end
+        pending.clear();
+        for (Instruction& inst : f.instructions)
+            for (Operand& o : inst.operands) {
+                if (o.kind != OperandKind::name || o.text.size() < 4 || o.text.substr(0, 2) != "`(") continue;
+                const std::string label = o.text.substr(2, o.text.size() - 3);
+                const auto it = labels.find(label);
+                if (it == labels.end())
+                    throw UserError(fmt::format("nvdisasm listing: function {}: unknown label '{}' at PC 0x{:04x}", f.name,
+                                                label, inst.pc));
+                o.kind = OperandKind::imm;
+                o.imm = static_cast<std::int64_t>(it->second);
+                o.text.clear();
+            }
+        labels.clear();
+    };
+    while (!listing.empty()) {
+        const std::size_t eol = listing.find('\n');
+        std::string_view line = trim(listing.substr(0, eol));
+        listing = eol == std::string_view::npos ? std::string_view{} : listing.substr(eol + 1);
+        if (line.substr(0, 7) == ".target") {
+            arch = std::string(trim(line.substr(7)));
+        } else if (line.size() > 7 && line.substr(0, 6) == ".text." && line.back() == ':') {
+            finish();
+            functions.push_back({std::string(line.substr(6, line.size() - 7)), arch, {}});
+        } else if (!line.empty() && line.back() == ':' && line.find(' ') == std::string_view::npos && !functions.empty()) {
+            pending.emplace_back(line.substr(0, line.size() - 1));
+        } else if (line.size() > 8 && line.substr(0, 2) == "/*" && line[2] != ' ' && !functions.empty()) {
+            const std::size_t close = line.find("*/");
+            std::uint64_t pc = 0;
+            auto [p, ec] = std::from_chars(line.data() + 2, line.data() + close, pc, 16);
+            if (close == std::string_view::npos || ec != std::errc() || p != line.data() + close) continue;
+            for (const std::string& label : pending) labels[label] = pc;
+            pending.clear();
+            std::string_view body = line.substr(close + 2);
+            const std::size_t semi = body.find(';');
+            if (semi == std::string_view::npos)
+                throw UserError(fmt::format("nvdisasm listing: function {}: line '{}' has no ';'", functions.back().name, line));
+            functions.back().instructions.push_back(parse_instruction(body.substr(0, semi), pc));
+        }
+    }
+    finish();
     return functions;
 }
 

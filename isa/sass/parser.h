@@ -24,5 +24,9 @@ struct Function {
 Instruction parse_instruction(std::string_view text, std::uint64_t pc);
 Operand parse_operand(std::string_view text);  // one operand, e.g. "c[0x0][0x160]"
 std::vector<Function> parse_listing(std::string_view listing);
+// Reads `nvdisasm -c` text of one cubin: functions from their `.text.NAME:` labels, the architecture
+// from `.target`, and branch targets written as labels (`BRA `(.L_x_3)`) resolved to PCs, so that
+// the instructions equal those of parse_listing on the same code.
+std::vector<Function> parse_nvdisasm_listing(std::string_view listing);
 
 }  // namespace stcsim::isa::sass

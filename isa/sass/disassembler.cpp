@@ -84,7 +84,7 @@ std::string run_tool(const std::string& tool, const std::vector<std::string>& ar
 
 KernelCode kernel_from_listing(const std::string& listing, const std::string& resource_usage,
                                const std::string& kernel, const std::string& arch, const std::string& where) {
-    return kernel_from_functions(parse_listing(listing), resource_usage, kernel, arch, where);
+    return kernel_from_functions(parse_listing(listing, kernel), resource_usage, kernel, arch, where);
 }
 
 KernelCode kernel_from_functions(std::vector<Function> functions, const std::string& resource_usage,

@@ -184,7 +184,13 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
             break;
         case Flow::branch: {
             std::uint32_t taken = mask;
-            if (d.ops.size() >= 2 && (d.ops[0].kind == OperandKind::pred || d.ops[0].kind == OperandKind::upred)) {
+            if (d.mode != 0) {  // BRA.DIV / BRA.CONV: a warp-wide decision about convergence
+                if (!known) throw UserError(program_.where(d) + ": the lane mask depends on data the emulator does not have");
+                Exec x{w, d, cta_, mask, addresses_, known};
+                const std::uint32_t lanes = x.u32(0, 0) & w.live & ~w.exited;
+                const bool converged = (lanes & ~g.mask) == 0;
+                taken = (d.mode == 2) == converged ? mask : 0;
+            } else if (d.ops.size() >= 2 && (d.ops[0].kind == OperandKind::pred || d.ops[0].kind == OperandKind::upred)) {
                 if (!known) throw UserError(program_.where(d) + ": the branch condition depends on data the emulator does not have");
                 std::uint32_t cond = 0;
                 Exec x{w, d, cta_, mask, addresses_, known};

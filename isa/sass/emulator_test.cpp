@@ -209,6 +209,17 @@ TEST(SassEmulator, DivergenceAndReconvergence) {
     EXPECT_EQ(pcs[6], expected[6]);
 }
 
+TEST(SassEmulator, ConvergenceBranches) {
+    // Converged: BRA.CONV ~URZ is taken, BRA.DIV is not. After a split, the lanes apart take BRA.DIV.
+    auto events = run({"BRA.DIV ~URZ, 0x30", "BRA.CONV ~URZ, 0x30", "EXIT", "S2R R0, SR_TID.X",
+                       "ISETP.GE.AND P0, PT, R0, 0x8, PT", "@P0 EXIT", "BRA.DIV ~URZ, 0x80", "EXIT", "EXIT"});
+    std::vector<std::uint32_t> pcs;
+    for (const Event& e : events) pcs.push_back(e.pc);
+    // 0x00 not taken, 0x10 taken to 0x30; lanes 8.. exit at 0x50; BRA.DIV at 0x60: lanes 8.. have exited,
+    // so the remaining lanes are all there: not diverged, EXIT at 0x70.
+    EXPECT_EQ(pcs, (std::vector<std::uint32_t>{0x00, 0x10, 0x30, 0x40, 0x50, 0x60, 0x70}));
+}
+
 TEST(SassEmulator, PartialWarpAndExit) {
     const auto events = run({"S2R R0, SR_TID.X", "ISETP.GT.AND P0, PT, R0, 0x3, PT", "@P0 EXIT",
                              "IMAD.SHL.U32 R2, R0, 0x4, RZ", "STS [R2], R0", "BAR.SYNC.DEFER_BLOCKING 0x0", "EXIT"},
@@ -256,7 +267,7 @@ TEST(SassEmulator, RefusesWhatItCannotEmulate) {
     expect_error({"LDG.E R2, [R4.64]", "ISETP.NE.AND P0, PT, R2, RZ, PT", "@P0 BRA 0x30", "EXIT"},
                  "the guard predicate depends on data");
     expect_error({"LDS R2, [0x100]", "EXIT"}, "beyond the CTA's 64 bytes");
-    expect_error({"BRA.DIV UR4, 0x10", "EXIT"}, "BRA.DIV / BRA.CONV is not emulated");
+    expect_error({"BRA.DIV R4, 0x10", "EXIT"}, "BRA.DIV / BRA.CONV without a lane mask is not emulated");
 }
 
 }  // namespace

@@ -163,15 +163,18 @@ Operand parse_operand(std::string_view text) {
         op.fimm = static_cast<double>(op.imm);
         return op;
     }
-    if (s.substr(0, 2) == "c[") {  // c[bank][offset]
+    if (s.substr(0, 2) == "c[") {  // c[bank][offset], optionally followed by a sub-register selector
         op.kind = OperandKind::cbank;
         const std::size_t close = s.find(']');
         std::int64_t bank = 0;
-        if (close == std::string_view::npos || !parse_hex(s.substr(2, close - 2), bank) || s.size() < close + 3 ||
-            s[close + 1] != '[' || s.back() != ']')
-            fail("expected c[bank][offset]", text);
+        if (close == std::string_view::npos || !parse_hex(s.substr(2, close - 2), bank)) fail("expected c[bank][offset]", text);
+        std::size_t open = close + 1;
+        while (open < s.size() && s[open] == ' ') ++open;  // nvdisasm may write "c[0x0] [0x198]"
+        const std::size_t end = s.find(']', open);
+        if (open >= s.size() || s[open] != '[' || end == std::string_view::npos) fail("expected c[bank][offset]", text);
         op.bank = static_cast<std::uint16_t>(bank);
-        parse_address_terms(s.substr(close + 2, s.size() - close - 3), op, text);
+        parse_address_terms(s.substr(open + 1, end - open - 1), op, text);
+        op.suffix = std::string(s.substr(end + 1));
         return op;
     }
     if (s.substr(0, 5) == "desc[" || s.front() == '[') {
@@ -249,7 +252,13 @@ Instruction parse_instruction(std::string_view text, std::uint64_t pc) {
         const char c = i < s.size() ? s[i] : ',';
         if (c == '[') ++depth;
         if (c == ']') --depth;
-        if (depth == 0 && (c == ',' || c == ' ' || c == '\t')) {
+        const bool blank = c == ' ' || c == '\t';
+        if (depth == 0 && blank) {
+            std::size_t next = i;
+            while (next < s.size() && (s[next] == ' ' || s[next] == '\t')) ++next;
+            if (next < s.size() && s[next] == '[') continue;  // "c[0x0] [0x198]"
+        }
+        if (depth == 0 && (c == ',' || blank)) {
             std::string_view part = trim(s.substr(start, i - start));
             if (!part.empty()) {
                 try {
@@ -264,9 +273,10 @@ Instruction parse_instruction(std::string_view text, std::uint64_t pc) {
     return inst;
 }
 
-std::vector<Function> parse_listing(std::string_view listing) {
+std::vector<Function> parse_listing(std::string_view listing, std::string_view only) {
     std::vector<Function> functions;
     std::string arch;
+    bool wanted = true;
     while (!listing.empty()) {
         const std::size_t eol = listing.find('\n');
         std::string_view line = listing.substr(0, eol);
@@ -276,7 +286,8 @@ std::vector<Function> parse_listing(std::string_view listing) {
             arch = std::string(trim(line.substr(9)));
         } else if (line.substr(0, 10) == "Function :") {
             functions.push_back({std::string(trim(line.substr(10))), arch, {}});
-        } else if (line.size() > 8 && line.substr(0, 2) == "/*" && line[2] != ' ') {
+            wanted = only.empty() || functions.back().name == only;
+        } else if (wanted && line.size() > 8 && line.substr(0, 2) == "/*" && line[2] != ' ') {
             // "/*0010*/  S2R R5, SR_TID.X ;  /* 0x... */"
             const std::size_t close = line.find("*/");
             if (close == std::string_view::npos || functions.empty()) continue;

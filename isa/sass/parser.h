@@ -23,7 +23,9 @@ struct Function {
 
 Instruction parse_instruction(std::string_view text, std::uint64_t pc);
 Operand parse_operand(std::string_view text);  // one operand, e.g. "c[0x0][0x160]"
-std::vector<Function> parse_listing(std::string_view listing);
+// With `only`, the instructions of other functions are skipped (listed, not parsed): a library's
+// listing may hold forms this parser does not read in functions nobody asked for.
+std::vector<Function> parse_listing(std::string_view listing, std::string_view only = {});
 // Reads `nvdisasm -c` text of one cubin: functions from their `.text.NAME:` labels, the architecture
 // from `.target`, and branch targets written as labels (`BRA `(.L_x_3)`) resolved to PCs, so that
 // the instructions equal those of parse_listing on the same code.

@@ -15,8 +15,15 @@ namespace {
 
 void nothing(Exec&) {}
 
+// BRA.DIV Ux, target / BRA.CONV Ux, target (mode 1 / 2): taken by the whole group when the lanes of
+// Ux (that have not exited) are not all / are all in the group, i.e. when the warp is diverged /
+// converged with respect to them.
 void decode_branch(Decoded& d) {
-    if (has(d, "DIV") || has(d, "CONV")) unsupported(d, "BRA.DIV / BRA.CONV");
+    if (has(d, "DIV") || has(d, "CONV")) {
+        if (d.ops.size() != 2 || (d.ops[0].kind != OperandKind::ureg && d.ops[0].kind != OperandKind::imm))
+            unsupported(d, "BRA.DIV / BRA.CONV without a lane mask");
+        d.mode = has(d, "DIV") ? 1u : 2u;
+    }
     if (d.ops.empty() || d.ops.back().kind != OperandKind::imm) unsupported(d, "an indirect branch");
     d.flow = Flow::branch;
 }

@@ -101,6 +101,8 @@ unsigned warp_case(const std::string& name, const Ids& id, int threads) {
     return 0;
 }
 
+constexpr const char* kWarpCases[] = {"shfl_idx", "shfl_xor", "shfl_up_down", "ballot", "vote_any_all", "shared_readback"};
+
 std::vector<std::uint8_t> params() {
     std::vector<std::uint8_t> p(32, 0);
     std::memcpy(p.data(), &kOut, 8);
@@ -201,7 +203,7 @@ TEST_F(IntSemantics, CompiledExpressionsPartialWarp) {
 }
 
 TEST_F(IntSemantics, WarpAndSharedMemoryCases) {
-    for (const char* name : {"shfl_idx", "shfl_xor", "shfl_up_down", "ballot", "vote_any_all", "shared_readback"})
+    for (const char* name : kWarpCases)
         check(name, {32, 3, 1}, [&](const Ids& ids) { return warp_case(name, ids, 96); });
 }
 
@@ -236,6 +238,8 @@ TEST_F(IntSemantics, NvdisasmAgreesWithCuobjdump) {
 // sass_emulator_test.cpp (those that nvcc does not emit for sm_80 from plain C++).
 TEST_F(IntSemantics, CoversEveryEmulatedOpcode) {
     for (const auto& [name, f] : kCases) check(name, {32, 1, 1}, f);
+    for (const char* name : kWarpCases)
+        check(name, {32, 3, 1}, [&](const Ids& ids) { return warp_case(name, ids, 96); });
     const std::set<std::string> by_listing = {"UIMAD", "ULEA", "UIMNMX", "UPOPC", "UFLO", "UBREV", "BMSK", "UBMSK",
                                               "SGXT", "USGXT", "IABS", "SHL", "USHL", "SHR", "USHR", "UPRMT",
                                               "UPLOP3", "PLOP3", "R2P", "P2R", "FMNMX", "FSEL", "FSETP", "HFMA2",

@@ -135,6 +135,7 @@ public:
 
 class IntSemantics : public ::testing::Test {
 protected:
+    // The kernels compiled for each architecture of STCSIM_SASS_TEST_CUBINS (sm_80, sm_86, sm_90).
     static void SetUpTestSuite() {
         const std::string cubin = STCSIM_SASS_TEST_CUBIN;
         if (cubin.empty() || !std::filesystem::exists(cubin)) {
@@ -148,6 +149,14 @@ protected:
         }
         listing_ = run_tool(*tool, {"-sass", cubin});
         resources_ = run_tool(*tool, {"-res-usage", cubin});
+        std::string all = STCSIM_SASS_TEST_CUBINS;
+        while (!all.empty()) {
+            const std::size_t semi = all.find(',');
+            const std::string path = all.substr(0, semi);
+            all = semi == std::string::npos ? "" : all.substr(semi + 1);
+            if (path.empty() || !std::filesystem::exists(path)) continue;
+            listings_.push_back({path, run_tool(*tool, {"-sass", path}), run_tool(*tool, {"-res-usage", path})});
+        }
     }
     void SetUp() override {
         if (!skip_.empty()) GTEST_SKIP() << skip_;
@@ -155,7 +164,14 @@ protected:
 
     // Runs `kernel` on a grid of 3 x 2 CTAs of `block` threads and checks every thread's store.
     void check(const std::string& kernel, Dim block, const std::function<unsigned(const Ids&)>& f) {
-        KernelCode code = kernel_from_listing(listing_, resources_, kernel, "", "int_kernels.cubin");
+        for (const auto& l : listings_) check_one(l, kernel, block, f);
+    }
+    struct Listing {
+        std::string path, sass, resources;
+    };
+    void check_one(const Listing& l, const std::string& kernel, Dim block, const std::function<unsigned(const Ids&)>& f) {
+        KernelCode code = kernel_from_listing(l.sass, l.resources, kernel, "", l.path);
+        const std::string code_arch = code.arch;
         Launch launch{{3, 2, 1}, block, 0, params()};
         Program program(std::move(code), launch);
         Emulator emulator(program);
@@ -176,7 +192,7 @@ protected:
                         const std::uint64_t expected = kOut + 4ull * f(ids);
                         if (it == stores.by_thread.end() || it->second.size() != 1 || it->second[0] != expected) {
                             if (++failures <= 3)
-                                ADD_FAILURE() << kernel << ": CTA (" << cx << "," << cy << ") thread (" << tx << ","
+                                ADD_FAILURE() << kernel << " (" << code_arch << "): CTA (" << cx << "," << cy << ") thread (" << tx << ","
                                               << ty << "): expected address 0x" << std::hex << expected << ", got "
                                               << (it == stores.by_thread.end() || it->second.empty()
                                                       ? std::string("no store")
@@ -187,10 +203,11 @@ protected:
                                                         }());
                         }
                     }
-        EXPECT_EQ(failures, 0) << kernel;
+        EXPECT_EQ(failures, 0) << kernel << " (" << code_arch << ")";
     }
 
     static inline std::string skip_, listing_, resources_;
+    static inline std::vector<Listing> listings_;
     static inline std::set<std::string> covered_;
 };
 

@@ -183,6 +183,7 @@ const Semantics kTable[] = {
     {"FFMA", ffma, 1, Kind::alu, nullptr},
     {"MUFU", mufu, 1, Kind::alu, nullptr},
     {"I2F", i2f, 1, Kind::alu, decode_i2f},
+    {"I2FP", i2f, 1, Kind::alu, decode_i2f},  // sm_90's I2FP.F32.S32 / .U32: the same conversion
     {"F2I", f2i, 1, Kind::alu, decode_f2i},
     {"HFMA2", hop2<3>, 1, Kind::alu, decode_half2},
     {"HADD2", hop2<1>, 1, Kind::alu, decode_half2},

@@ -1,4 +1,5 @@
-// Integer arithmetic: IMAD, IADD3, LEA, IMNMX, IABS, POPC, FLO, BREV, BMSK, SGXT and their
+// Integer arithmetic: IMAD, IADD3, LEA, IMNMX, IABS, POPC, FLO, BREV, BMSK, SGXT (and sm_90's VIADD,
+// VIMNMX, VIADDMNMX: the two-input add, min/max and their fusion) and their
 // uniform-datapath twins (UIMAD, UIADD3, ULEA, ...), which compute the same on one value per warp.
 //
 // Sources of the semantics. The opcode names and operand order are those of NVIDIA's "CUDA Binary
@@ -136,6 +137,22 @@ void imnmx(Exec& x) {
     });
 }
 
+// VIADD d, a, b (sm_90): a + b.
+void viadd(Exec& x) {
+    x.each([&](int lane) { x.set(0, lane, x.u32(1, lane) + x.u32(2, lane)); });
+}
+
+// VIADDMNMX d, a, b, c, P (sm_90): min (P true) or max (P false) of a + b and c, as IMNMX.
+void viaddmnmx(Exec& x) {
+    const bool u = x.d.mode & kU32;
+    x.each([&](int lane) {
+        const std::uint32_t sum = x.u32(1, lane) + x.u32(2, lane), c = x.u32(3, lane);
+        const bool min = x.pred(4, lane);
+        const bool sum_less = u ? sum < c : static_cast<std::int32_t>(sum) < static_cast<std::int32_t>(c);
+        x.set(0, lane, (sum_less == min) ? sum : c);
+    });
+}
+
 void iabs(Exec& x) {
     x.each([&](int lane) {
         const std::int32_t v = static_cast<std::int32_t>(x.raw(1, lane));
@@ -207,6 +224,9 @@ const Semantics kTable[] = {
     {"ULEA", lea, kRegAndPreds, Kind::alu, decode_int_mode},
     {"IMNMX", imnmx, 1, Kind::alu, decode_int_mode},
     {"UIMNMX", imnmx, 1, Kind::alu, decode_int_mode},
+    {"VIADD", viadd, 1, Kind::alu, nullptr},
+    {"VIMNMX", imnmx, 1, Kind::alu, decode_int_mode},
+    {"VIADDMNMX", viaddmnmx, 1, Kind::alu, decode_int_mode},
     {"IABS", iabs, 1, Kind::alu, nullptr},
     {"POPC", popc, 1, Kind::alu, nullptr},
     {"UPOPC", popc, 1, Kind::alu, nullptr},

@@ -52,6 +52,7 @@ bool special(const Exec& x, const std::string& name, int lane, std::uint32_t& v)
     else if (name == "SR_GTMASK") v = ~(bit | (bit - 1));
     else if (name == "SR_GEMASK") v = ~(bit - 1);
     else if (name == "SRZ") v = 0;
+    else if (name == "SR_CgaCtaId") v = 0;  // the CTA's rank in its cluster: launches have no clusters here
     else return false;
     return true;
 }
@@ -72,7 +73,8 @@ void decode_s2r(Decoded& d) {
     for (const char* o : opaque)
         if (name == o) return;
     static const char* known[] = {"SR_TID.X", "SR_TID.Y", "SR_TID.Z", "SR_CTAID.X", "SR_CTAID.Y", "SR_CTAID.Z",
-                                  "SR_LANEID", "SR_EQMASK", "SR_LTMASK", "SR_LEMASK", "SR_GTMASK", "SR_GEMASK", "SRZ"};
+                                  "SR_LANEID", "SR_EQMASK", "SR_LTMASK", "SR_LEMASK", "SR_GTMASK", "SR_GEMASK", "SRZ",
+                                  "SR_CgaCtaId"};
     for (const char* k : known)
         if (name == k) return;
     unsupported(d, "special register " + name);

@@ -45,11 +45,11 @@ TEST(CliTraceGenKernel, UsageAndInputErrors) {
 }
 
 TEST(CliTraceGenKernel, NamesAMissingCuobjdump) {
-    const CommandResult r = run_stcsim("trace gen kernel --binary " + params_file() + " --kernel k --grid 1 --block 32 "
-                                       "--params " + params_file() + " --out " + std::string(STCSIM_TEST_TMP_DIR) +
-                                       "/sass_tool 2>&1 >/dev/null; STCSIM_CUOBJDUMP=/no/cuobjdump " +
-                                       std::string(STCSIM_BINARY_FOR_TESTS) + " trace gen kernel --binary " + params_file() +
-                                       " --kernel k --grid 1 --block 32 --params " + params_file() + " --out /tmp/x");
+    // run_stcsim runs "<stcsim> ARGS" with /bin/sh: a first harmless command, then one with the override.
+    const CommandResult r = run_stcsim("--help >/dev/null 2>&1; STCSIM_CUOBJDUMP=/no/cuobjdump " +
+                                       std::string(STCSIM_BINARY_FOR_TESTS) + " trace gen kernel --binary " +
+                                       params_file() + " --kernel k --grid 1 --block 32 --params " + params_file() +
+                                       " --out " + std::string(STCSIM_TEST_TMP_DIR) + "/sass_tool");
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("STCSIM_CUOBJDUMP=/no/cuobjdump: not an executable"), std::string::npos) << r.err;
 }
@@ -66,6 +66,10 @@ TEST(CliTraceGenKernel, TracesACompiledKernel) {
     const nlohmann::json summary = nlohmann::json::parse(r.out);
     EXPECT_EQ(summary["thread_blocks"], 2);
     EXPECT_EQ(summary["arch"], "sm_80");
+    const CommandResult one = run_stcsim("trace gen kernel --binary " + cubin + " --kernel mul_add --grid 2,1,1 --block 64 "
+                                         "--ctas 1 --params " + params_file() + " --out " + out + "_cta1");
+    ASSERT_EQ(one.status, 0) << one.err;
+    EXPECT_EQ(nlohmann::json::parse(one.out)["thread_blocks"], 1);
     const CommandResult stats = run_stcsim("trace stats --json " + out + "/kernelslist.g");
     ASSERT_EQ(stats.status, 0) << stats.err;
     const nlohmann::json s = nlohmann::json::parse(stats.out);
@@ -80,6 +84,16 @@ TEST(CliTraceGenKernel, TracesACompiledKernel) {
     char expected[32];
     std::snprintf(expected, sizeof expected, "0x%llx", 0x0000700000000000ull + 4ull * (0 * 13 + 6));
     EXPECT_NE(text.find(expected), std::string::npos) << "the address of thread 0";
+    // Trace and replay in one command.
+    const CommandResult run = run_stcsim("run --config " + std::string(STCSIM_SOURCE_DIR) + "/configs/a100.json --binary " +
+                                         cubin + " --kernel mul_add --grid 2,1,1 --block 64 --params " + params_file() +
+                                         " --json");
+    ASSERT_EQ(run.status, 0) << run.err;
+    const nlohmann::json replay = nlohmann::json::parse(run.out);
+    EXPECT_EQ(replay["warp_instructions"], summary["instructions"]);
+    EXPECT_GT(replay["cycles"].get<std::uint64_t>(), 0u);
+    const CommandResult both = run_stcsim("run --config x --trace y --binary " + cubin);
+    EXPECT_EQ(both.status, 2);
     const CommandResult bad = run_stcsim("trace gen kernel --binary " + cubin + " --kernel no_such_kernel --grid 1 "
                                          "--block 32 --params " + params_file() + " --out " + out);
     EXPECT_EQ(bad.status, 1);

@@ -46,23 +46,28 @@ std::vector<std::uint8_t> read_bytes(const std::string& path) {
 
 }  // namespace
 
-int gen_kernel(const std::vector<std::string>& args, Streams& io) {
-    po::options_description options("options");
+void add_kernel_trace_options(po::options_description& options, bool required) {
+    auto text = [required]() {
+        auto v = po::value<std::string>();
+        return required ? v->required() : v;
+    };
     options.add_options()
-        ("binary", po::value<std::string>()->required(), "cubin, fatbinary, executable or shared library")
-        ("kernel", po::value<std::string>()->required(), "the kernel's (mangled) name")
-        ("grid", po::value<std::string>()->required(), "grid dimensions X,Y,Z")
-        ("block", po::value<std::string>()->required(), "block dimensions X,Y,Z")
+        ("binary", text(), "cubin, fatbinary, executable or shared library")
+        ("kernel", text(), "the kernel's (mangled) name")
+        ("grid", text(), "grid dimensions X,Y,Z")
+        ("block", text(), "block dimensions X,Y,Z")
         ("smem", po::value<std::uint32_t>()->default_value(0), "dynamic shared memory per CTA, bytes")
-        ("params", po::value<std::string>()->required(), "file of the kernel's parameter bytes")
-        ("out", po::value<std::string>()->required(), "output folder")
+        ("params", text(), "file of the kernel's parameter bytes")
         ("ctas", po::value<std::string>(), "CTA range A-B (linear indices, inclusive)")
         ("arch", po::value<std::string>()->default_value(""), "the SASS to use when FILE holds several (sm_80, ...)")
-        ("compress", po::value<std::string>()->default_value("none"), "none, zst or gz")
         ("disassembler", po::value<std::string>()->default_value("cuobjdump"),
          "cuobjdump (cuobjdump -sass) or nvdisasm (on the cubins cuobjdump -xelf extracts)");
-    po::variables_map values;
-    if (!parse_options(args, kUsage, options, values, io)) return kExitOk;
+}
+
+trace::SassTraceResult trace_kernel(const po::variables_map& values, const std::string& dir, const std::string& kernel_file,
+                                    std::string* kernel_name, std::string* arch) {
+    for (const char* needed : {"binary", "kernel", "grid", "block", "params"})
+        if (!values.count(needed)) throw UsageError(fmt::format("--{} is required", needed));
     isa::sass::Launch launch;
     launch.grid = parse_dim(values["grid"].as<std::string>(), "grid");
     launch.block = parse_dim(values["block"].as<std::string>(), "block");
@@ -78,11 +83,7 @@ int gen_kernel(const std::vector<std::string>& args, Streams& io) {
         trace_options.last_cta = m[2].matched ? std::stoull(m[2]) : trace_options.first_cta;
         if (trace_options.last_cta < trace_options.first_cta) throw UsageError("--ctas: A-B with B < A");
     }
-    const std::string compress = values["compress"].as<std::string>();
-    if (compress != "none" && compress != "zst" && compress != "gz")
-        throw UsageError(fmt::format("--compress must be none, zst or gz, not '{}'", compress));
-    trace_options.kernel_file = compress == "none" ? "kernel-1.traceg" : "kernel-1.traceg." + compress;
-
+    trace_options.kernel_file = kernel_file;
     const std::string disassembler = values["disassembler"].as<std::string>();
     if (disassembler != "cuobjdump" && disassembler != "nvdisasm")
         throw UsageError(fmt::format("--disassembler must be cuobjdump or nvdisasm, not '{}'", disassembler));
@@ -94,11 +95,30 @@ int gen_kernel(const std::vector<std::string>& args, Streams& io) {
             : isa::sass::disassemble_kernel(find_cuda_tool("cuobjdump"), values["binary"].as<std::string>(),
                                             values["kernel"].as<std::string>(), values["arch"].as<std::string>());
     const isa::sass::Program program(std::move(code), std::move(launch));
-    const trace::SassTraceResult result = trace::write_sass_trace(program, values["out"].as<std::string>(), trace_options);
+    if (kernel_name) *kernel_name = program.code().name;
+    if (arch) *arch = program.code().arch;
+    return trace::write_sass_trace(program, dir, trace_options);
+}
+
+int gen_kernel(const std::vector<std::string>& args, Streams& io) {
+    po::options_description options("options");
+    add_kernel_trace_options(options, true);
+    options.add_options()
+        ("out", po::value<std::string>()->required(), "output folder")
+        ("compress", po::value<std::string>()->default_value("none"), "none, zst or gz");
+    po::variables_map values;
+    if (!parse_options(args, kUsage, options, values, io)) return kExitOk;
+    const std::string compress = values["compress"].as<std::string>();
+    if (compress != "none" && compress != "zst" && compress != "gz")
+        throw UsageError(fmt::format("--compress must be none, zst or gz, not '{}'", compress));
+    std::string name, arch;
+    const trace::SassTraceResult result =
+        trace_kernel(values, values["out"].as<std::string>(),
+                     compress == "none" ? "kernel-1.traceg" : "kernel-1.traceg." + compress, &name, &arch);
     const double rate = result.emulate_seconds > 0 ? static_cast<double>(result.instructions) / result.emulate_seconds : 0;
     const nlohmann::ordered_json summary = {{"kernel_file", result.kernel_file},
-                                            {"kernel", program.code().name},
-                                            {"arch", program.code().arch},
+                                            {"kernel", name},
+                                            {"arch", arch},
                                             {"thread_blocks", result.ctas},
                                             {"instructions", result.instructions},
                                             {"seconds", result.emulate_seconds},

@@ -252,7 +252,7 @@ TEST_F(IntSemantics, NvdisasmAgreesWithCuobjdump) {
 }
 
 // Every opcode the emulator computes values for appears in a compiled case, or in a SASS listing of
-// sass_emulator_test.cpp (those that nvcc does not emit for sm_80 from plain C++).
+// emulator_test.cpp (those that nvcc does not emit from plain C++; the list names them).
 TEST_F(IntSemantics, CoversEveryEmulatedOpcode) {
     for (const auto& [name, f] : kCases) check(name, {32, 1, 1}, f);
     for (const char* name : kWarpCases)

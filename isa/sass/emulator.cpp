@@ -163,6 +163,7 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
     } else if (inst.guarded && inst.guard_negated) {
         mask = 0;  // @!PT
     }
+    if (!d.refusal.empty() && mask != 0) throw UserError(d.refusal);
     bool known = true;
     check_known(w, d, mask, known);
     if (mask != 0 && d.handler != nullptr) {

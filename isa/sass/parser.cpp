@@ -298,7 +298,11 @@ std::vector<Function> parse_listing(std::string_view listing, std::string_view o
             const std::size_t semi = body.find(';');
             if (semi == std::string_view::npos)
                 throw UserError(fmt::format("SASS listing: function {}: line '{}' has no ';'", functions.back().name, line));
-            functions.back().instructions.push_back(parse_instruction(body.substr(0, semi), pc));
+            try {
+                functions.back().instructions.push_back(parse_instruction(body.substr(0, semi), pc));
+            } catch (const UserError& e) {
+                throw UserError(fmt::format("kernel {}: {}", functions.back().name, e.what()));
+            }
         }
     }
     return functions;

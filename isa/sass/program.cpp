@@ -118,92 +118,107 @@ Program::Program(KernelCode code, Launch launch) : code_(std::move(code)), launc
 
     decoded_.resize(code_.instructions.size());
     for (std::size_t i = 0; i < code_.instructions.size(); ++i) {
-        const Instruction& inst = code_.instructions[i];
-        Decoded& d = decoded_[i];
-        d.inst = &inst;
-        d.ops = inst.operands;
-        const Semantics* sem = find_semantics(inst.base);
-        if (sem == nullptr) throw UserError(where(d) + ": opcode " + inst.base + " is not emulated");
-        d.handler = sem->run;
-        d.kind = sem->kind;
-        d.uniform = (inst.base[0] == 'U' && inst.base != "VOTEU") || inst.base == "S2UR";
-        d.space = space_of(inst.base);
-        for (Operand& o : d.ops) {
-            if (o.kind != OperandKind::cbank) continue;
-            if (o.bank != 0) throw UserError(where(d) + fmt::format(": constant bank {} is not emulated", o.bank));
-            if (o.index_reg != kRZ || o.index_ureg != kURZ) continue;  // read per lane when it runs
-            if (o.imm < 0 || static_cast<std::size_t>(o.imm) + 4 > std::max<std::size_t>(bank_limit, params_at))
-                throw UserError(where(d) + fmt::format(": reads c[0x0][0x{:x}], beyond the {} parameter bytes given",
-                                                       o.imm, launch_.params.size()));
-            std::uint64_t v = 0;
-            std::memcpy(&v, bank0_.data() + o.imm, 8);
-            o.kind = OperandKind::imm;
-            o.from_bank = true;
-            o.imm = static_cast<std::int64_t>(v);
+        try {
+            decode(i, params_at, bank_limit);
+        } catch (const UserError& e) {
+            // Refused: an error when (and only when) a lane executes it, so that code no lane
+            // reaches (error paths, other configurations) does not stop a trace.
+            Decoded& d = decoded_[i];
+            d = Decoded{};
+            d.inst = &code_.instructions[i];
+            d.ops = d.inst->operands;
+            d.refusal = e.what();
+            for (const Operand& o : d.ops) add_src(d, o, 1);
         }
-        d.ndst = static_cast<std::uint8_t>(count_dsts(d, sem->ndst));
-        if (sem->decode) {
-            try {
-                sem->decode(d);
-            } catch (const UserError& e) {
-                throw UserError(where(d) + ": " + e.what());
-            }
-        }
-        for (std::size_t k = 0; k < d.ops.size(); ++k)
-            if (d.ops[k].kind == OperandKind::mem) {
-                d.mem_op = static_cast<std::int8_t>(k);
-                if (inst.base != "LDGSTS") break;
-            }
-        if (d.space != Space::none && d.mem_op < 0) throw UserError(where(d) + ": a memory instruction without an address");
-        d.access_bytes = access_bytes(inst);
-
-        // Widths of the written registers.
-        const int numeric = numeric_modifier(inst, false);
-        const MmaForm* form = d.kind == Kind::tensor ? mma_form(inst.opcode) : nullptr;
-        if (d.kind == Kind::tensor && form == nullptr) throw UserError(where(d) + ": tensor-core form not in the catalog");
-        std::uint8_t w0 = 1;
-        if (form) w0 = static_cast<std::uint8_t>(form->d_regs);
-        else if (inst.base == "LDSM") w0 = static_cast<std::uint8_t>(numeric == 0 ? 1 : numeric);
-        else if (inst.base == "CS2R") w0 = inst.has_modifier("32") ? 1 : 2;
-        else if (inst.has_modifier("WIDE") || inst.has_modifier("64")) w0 = 2;
-        else if (inst.has_modifier("128")) w0 = 4;
-        d.dst_width[0] = w0;
-        for (int k = 0; k < d.ndst; ++k) {
-            const Operand& o = d.ops[static_cast<std::size_t>(k)];
-            if (o.kind == OperandKind::reg && o.reg != kRZ && d.n_dst_regs < d.dst_regs.size())
-                d.dst_regs[d.n_dst_regs++] = {static_cast<std::uint8_t>(o.reg), d.dst_width[static_cast<std::size_t>(k)]};
-        }
-        // Widths of the registers read.
-        int mma_src = 0;
-        for (std::size_t k = d.ndst; k < d.ops.size(); ++k) {
-            const Operand& o = d.ops[k];
-            int width = 1;
-            if (form && o.kind == OperandKind::reg) {
-                const int widths[4] = {form->a_regs, form->b_regs, form->c_regs, 1};
-                width = widths[std::min(mma_src++, 3)];
-            } else if ((inst.base == "STS" || inst.base == "STG" || inst.base == "ST") && static_cast<int>(k) > d.mem_op) {
-                width = std::max(1, d.access_bytes / 4);
-            } else if (inst.has_modifier("WIDE") && static_cast<int>(k) == d.ndst + 2) {
-                width = 2;
-            }
-            add_src(d, o, width);
-        }
-        if (inst.guarded) {
-            if (inst.guard_uniform) d.src_up = static_cast<std::uint8_t>(d.src_up | (inst.guard == kPT ? 0 : 1u << inst.guard));
-            else d.src_p = static_cast<std::uint8_t>(d.src_p | (inst.guard == kPT ? 0 : 1u << inst.guard));
-        }
-        if (d.flow == Flow::branch || d.flow == Flow::bssy) {
-            const std::int64_t target = d.ops.back().imm;
-            if (target < 0 || target % 16 != 0 || static_cast<std::size_t>(target / 16) >= code_.instructions.size())
-                throw UserError(where(d) + fmt::format(": target 0x{:x} is outside the kernel", target));
-            d.target = static_cast<std::uint32_t>(target / 16);
-        }
-        d.trace_mem_width = d.space == Space::none ? 0 : static_cast<std::uint32_t>(numeric_modifier(inst, true) / 8);
-        if (d.space != Space::none && d.trace_mem_width == 0) d.trace_mem_width = 4;
-        for (const Operand& o : inst.operands)  // literal immediates only, not resolved constants
-            if (o.kind == OperandKind::imm) d.trace_immediate = o.imm;
-        if (d.flow == Flow::branch || d.flow == Flow::bssy) d.trace_immediate = 0;
     }
+}
+
+void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_limit) {
+    const Instruction& inst = code_.instructions[i];
+    Decoded& d = decoded_[i];
+    d.inst = &inst;
+    d.ops = inst.operands;
+    const Semantics* sem = find_semantics(inst.base);
+    if (sem == nullptr) throw UserError(where(d) + ": opcode " + inst.base + " is not emulated");
+    d.handler = sem->run;
+    d.kind = sem->kind;
+    d.uniform = (inst.base[0] == 'U' && inst.base != "VOTEU") || inst.base == "S2UR";
+    d.space = space_of(inst.base);
+    for (Operand& o : d.ops) {
+        if (o.kind != OperandKind::cbank) continue;
+        if (o.bank != 0) throw UserError(where(d) + fmt::format(": constant bank {} is not emulated", o.bank));
+        if (o.index_reg != kRZ || o.index_ureg != kURZ) continue;  // read per lane when it runs
+        if (o.imm < 0 || static_cast<std::size_t>(o.imm) + 4 > std::max<std::size_t>(bank_limit, params_at))
+            throw UserError(where(d) + fmt::format(": reads c[0x0][0x{:x}], beyond the {} parameter bytes given",
+                                                   o.imm, launch_.params.size()));
+        std::uint64_t v = 0;
+        std::memcpy(&v, bank0_.data() + o.imm, 8);
+        o.kind = OperandKind::imm;
+        o.from_bank = true;
+        o.imm = static_cast<std::int64_t>(v);
+    }
+    d.ndst = static_cast<std::uint8_t>(count_dsts(d, sem->ndst));
+    if (sem->decode) {
+        try {
+            sem->decode(d);
+        } catch (const UserError& e) {
+            throw UserError(where(d) + ": " + e.what());
+        }
+    }
+    for (std::size_t k = 0; k < d.ops.size(); ++k)
+        if (d.ops[k].kind == OperandKind::mem) {
+            d.mem_op = static_cast<std::int8_t>(k);
+            if (inst.base != "LDGSTS") break;
+        }
+    if (d.space != Space::none && d.mem_op < 0) throw UserError(where(d) + ": a memory instruction without an address");
+    d.access_bytes = access_bytes(inst);
+
+    // Widths of the written registers.
+    const int numeric = numeric_modifier(inst, false);
+    const MmaForm* form = d.kind == Kind::tensor ? mma_form(inst.opcode) : nullptr;
+    if (d.kind == Kind::tensor && form == nullptr) throw UserError(where(d) + ": tensor-core form not in the catalog");
+    std::uint8_t w0 = 1;
+    if (form) w0 = static_cast<std::uint8_t>(form->d_regs);
+    else if (inst.base == "LDSM") w0 = static_cast<std::uint8_t>(numeric == 0 ? 1 : numeric);
+    else if (inst.base == "CS2R") w0 = inst.has_modifier("32") ? 1 : 2;
+    else if (inst.has_modifier("WIDE") || inst.has_modifier("64")) w0 = 2;
+    else if (inst.has_modifier("128")) w0 = 4;
+    d.dst_width[0] = w0;
+    for (int k = 0; k < d.ndst; ++k) {
+        const Operand& o = d.ops[static_cast<std::size_t>(k)];
+        if (o.kind == OperandKind::reg && o.reg != kRZ && d.n_dst_regs < d.dst_regs.size())
+            d.dst_regs[d.n_dst_regs++] = {static_cast<std::uint8_t>(o.reg), d.dst_width[static_cast<std::size_t>(k)]};
+    }
+    // Widths of the registers read.
+    int mma_src = 0;
+    for (std::size_t k = d.ndst; k < d.ops.size(); ++k) {
+        const Operand& o = d.ops[k];
+        int width = 1;
+        if (form && o.kind == OperandKind::reg) {
+            const int widths[4] = {form->a_regs, form->b_regs, form->c_regs, 1};
+            width = widths[std::min(mma_src++, 3)];
+        } else if ((inst.base == "STS" || inst.base == "STG" || inst.base == "ST") && static_cast<int>(k) > d.mem_op) {
+            width = std::max(1, d.access_bytes / 4);
+        } else if (inst.has_modifier("WIDE") && static_cast<int>(k) == d.ndst + 2) {
+            width = 2;
+        }
+        add_src(d, o, width);
+    }
+    if (inst.guarded) {
+        if (inst.guard_uniform) d.src_up = static_cast<std::uint8_t>(d.src_up | (inst.guard == kPT ? 0 : 1u << inst.guard));
+        else d.src_p = static_cast<std::uint8_t>(d.src_p | (inst.guard == kPT ? 0 : 1u << inst.guard));
+    }
+    if (d.flow == Flow::branch || d.flow == Flow::bssy) {
+        const std::int64_t target = d.ops.back().imm;
+        if (target < 0 || target % 16 != 0 || static_cast<std::size_t>(target / 16) >= code_.instructions.size())
+            throw UserError(where(d) + fmt::format(": target 0x{:x} is outside the kernel", target));
+        d.target = static_cast<std::uint32_t>(target / 16);
+    }
+    d.trace_mem_width = d.space == Space::none ? 0 : static_cast<std::uint32_t>(numeric_modifier(inst, true) / 8);
+    if (d.space != Space::none && d.trace_mem_width == 0) d.trace_mem_width = 4;
+    for (const Operand& o : inst.operands)  // literal immediates only, not resolved constants
+        if (o.kind == OperandKind::imm) d.trace_immediate = o.imm;
+    if (d.flow == Flow::branch || d.flow == Flow::bssy) d.trace_immediate = 0;
 }
 
 }  // namespace stcsim::isa::sass

@@ -3,10 +3,11 @@
 // trace line needs (the general registers it writes and reads with their widths), with every
 // `c[0x0][offset]` operand replaced by its value from the launch's constant bank 0.
 //
-// Contract: Program's constructor accepts a kernel or refuses it as a whole: an opcode without
-// semantics, an operand form the semantics do not take, a constant bank other than 0, or a branch
-// outside the kernel is a UserError naming the kernel, PC, instruction and reason, before anything
-// runs. Constant bank 0 holds blockDim (0x0), gridDim (0xc) and the parameters at the
+// Contract: every instruction is decoded when the Program is built. One that cannot be emulated (an
+// opcode without semantics, an operand form the semantics do not take, a constant bank other than
+// 0, a branch outside the kernel) keeps its refusal: a UserError naming the kernel, PC, instruction
+// and reason, raised by the emulator when a lane executes it (code that no lane reaches does not
+// stop a trace). Constant bank 0 holds blockDim (0x0), gridDim (0xc) and the parameters at the
 // architecture's offset (`param_offset`). Pure: no clock, no emulation state.
 #pragma once
 
@@ -73,6 +74,9 @@ struct Decoded {
     std::array<RegRef, 8> src_regs{};
     std::uint32_t trace_mem_width = 0;
     std::int64_t trace_immediate = 0;
+    // Non-empty when the instruction cannot be emulated: the error ("kernel K, PC P, 'I': reason")
+    // raised if a lane executes it.
+    std::string refusal;
 };
 
 class Program {
@@ -89,6 +93,8 @@ public:
     std::string where(const Decoded& d) const;
 
 private:
+    void decode(std::size_t index, std::uint32_t params_at, std::size_t bank_limit);
+
     KernelCode code_;
     Launch launch_;
     std::vector<std::uint8_t> bank0_;

@@ -207,21 +207,27 @@ SassTraceResult write_sass_trace(const isa::sass::Program& program, const std::s
     const std::string path = (std::filesystem::path(dir) / options.kernel_file).string();
     SassTraceResult result;
     result.kernel_file = path;
-    {
-        TraceWriter writer(path, header);
-        TraceSink sink(program, header, writer);
-        isa::sass::Emulator emulator(program);
-        const std::uint64_t total = launch.grid.count();
-        const std::uint64_t last = std::min(options.last_cta, total == 0 ? 0 : total - 1);
-        for (std::uint64_t i = options.first_cta; i <= last && i < total; ++i) {
-            const isa::sass::Dim id{static_cast<std::uint32_t>(i % launch.grid.x),
-                                    static_cast<std::uint32_t>((i / launch.grid.x) % launch.grid.y),
-                                    static_cast<std::uint32_t>(i / (std::uint64_t{launch.grid.x} * launch.grid.y))};
-            emulator.run_cta(id, sink);
-            ++result.ctas;
+    try {
+        {
+            TraceWriter writer(path, header);
+            TraceSink sink(program, header, writer);
+            isa::sass::Emulator emulator(program);
+            const std::uint64_t total = launch.grid.count();
+            const std::uint64_t last = std::min(options.last_cta, total == 0 ? 0 : total - 1);
+            for (std::uint64_t i = options.first_cta; i <= last && i < total; ++i) {
+                const isa::sass::Dim id{static_cast<std::uint32_t>(i % launch.grid.x),
+                                        static_cast<std::uint32_t>((i / launch.grid.x) % launch.grid.y),
+                                        static_cast<std::uint32_t>(i / (std::uint64_t{launch.grid.x} * launch.grid.y))};
+                emulator.run_cta(id, sink);
+                ++result.ctas;
+            }
+            writer.close();
+            result.instructions = writer.instructions_written();
         }
-        writer.close();
-        result.instructions = writer.instructions_written();
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);  // no truncated trace is left behind
+        throw;
     }
     std::vector<TraceCommand> commands = options.memcpys;
     commands.push_back(TraceCommand{TraceCommand::Kind::kernel, options.kernel_file, path, 0, 0});

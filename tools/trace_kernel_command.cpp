@@ -1,6 +1,7 @@
 // `stcsim trace gen kernel`: traces a compiled kernel from its SASS, without a GPU.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -84,6 +85,8 @@ trace::SassTraceResult trace_kernel(const po::variables_map& values, const std::
         if (trace_options.last_cta < trace_options.first_cta) throw UsageError("--ctas: A-B with B < A");
     }
     trace_options.kernel_file = kernel_file;
+    const std::string binary = values["binary"].as<std::string>();
+    if (!std::filesystem::exists(binary)) throw UserError(fmt::format("{}: no such file", binary));
     const std::string disassembler = values["disassembler"].as<std::string>();
     if (disassembler != "cuobjdump" && disassembler != "nvdisasm")
         throw UsageError(fmt::format("--disassembler must be cuobjdump or nvdisasm, not '{}'", disassembler));

@@ -82,7 +82,8 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
                                       {"kernel", kernel},
                                       {"mma_sass", sparse ? (dtype == "f16" ? "HMMA.SP.16832.F32" : "HMMA.SP.16832.F32.BF16")
                                                           : (dtype == "f16" ? "HMMA.16816.F32" : "HMMA.16816.F32.BF16")},
-                                      {"mma_instructions", launch_json["mma_instructions"]},
+                                      {"mma_instructions", result.tensor_instructions},
+                                      {"mma_instructions_mnk", launch_json["mma_instructions"]},
                                       {"instructions", result.instructions},
                                       {"thread_blocks", result.ctas},
                                       {"warps_per_block", (program.launch().block.count() + 31) / 32},

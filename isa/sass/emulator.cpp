@@ -83,19 +83,31 @@ void Emulator::run_warp(std::uint32_t w, InstructionSink& sink) {
 }
 
 void Emulator::check_known(const WarpState& w, const Decoded& d, std::uint32_t mask, bool& known) const {
-    if (d.mem_op >= 0 && mask != 0 &&
-        ((d.addr_r & ~w.r_known).any() || (d.addr_ur & ~w.ur_known.to_ullong()) != 0))
-        throw UserError(program_.where(d) + ": the address depends on data the emulator does not have "
-                                            "(loaded from memory or computed from such values)");
-    known = (d.src_r & ~w.r_known).none() && (d.src_ur & ~w.ur_known.to_ullong()) == 0;
+    if (d.mem_op >= 0 && mask != 0) {
+        std::string which;
+        for (int i = 0; i < d.n_addr_list; ++i) {
+            const std::uint8_t r = d.addr_list[static_cast<std::size_t>(i)];
+            if ((w.r_known[r] & mask) != mask) which += fmt::format(" R{}", r);
+        }
+        for (int r = 0; r < 64; ++r)
+            if (((d.addr_ur >> r) & 1u) && !w.ur_known[static_cast<std::size_t>(r)]) which += fmt::format(" UR{}", r);
+        if (!which.empty())
+            throw UserError(program_.where(d) + ": the address depends on data the emulator does not have "
+                                                "(loaded from memory or computed from such values:" + which + ")");
+    }
+    known = (d.src_ur & ~w.ur_known.to_ullong()) == 0;
+    for (int i = 0; i < d.n_src_list && known; ++i)
+        known = (w.r_known[d.src_list[static_cast<std::size_t>(i)]] & mask) == mask;
     for (int p = 0; p < 7 && known; ++p) {
-        if ((d.src_p >> p) & 1u) known = w.p_known[static_cast<std::size_t>(p)];
+        if ((d.src_p >> p) & 1u) known = (w.p_known[static_cast<std::size_t>(p)] & mask) == mask;
         if (known && ((d.src_up >> p) & 1u)) known = w.up_known[static_cast<std::size_t>(p)];
     }
 }
 
+// Known-ness of what the instruction wrote: the written lanes take the instruction's (all its
+// sources known in the lanes that ran it), the other lanes keep theirs.
 void Emulator::mark_written(WarpState& w, const Decoded& d, std::uint32_t mask, bool known) const {
-    const bool full = d.uniform || mask == (w.live & ~w.exited);
+    const std::uint32_t lanes = known ? mask : 0u;
     for (int k = 0; k < d.ndst; ++k) {
         const Operand& o = d.ops[static_cast<std::size_t>(k)];
         const int width = d.dst_width[static_cast<std::size_t>(std::min(k, 3))];
@@ -104,19 +116,16 @@ void Emulator::mark_written(WarpState& w, const Decoded& d, std::uint32_t mask, 
                 if (o.reg == kRZ) break;
                 for (int j = 0; j < width; ++j) {
                     const std::size_t r = (o.reg + j) & 255;
-                    w.r_known[r] = full ? known : (w.r_known[r] && known);
+                    w.r_known[r] = (w.r_known[r] & ~mask) | lanes;
                 }
                 break;
             case OperandKind::ureg:
                 if (o.reg == kURZ) break;
-                for (int j = 0; j < width; ++j) {
-                    const std::size_t r = (o.reg + j) & 63;
-                    w.ur_known[r] = known;
-                }
+                for (int j = 0; j < width; ++j) w.ur_known[(o.reg + j) & 63] = known;
                 break;
             case OperandKind::pred:
                 if (o.reg == kPT) break;
-                w.p_known[o.reg] = full ? known : (w.p_known[o.reg] && known);
+                w.p_known[o.reg] = (w.p_known[o.reg] & ~mask) | lanes;
                 break;
             case OperandKind::upred:
                 if (o.reg == kPT) break;
@@ -154,7 +163,8 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
     const Instruction& inst = *d.inst;
     std::uint32_t mask = g.mask;
     if (inst.guarded && inst.guard != kPT) {
-        const bool guard_known = inst.guard_uniform ? w.up_known[inst.guard] : w.p_known[inst.guard];
+        const bool guard_known =
+            inst.guard_uniform ? w.up_known[inst.guard] : (w.p_known[inst.guard] & g.mask) == g.mask;
         if (!guard_known)
             throw UserError(program_.where(d) + ": the guard predicate depends on data the emulator does not have");
         std::uint32_t gm = inst.guard_uniform ? (w.up[inst.guard] ? ~0u : 0u) : w.p[inst.guard];

@@ -95,6 +95,15 @@ void add_src(Decoded& d, const Operand& o, int width) {
     }
 }
 
+void make_lists(Decoded& d) {
+    for (int r = 0; r < 256; ++r) {
+        if (d.src_r[static_cast<std::size_t>(r)] && d.n_src_list < d.src_list.size())
+            d.src_list[d.n_src_list++] = static_cast<std::uint8_t>(r);
+        if (d.addr_r[static_cast<std::size_t>(r)] && d.n_addr_list < d.addr_list.size())
+            d.addr_list[d.n_addr_list++] = static_cast<std::uint8_t>(r);
+    }
+}
+
 }  // namespace
 
 std::uint32_t param_offset(int sm) { return sm >= 90 ? 0x210 : 0x160; }
@@ -129,6 +138,7 @@ Program::Program(KernelCode code, Launch launch) : code_(std::move(code)), launc
             d.ops = d.inst->operands;
             d.refusal = e.what();
             for (const Operand& o : d.ops) add_src(d, o, 1);
+            make_lists(d);
         }
     }
 }
@@ -219,6 +229,7 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
     for (const Operand& o : inst.operands)  // literal immediates only, not resolved constants
         if (o.kind == OperandKind::imm) d.trace_immediate = o.imm;
     if (d.flow == Flow::branch || d.flow == Flow::bssy) d.trace_immediate = 0;
+    make_lists(d);
 }
 
 }  // namespace stcsim::isa::sass

@@ -65,6 +65,8 @@ struct Decoded {
     // What must be known before it runs: the general / uniform registers and predicates it reads,
     // and separately those that form its memory address.
     std::bitset<256> src_r, addr_r;
+    std::uint8_t n_src_list = 0, n_addr_list = 0;  // the same as lists
+    std::array<std::uint8_t, 32> src_list{}, addr_list{};
     std::uint64_t src_ur = 0, addr_ur = 0;
     std::uint8_t src_p = 0, src_up = 0;
     // For trace lines: general registers written and read (RZ left out), the trace's memory

@@ -122,7 +122,7 @@ void p2r(Exec& x) {
     const int shift = byte_shift(x.d);
     const std::uint32_t mask = (x.raw(3, 0) & 0x7fu) << shift;
     for (int i = 0; i < 7; ++i)
-        if (((mask >> shift) >> i) & 1u) x.known = x.known && x.w.p_known[static_cast<std::size_t>(i)];
+        if (((mask >> shift) >> i) & 1u) x.known = x.known && (x.w.p_known[static_cast<std::size_t>(i)] & x.mask) == x.mask;
     x.each([&](int lane) {
         std::uint32_t bits = 0;
         for (int i = 0; i < 7; ++i) bits |= ((x.w.p[static_cast<std::size_t>(i)] >> lane) & 1u) << i;
@@ -146,7 +146,10 @@ void r2p(Exec& x) {
         }
     });
     for (int i = 0; i < 7; ++i)
-        if ((mask >> i) & 1u) x.w.p_known[static_cast<std::size_t>(i)] = x.known;
+        if ((mask >> i) & 1u) {
+            auto& k = x.w.p_known[static_cast<std::size_t>(i)];
+            k = (k & ~x.mask) | (x.known ? x.mask : 0u);
+        }
 }
 
 void sel(Exec& x) {

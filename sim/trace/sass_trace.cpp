@@ -52,6 +52,7 @@ public:
                   const std::array<std::uint64_t, kLanes>& addresses) override {
         fmt::memory_buffer& out = buffers_[warp];
         ++counts_[warp];
+        if (d.kind == isa::sass::Kind::tensor && mask != 0) ++tensor_;
         // Everything but the mask and the addresses is the same each time the instruction runs:
         // it is formatted once (by the trace writer's own formatter) and reused.
         Cached& cached = cache_[index];
@@ -180,6 +181,9 @@ private:
     std::vector<std::uint64_t> counts_;
     fmt::memory_buffer line_;
     std::uint32_t warps_ = 0;
+
+public:
+    std::uint64_t tensor_ = 0;
 };
 
 }  // namespace
@@ -223,6 +227,7 @@ SassTraceResult write_sass_trace(const isa::sass::Program& program, const std::s
             }
             writer.close();
             result.instructions = writer.instructions_written();
+            result.tensor_instructions = sink.tensor_;
         }
     } catch (...) {
         std::error_code ec;

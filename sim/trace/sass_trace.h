@@ -29,6 +29,7 @@ struct SassTraceOptions {
 struct SassTraceResult {
     std::string kernel_file;
     std::uint64_t ctas = 0, instructions = 0;
+    std::uint64_t tensor_instructions = 0;  // executed by at least one lane (HMMA, IMMA, ...)
     double emulate_seconds = 0;  // wall time of the whole run (emulation and writing)
     double cpu_seconds = 0;      // processor time of the same (the speed on one core, whatever the machine's load)
 };

@@ -150,6 +150,17 @@ typename Op::GemmKernel::Params make_params(const Problem<Op>& p, std::uint64_t 
     }
 }
 
+// CUTLASS's iterators predicate partial tiles; the 128-bit accesses need M, N multiples of 8 and K
+// a multiple of the k-step of one metadata element (sparse) or of 8 (dense).
+template <typename Op>
+void check_alignment(const Options& o) {
+    const long k_align = Problem<Op>::sparse ? 64 : 8;
+    if (o.m % 8 || o.n % 8 || o.k % k_align) {
+        const std::string message = "M and N must be multiples of 8 and K of " + std::to_string(k_align);
+        usage(message.c_str());
+    }
+}
+
 template <typename Op>
 dim3 grid_of(const typename Op::GemmKernel::Params& params) {
     typename Op::ThreadblockSwizzle swizzle;
@@ -160,8 +171,7 @@ template <typename Op>
 int launch(const Options& o, const char* name) {
     using Kernel = typename Op::GemmKernel;
     const GemmCoord size(int(o.m), int(o.n), int(o.k));
-    if (o.m % Op::ThreadblockShape::kM || o.n % Op::ThreadblockShape::kN || o.k % Op::ThreadblockShape::kK)
-        usage("M, N, K must be multiples of the threadblock tile");
+    check_alignment<Op>(o);
     const Problem<Op> p(size);
     const auto params = make_params<Op>(p, kAddressA, kAddressB, kAddressE, kAddressD);
     if (o.params_out.empty()) usage("launch needs --params-out FILE");
@@ -176,7 +186,7 @@ int launch(const Options& o, const char* name) {
                 "\"params_bytes\": %zu, \"sparse\": %s, \"tile\": [%d, %d, %d], \"warp_tile\": [%d, %d, %d], "
                 "\"mma\": [%d, %d, %d], \"stages\": %d, "
                 "\"buffers\": {\"A\": [%llu, %llu], \"B\": [%llu, %llu], \"E\": [%llu, %llu], \"D\": [%llu, %llu]}, "
-                "\"mma_instructions\": %lld}\n",
+                "\"mma_instructions\": %lld}\n",  // M*N*K over the instruction shape (partial tiles compute more)
                 name, grid.x, grid.y, grid.z, Kernel::kThreadCount, sizeof(typename Kernel::SharedStorage),
                 sizeof params, Problem<Op>::sparse ? "true" : "false", Op::ThreadblockShape::kM,
                 Op::ThreadblockShape::kN, Op::ThreadblockShape::kK, Op::WarpShape::kM, Op::WarpShape::kN,

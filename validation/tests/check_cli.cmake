@@ -38,7 +38,7 @@ elseif(NAME STREQUAL "gemm_bench")
   set(real_command --m 256 --n 256 --k 256 --iters 1)
 elseif(NAME STREQUAL "cutlass_gemm")
   expect_run(2 "unknown kernel" launch --kernel nothing --m 128 --n 128 --k 64)
-  expect_run(2 "multiples of the threadblock tile" launch --kernel stcsim_cutlass_sparse_f16 --m 100 --n 128 --k 64 --params-out x)
+  expect_run(2 "must be multiples of 8" launch --kernel stcsim_cutlass_sparse_f16 --m 100 --n 128 --k 64 --params-out x)
   expect_run(0 "\"params_bytes\": 392" launch --kernel stcsim_cutlass_sparse_f16 --m 256 --n 256 --k 1024
              --params-out ${CMAKE_CURRENT_BINARY_DIR}/cutlass_gemm_check.params)
   set(real_command run --kernel stcsim_cutlass_sparse_f16 --m 256 --n 256 --k 1024 --iters 5)

@@ -176,14 +176,16 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
     if (!d.refusal.empty() && mask != 0) throw UserError(d.refusal);
     bool known = true;
     check_known(w, d, mask, known);
+    std::uint32_t traced = mask;
     if (mask != 0 && d.handler != nullptr) {
         Exec x{w, d, cta_, d.uniform ? (mask & (0u - mask)) : mask, addresses_, known};
         x.prepare();
         d.handler(x);
         mark_written(w, d, mask, x.known);
+        if (d.mem_op >= 0) traced = mask & x.access_mask;
     }
     ++instructions_;
-    sink.executed(wi, g.pc, d, mask, addresses_);
+    sink.executed(wi, g.pc, d, traced, addresses_);
 
     const std::uint32_t next = g.pc + 1;
     switch (d.flow) {

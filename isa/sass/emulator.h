@@ -27,7 +27,8 @@ public:
     virtual ~InstructionSink() = default;
     virtual void begin_cta(const Dim& ctaid, std::uint32_t warps) = 0;
     // One executed warp instruction. `mask`: the lanes that executed it (active and guard true; it
-    // may be 0 for an instruction whose guard is false in every active lane). `addresses`: per lane,
+    // may be 0 for an instruction whose guard is false in every active lane); for a memory
+    // instruction, those that access memory (a zero-filling cp.async lane reads nothing). `addresses`: per lane,
     // for memory instructions (global addresses; shared-memory offsets for shared instructions; the
     // global side of LDGSTS).
     virtual void executed(std::uint32_t warp, std::uint32_t index, const Decoded& d, std::uint32_t mask,

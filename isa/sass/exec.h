@@ -44,6 +44,7 @@ struct Exec {
     std::uint32_t mask;                   // lanes that execute
     std::array<std::uint64_t, kLanes>& addresses;  // per lane, for memory instructions
     bool known = true;                    // the results are known values
+    std::uint32_t access_mask = ~0u;      // memory instructions: the lanes that access memory (of mask)
 
     const Operand& op(int i) const { return d.ops[static_cast<std::size_t>(i)]; }
     int nops() const { return static_cast<int>(d.ops.size()); }

@@ -119,10 +119,18 @@ void shared_opaque_write(Exec& x, int mem_operand) {
     });
 }
 
-// LDGSTS [shared], [global]: the trace carries the global addresses.
+// LDGSTS [shared], [global] (, P): the trace carries the global addresses. With a predicate (the
+// zero-fill form of cp.async, src-size 0 where it is false) the lanes where it is false read nothing
+// (they fill shared memory with zeros) and are left out of the access.
 void ldgsts(Exec& x) {
     record(x);
     shared_opaque_write(x, 0);
+    const int last = x.nops() - 1;
+    if (last >= 2 && (x.op(last).kind == OperandKind::pred || x.op(last).kind == OperandKind::upred)) {
+        std::uint32_t reads = 0;
+        x.each([&](int lane) { reads |= x.pred(last, lane) ? (1u << lane) : 0u; });
+        x.access_mask = reads;
+    }
 }
 
 void atoms(Exec& x) {

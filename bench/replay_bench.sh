@@ -17,7 +17,7 @@ for k in 1024 4096; do
     flag=""
     if [ "$kind" = sparse ]; then dir="$dir-sparse"; flag="--sparse"; fi
     [ -f "$dir/kernel-1.traceg.zst" ] ||
-        "$stcsim" trace gen gemm --m 1024 --n 1024 --k "$k" --dtype f16 $flag --compress zst --out "$dir" >/dev/null
+        "$stcsim" trace gen gemm --impl synthetic --m 1024 --n 1024 --k "$k" --dtype f16 $flag --compress zst --out "$dir" >/dev/null
     /usr/bin/time -v "$stcsim" run --config configs/a100.json --trace "$dir" --out "$dir/run" >"$dir/run.log" 2>"$dir/time.log"
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/time.log")
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/time.log")

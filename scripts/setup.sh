@@ -26,6 +26,11 @@ if ! cmp -s tools/requirements.txt .venv/.installed-requirements 2>/dev/null; th
   .venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
   cp tools/requirements.txt .venv/.installed-requirements
 fi
+# cuobjdump / nvdisasm (the SASS front end) and the CUTLASS headers: binaries and headers only.
+if ! cmp -s tools/requirements-cuda.txt .venv/.installed-requirements-cuda 2>/dev/null; then
+  .venv/bin/pip install --quiet --disable-pip-version-check --no-deps -r tools/requirements-cuda.txt
+  cp tools/requirements-cuda.txt .venv/.installed-requirements-cuda
+fi
 
 cmake --preset release >/dev/null
 cmake --build --preset release

@@ -17,7 +17,7 @@ std::string out_dir(const std::string& name) {
 
 TEST(CliTrace, GenGemmWritesKernelsListAndTrace) {
     const std::string dir = out_dir("cli_gemm_sparse");
-    const CommandResult r = run_stcsim("trace gen gemm --m 256 --n 256 --k 256 --dtype f16 --acc f32 --sparse --out " + dir);
+    const CommandResult r = run_stcsim("trace gen gemm --impl synthetic --m 256 --n 256 --k 256 --dtype f16 --acc f32 --sparse --out " + dir);
     ASSERT_EQ(r.status, 0) << r.err;
     const json summary = json::parse(r.out);
     EXPECT_EQ(summary["mma_sass"], "HMMA.SP.16832.F32");
@@ -35,7 +35,7 @@ TEST(CliTrace, GenGemmWritesKernelsListAndTrace) {
 
 TEST(CliTrace, GenGemmCompressed) {
     const std::string dir = out_dir("cli_gemm_zst");
-    const CommandResult r = run_stcsim("trace gen gemm --m 128 --n 128 --k 64 --dtype s8 --compress zst --tile 128x128x64 "
+    const CommandResult r = run_stcsim("trace gen gemm --impl synthetic --m 128 --n 128 --k 64 --dtype s8 --compress zst --tile 128x128x64 "
                                        "--warp-tile 64x64x64 --stages 2 --out " + dir);
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_TRUE(std::filesystem::exists(dir + "/kernel-1.traceg.zst"));
@@ -45,13 +45,13 @@ TEST(CliTrace, GenGemmCompressed) {
 }
 
 TEST(CliTrace, BadInputAndBadUsage) {
-    CommandResult r = run_stcsim("trace gen gemm --m 100 --n 128 --k 64 --out " + out_dir("cli_bad"));
+    CommandResult r = run_stcsim("trace gen gemm --impl synthetic --m 100 --n 128 --k 64 --out " + out_dir("cli_bad"));
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("must divide the problem 100x128x64"), std::string::npos) << r.err;
-    r = run_stcsim("trace gen gemm --n 128 --k 64 --out " + out_dir("cli_bad"));
+    r = run_stcsim("trace gen gemm --impl synthetic --n 128 --k 64 --out " + out_dir("cli_bad"));
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("--m"), std::string::npos) << r.err;
-    r = run_stcsim("trace gen gemm --m 128 --n 128 --k 64 --tile 128x128 --out " + out_dir("cli_bad"));
+    r = run_stcsim("trace gen gemm --impl synthetic --m 128 --n 128 --k 64 --tile 128x128 --out " + out_dir("cli_bad"));
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("--tile must be MxNxK"), std::string::npos) << r.err;
     r = run_stcsim("trace gen conv --out x");

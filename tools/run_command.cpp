@@ -23,8 +23,12 @@ namespace po = boost::program_options;
 
 constexpr const char* kUsage =
     "usage: stcsim run --config FILE --trace PATH [--out DIR] [--json] [-p key.path=value ...]\n"
+    "       stcsim run --config FILE --binary FILE --kernel NAME --grid X,Y,Z --block X,Y,Z [--smem BYTES]\n"
+    "                  --params FILE [--ctas A-B] [--out DIR] [--json] [-p ...]\n"
     "Replays a kernel trace (kernelslist.g, a folder with one, or one kernel .traceg[.gz|.zst|.xz]) through the\n"
-    "timing model; writes DIR/stats.json and DIR/config.json, and with --json prints the stats.";
+    "timing model; writes DIR/stats.json and DIR/config.json, and with --json prints the stats. With --binary,\n"
+    "the kernel is first traced from its SASS (as 'stcsim trace gen kernel' does) into DIR/trace, or a\n"
+    "temporary folder without --out.";
 
 class ProgressBar {
 public:
@@ -64,12 +68,35 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
         ("out", po::value(&out), "write stats.json and the resolved config.json into this folder")
         ("json", po::bool_switch(&json), "print the stats as JSON on stdout")
         ("param,p", po::value(&overrides)->composing(), "override a config key: -p key.path=value (repeatable)");
+    add_kernel_trace_options(options, false);
     po::variables_map values;
     if (!parse_options(args, kUsage, options, values, io)) return kExitOk;
     if (config_path.empty()) throw UsageError("--config is required");
-    if (trace_path.empty()) throw UsageError("--trace is required");
+    const bool from_binary = values.count("binary") > 0;
+    if (trace_path.empty() == !from_binary) throw UsageError("give either --trace or --binary");
     const auto config = sim::config::load_config_file(config_path, overrides);
     if (!out.empty()) prepare_output_dir(out);
+    std::filesystem::path temporary;
+    struct Cleanup {
+        std::filesystem::path& p;
+        ~Cleanup() {
+            std::error_code ec;
+            if (!p.empty()) std::filesystem::remove_all(p, ec);
+        }
+    } cleanup{temporary};
+    if (from_binary) {
+        std::filesystem::path dir;
+        if (!out.empty()) {
+            dir = std::filesystem::path(out) / "trace";
+        } else {
+            temporary = std::filesystem::temp_directory_path() / fmt::format("stcsim-run-{}", ::getpid());
+            dir = temporary;
+        }
+        trace_kernel(values, dir.string(), "kernel-1.traceg", nullptr, nullptr);
+        trace_path = dir.string();
+    }
+    const std::string label = from_binary ? values["binary"].as<std::string>() + ":" + values["kernel"].as<std::string>()
+                                          : trace_path;
     const auto start = std::chrono::steady_clock::now();
     sim::ReplayResult result;
     {
@@ -86,7 +113,7 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
         io.out << text;
     } else {
         io.out << fmt::format("{}: {} cycles, {} warp instructions ({:.3g} per cycle); host {:.2f} s, {:.3g} warp instructions/s\n",
-                              trace_path, result.cycles, result.warp_instructions,
+                              label, result.cycles, result.warp_instructions,
                               static_cast<double>(result.warp_instructions) / static_cast<double>(std::max<std::uint64_t>(1, result.cycles)),
                               seconds, static_cast<double>(result.warp_instructions) / std::max(1e-9, seconds));
     }

@@ -21,11 +21,15 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kTraceUsage =
-    "usage: stcsim trace gen gemm --m M --n N --k K --dtype f16|bf16|tf32|s8 --acc f32|f16|s32 [--sparse]\n"
-    "                             [--tile MxNxK] [--warp-tile MxNxK] [--stages S] [--compress zst|gz] --out DIR\n"
+    "usage: stcsim trace gen gemm --m M --n N --k K [--dtype f16|bf16] [--sparse] [--compress zst|gz] --out DIR\n"
+    "                             (--impl cutlass, the default: CUTLASS's sm_80 kernel, traced from its SASS)\n"
+    "       stcsim trace gen gemm --impl synthetic --m M --n N --k K --dtype f16|bf16|tf32|s8 --acc f32|f16|s32\n"
+    "                             [--sparse] [--tile MxNxK] [--warp-tile MxNxK] [--stages S] [--compress zst|gz] --out DIR\n"
+    "       stcsim trace gen kernel --binary FILE --kernel NAME --grid X,Y,Z --block X,Y,Z --params FILE --out DIR ...\n"
     "       stcsim trace stats [--json] PATH   (PATH: a kernel-N.traceg[.gz|.zst|.xz] or a kernelslist.g)\n\n"
-    "'trace gen gemm' writes DIR/kernelslist.g and DIR/kernel-1.traceg: the trace of a tiled GEMM kernel of\n"
-    "CUTLASS's Ampere structure (cp.async multistage mainloop, ldmatrix, mma / mma.sp, epilogue stores).\n"
+    "'trace gen gemm' writes DIR/kernelslist.g and DIR/kernel-1.traceg: the trace of CUTLASS's compiled Ampere\n"
+    "GEMM (cutlass::gemm::device::Gemm / SparseGemm), or with --impl synthetic of a hand-built kernel of the\n"
+    "same structure (cp.async multistage mainloop, ldmatrix, mma / mma.sp, epilogue stores).\n"
     "'trace stats' reads a trace as a stream and reports its counts, instructions per second and peak memory.";
 
 isa::Shape parse_shape(const std::string& text, const char* option) {
@@ -53,9 +57,15 @@ int gen_gemm(const std::vector<std::string>& args, Streams& io) {
         ("warp-tile", po::value<std::string>(), "warp tile MxNxK (default 64x64x<tile K>)")
         ("stages", po::value<int>()->default_value(3), "cp.async pipeline stages")
         ("compress", po::value<std::string>()->default_value("none"), "none, zst or gz: compress the kernel trace")
-        ("out", po::value<std::string>()->required(), "output folder");
+        ("out", po::value<std::string>()->required(), "output folder")
+        ("impl", po::value<std::string>()->default_value("cutlass"),
+         "cutlass: CUTLASS's compiled kernel traced from its SASS (f16/bf16 -> f32); synthetic: the hand-built look-alike")
+        ("cutlass-gemm", po::value<std::string>(), "the cutlass_gemm program (default: the one this build made)");
     po::variables_map values;
     if (!parse_options(args, kTraceUsage, options, values, io)) return kExitOk;
+    const std::string impl = values["impl"].as<std::string>();
+    if (impl == "cutlass") return gen_gemm_cutlass(values, io);
+    if (impl != "synthetic") throw UsageError(fmt::format("--impl must be cutlass or synthetic, not '{}'", impl));
     trace::GemmTraceSpec spec;
     spec.m = values["m"].as<std::int64_t>();
     spec.n = values["n"].as<std::int64_t>();
@@ -169,8 +179,9 @@ int trace_main(const std::vector<std::string>& args, Streams& io) {
         return kExitOk;
     }
     if (args[0] == "gen") {
+        if (args.size() >= 2 && args[1] == "kernel") return gen_kernel(std::vector<std::string>(args.begin() + 2, args.end()), io);
         if (args.size() < 2 || (args[1] != "gemm" && args[1] != "--help" && args[1] != "-h"))
-            throw UsageError(fmt::format("'trace gen' generates 'gemm', not '{}'", args.size() < 2 ? "" : args[1]));
+            throw UsageError(fmt::format("'trace gen' generates 'gemm' or 'kernel', not '{}'", args.size() < 2 ? "" : args[1]));
         if (args[1] != "gemm") {
             io.out << kTraceUsage << '\n';
             return kExitOk;

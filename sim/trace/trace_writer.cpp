@@ -38,6 +38,14 @@ void TraceWriter::write_warp(std::uint32_t warp_id, std::span<const TraceInstruc
     instructions_ += instructions.size();
 }
 
+void TraceWriter::write_warp_text(std::uint32_t warp_id, std::uint64_t count, std::string_view lines) {
+    if (!in_block_) throw InternalError("TraceWriter: write_warp_text outside a block");
+    fmt::format_to(std::back_inserter(buffer_), "\nwarp = {}\ninsts = {}\n", warp_id, count);
+    buffer_.append(lines);
+    flush_if_full();
+    instructions_ += count;
+}
+
 void TraceWriter::end_block() {
     if (!in_block_) throw InternalError("TraceWriter: end_block outside a block");
     in_block_ = false;

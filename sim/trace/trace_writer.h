@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "sim/trace/compressed_stream.h"
 #include "sim/trace/kernel_header.h"
@@ -22,6 +23,8 @@ public:
 
     void begin_block(const Dim3& id);
     void write_warp(std::uint32_t warp_id, std::span<const TraceInstruction> instructions);
+    // A warp whose `count` instruction lines (each ending in '\n') were formatted already.
+    void write_warp_text(std::uint32_t warp_id, std::uint64_t count, std::string_view lines);
     void end_block();
     void close();  // flushes; the destructor closes too, but cannot report errors
 

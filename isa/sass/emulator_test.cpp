@@ -1,0 +1,320 @@
+// The SASS parser and emulator on hand-written listings (no nvcc, no cuobjdump needed): operand
+// forms, the opcodes that compiled C++ does not produce for sm_80 (uniform-datapath twins, PLOP3,
+// R2P, BMSK, ...), control flow, and the errors that stop a trace instead of making it wrong.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
+#include "common/errors.h"
+#include "isa/sass/disassembler.h"
+#include "isa/sass/emulator.h"
+#include "isa/sass/parser.h"
+#include "isa/sass/program.h"
+
+namespace stcsim::isa::sass {
+namespace {
+
+std::string listing(const std::vector<std::string>& lines) {
+    std::string text = "\n\tcode for sm_80\n\t\tFunction : k\n";
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        text += fmt::format("        /*{:04x}*/                   {} ;   /* 0x0000 */\n", i * 16, lines[i]);
+    return text;
+}
+
+struct Event {
+    std::uint32_t warp, pc, mask;
+    std::string opcode;
+    std::array<std::uint64_t, kLanes> addresses;
+};
+
+class Recorder final : public InstructionSink {
+public:
+    std::vector<Event> events;
+    void begin_cta(const Dim&, std::uint32_t) override {}
+    void executed(std::uint32_t warp, std::uint32_t, const Decoded& d, std::uint32_t mask,
+                  const std::array<std::uint64_t, kLanes>& addresses) override {
+        events.push_back({warp, static_cast<std::uint32_t>(d.inst->pc), mask, d.inst->opcode, addresses});
+    }
+    void end_cta() override {}
+};
+
+std::vector<std::uint8_t> params(std::initializer_list<std::uint32_t> words) {
+    std::vector<std::uint8_t> p(words.size() * 4);
+    std::size_t i = 0;
+    for (std::uint32_t w : words) std::memcpy(p.data() + 4 * i++, &w, 4);
+    return p;
+}
+
+std::vector<Event> run(const std::vector<std::string>& lines, std::uint32_t threads = 32,
+                       std::vector<std::uint8_t> bytes = params({0, 0, 0, 0}), std::uint32_t smem = 0) {
+    KernelCode code = kernel_from_listing(listing(lines), "", "k", "", "test");
+    Program program(std::move(code), Launch{{1, 1, 1}, {threads, 1, 1}, smem, std::move(bytes)});
+    Emulator emulator(program);
+    Recorder recorder;
+    emulator.run_cta({0, 0, 0}, recorder);
+    return recorder.events;
+}
+
+// The per-lane value of R4 (as the address of `STG.E [R4.64], RZ` with R5 = 0).
+std::vector<std::uint64_t> values(std::vector<std::string> lines, std::uint32_t threads = 32,
+                                  std::vector<std::uint8_t> bytes = params({0, 0, 0, 0})) {
+    lines.insert(lines.begin(), "S2R R0, SR_TID.X");
+    lines.push_back("MOV R5, RZ");
+    lines.push_back("STG.E [R4.64], RZ");
+    lines.push_back("EXIT");
+    std::vector<std::uint64_t> out;
+    for (const Event& e : run(lines, threads, std::move(bytes)))
+        if (e.opcode == "STG.E")
+            for (int lane = 0; lane < kLanes; ++lane)
+                if ((e.mask >> lane) & 1u) out.push_back(e.addresses[static_cast<std::size_t>(lane)]);
+    return out;
+}
+
+TEST(SassParser, OperandForms) {
+    const Instruction i = parse_instruction("@!P3 IADD3.X R3, -R2.reuse, ~c[0x0][0x164], |R9|, P0, !PT ;", 0x40);
+    EXPECT_TRUE(i.guarded);
+    EXPECT_TRUE(i.guard_negated);
+    EXPECT_EQ(i.guard, 3);
+    EXPECT_EQ(i.base, "IADD3");
+    EXPECT_EQ(i.modifiers, std::vector<std::string>{"X"});
+    ASSERT_EQ(i.operands.size(), 6u);
+    EXPECT_EQ(i.operands[1].kind, OperandKind::reg);
+    EXPECT_TRUE(i.operands[1].negate);
+    EXPECT_EQ(i.operands[1].suffix, "");
+    EXPECT_EQ(i.operands[2].kind, OperandKind::cbank);
+    EXPECT_TRUE(i.operands[2].invert);
+    EXPECT_EQ(i.operands[2].imm, 0x164);
+    EXPECT_TRUE(i.operands[3].absolute);
+    EXPECT_EQ(i.operands[5].kind, OperandKind::pred);
+    EXPECT_TRUE(i.operands[5].invert);
+    EXPECT_EQ(i.operands[5].reg, kPT);
+
+    const Instruction m = parse_instruction("LDG.E.128 R4, desc[UR6][R2.64+UR8+-0x10]", 0);
+    EXPECT_EQ(m.operands[1].kind, OperandKind::mem);
+    EXPECT_EQ(m.operands[1].reg, 2);
+    EXPECT_EQ(m.operands[1].base_width, 2);
+    EXPECT_EQ(m.operands[1].index_ureg, 8);
+    EXPECT_EQ(m.operands[1].desc_ureg, 6);
+    EXPECT_EQ(m.operands[1].imm, -0x10);
+    const Instruction s = parse_instruction("STS [R5.X4+0x100], R0", 0);
+    EXPECT_EQ(s.operands[0].scale, 4);
+    EXPECT_EQ(s.operands[0].imm, 0x100);
+    const Instruction h = parse_instruction("HFMA2.MMA R5, -RZ, RZ, 0, 5.9604644775390625e-08", 0);
+    EXPECT_EQ(h.operands[3].kind, OperandKind::fimm);
+    EXPECT_DOUBLE_EQ(h.operands[4].fimm, 5.9604644775390625e-08);
+    const Instruction r = parse_instruction("RET.REL.NODEC R20 0x0", 0);
+    EXPECT_EQ(r.operands.size(), 2u);
+    const Instruction c = parse_instruction("S2UR UR4, SR_CTAID.X", 0);
+    EXPECT_EQ(c.operands[0].kind, OperandKind::ureg);
+    EXPECT_EQ(c.operands[1].kind, OperandKind::special);
+    EXPECT_THROW(parse_instruction("LDG.E R2, [R2.64+R3+R4+Q]", 0), UserError);
+}
+
+TEST(SassParser, NvdisasmListingsResolveLabels) {
+    const std::string text =
+        "\t.target\tsm_80\n"
+        "//--------------------- .text.k --------------------------\n"
+        "k:\n.text.k:\n"
+        "        /*0000*/                   S2R R0, SR_TID.X ;\n"
+        "        /*0010*/                   ISETP.GE.AND P0, PT, R0, 0x10, PT ;\n"
+        "        /*0020*/               @P0 BRA `(.L_x_1) ;\n"
+        "        /*0030*/                   IADD3 R1, R0, 0x1, RZ ;\n"
+        ".L_x_1:\n"
+        "        /*0040*/                   EXIT ;\n"
+        ".L_x_0:\n"
+        "        /*0050*/                   BRA `(.L_x_0);\n"
+        ".L_x_2:\n";
+    const auto functions = parse_nvdisasm_listing(text);
+    ASSERT_EQ(functions.size(), 1u);
+    EXPECT_EQ(functions[0].name, "k");
+    EXPECT_EQ(functions[0].arch, "sm_80");
+    ASSERT_EQ(functions[0].instructions.size(), 6u);
+    const Operand& target = functions[0].instructions[2].operands.back();
+    EXPECT_EQ(target.kind, OperandKind::imm);
+    EXPECT_EQ(target.imm, 0x40);
+    EXPECT_EQ(functions[0].instructions[5].operands.back().imm, 0x50);
+    EXPECT_THROW(parse_nvdisasm_listing(".text.k:\n /*0000*/ BRA `(.L_nowhere) ;\n"), UserError);
+}
+
+TEST(SassEmulator, UniformDatapath) {
+    // UR values computed once per warp, then used by every lane.
+    const auto v = values({"UMOV UR4, 0x30", "UIADD3 UR5, UR4, 0x10, URZ", "USHF.L.U32 UR6, UR5, 0x2, URZ",
+                           "ULOP3.LUT UR7, UR6, 0xf0, URZ, 0xc0, !PT", "UIMAD UR8, UR7, 0x3, UR4",
+                           "ULEA UR9, UR8, UR4, 0x1", "UISETP.GT.AND UP0, PT, UR9, 0x100, PT",
+                           "USEL UR10, UR9, URZ, UP0", "S2UR UR11, SR_CTAID.X", "UIADD3 UR10, UR10, UR11, URZ",
+                           "IADD3 R4, R0, UR10, RZ"});
+    // UR5 = 0x40, UR6 = 0x100, UR7 = 0, UR8 = 0x30, UR9 = 0x90, not > 0x100: UR10 = 0.
+    ASSERT_EQ(v.size(), 32u);
+    for (int lane = 0; lane < 32; ++lane) EXPECT_EQ(v[static_cast<std::size_t>(lane)], static_cast<std::uint64_t>(lane));
+}
+
+// The forms compiled C++ rarely produces for sm_80 (uniform twins, SHL / SHR, half2 arithmetic,
+// R2UR, VOTEU): each result moved to R4.
+TEST(SassEmulator, UniformTwinsAndRareForms) {
+    const std::vector<std::string> setup = {
+        "UMOV UR4, 0x12345678", "UPOPC UR5, UR4", "UFLO.U32 UR6, UR4", "UBREV UR7, UR4", "UBMSK UR8, 0x4, 0x3",
+        "USGXT UR9, 0xf0, 0x8", "UIMNMX UR10, UR9, 0x5, PT", "USHL UR11, UR8, 0x4", "USHR.U32 UR12, UR7, 0x10",
+        "UPRMT UR13, UR4, 0x1032, URZ", "UPLOP3.LUT UP0, UP1, UPT, UPT, UPT, 0x80, 0x0", "USEL UR16, 0x7, 0x9, UP0",
+        "USEL UR17, 0x7, 0x9, UP1", "VOTEU.ANY UR14, UPT, PT", "R2UR UR15, R0", "SHL R6, R0, 0x2", "SHR R7, R0, 0x1",
+        "MOV R9, 0x3c003c00", "HADD2 R8, R9, R9", "HMUL2 R10, R8, R8"};
+    const std::vector<std::pair<std::string, std::function<std::uint32_t(std::uint32_t)>>> checks = {
+        {"MOV R4, UR5", [](std::uint32_t) { return 13u; }},
+        {"MOV R4, UR6", [](std::uint32_t) { return 28u; }},
+        {"MOV R4, UR7", [](std::uint32_t) { return 0x1e6a2c48u; }},
+        {"MOV R4, UR8", [](std::uint32_t) { return 0x70u; }},
+        {"MOV R4, UR9", [](std::uint32_t) { return 0xfffffff0u; }},
+        {"MOV R4, UR10", [](std::uint32_t) { return 0xfffffff0u; }},
+        {"MOV R4, UR11", [](std::uint32_t) { return 0x700u; }},
+        {"MOV R4, UR12", [](std::uint32_t) { return 0x1e6au; }},
+        {"MOV R4, UR13", [](std::uint32_t) { return 0x56781234u; }},
+        {"MOV R4, UR16", [](std::uint32_t) { return 7u; }},
+        {"MOV R4, UR17", [](std::uint32_t) { return 9u; }},
+        {"MOV R4, UR14", [](std::uint32_t) { return 0xffffffffu; }},
+        {"MOV R4, UR15", [](std::uint32_t) { return 0u; }},
+        {"MOV R4, R6", [](std::uint32_t lane) { return lane * 4; }},
+        {"MOV R4, R7", [](std::uint32_t lane) { return lane >> 1; }},
+        {"MOV R4, R8", [](std::uint32_t) { return 0x40004000u; }},
+        {"MOV R4, R10", [](std::uint32_t) { return 0x44004400u; }},
+    };
+    for (const auto& [move, expected] : checks) {
+        auto lines = setup;
+        lines.push_back(move);
+        const auto v = values(lines);
+        ASSERT_EQ(v.size(), 32u) << move;
+        for (std::uint32_t lane = 0; lane < 32; ++lane) EXPECT_EQ(v[lane], expected(lane)) << move << " lane " << lane;
+    }
+}
+
+TEST(SassEmulator, DataConversionsAreOpaque) {
+    // F2F / F2FP / FRND values are not computed: an address made from one is refused.
+    for (const char* op : {"F2F.F16.F32 R6, R0", "F2FP.PACK_AB R6, R0, R0", "FRND R6, R0"}) {
+        KernelCode code = kernel_from_listing(listing({op, "MOV R7, RZ", "STG.E [R6.64], RZ", "EXIT"}), "", "k", "", "test");
+        Program program(std::move(code), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0})});
+        Emulator emulator(program);
+        Recorder recorder;
+        EXPECT_THROW(emulator.run_cta({0, 0, 0}, recorder), UserError) << op;
+    }
+}
+
+TEST(SassEmulator, PredicatesAndBitOps) {
+    const auto v = values({"ISETP.GE.AND P0, PT, R0, 0x8, PT", "ISETP.LT.AND P1, PT, R0, 0x18, PT",
+                           "PLOP3.LUT P2, P3, P0, P1, PT, 0x80, 0x8",
+                           "P2R R6, PR, RZ, 0x7f", "R2P PR, R0, 0x3",        // P0, P1 := bits 0, 1 of the lane id
+                           "SEL R7, RZ, 0x100, P0", "SEL R8, RZ, 0x200, P1",
+                           "BMSK R9, R0, 0x2", "SGXT R10, R0, 0x3", "IABS R11, R10",
+                           "PRMT R12, R0, 0x3210, RZ",
+                           "LOP3.LUT R4, R6, R7, R8, 0xfe, !PT",
+                           "IMAD R4, R9, 0x10000, R4", "IMAD R4, R11, 0x1000000, R4"});
+    ASSERT_EQ(v.size(), 32u);
+    for (std::uint32_t lane = 0; lane < 32; ++lane) {
+        const bool p0 = lane >= 8, p1 = lane < 0x18;
+        const bool p2 = p0 && p1, p3 = !p0 && p1;  // LUT 0x80: a & b & c; 0x08: !a & b & c (c = PT)
+        const std::uint32_t pr = (p0 ? 1u : 0u) | (p1 ? 2u : 0u) | (p2 ? 4u : 0u) | (p3 ? 8u : 0u);
+        const std::uint32_t sel = ((lane & 1u) ? 0u : 0x100u) | ((lane & 2u) ? 0u : 0x200u);
+        const std::uint32_t bmsk = (lane >= 32 ? 0u : (3u << lane));
+        std::int32_t sg = static_cast<std::int32_t>(lane & 7u);
+        if (sg & 4) sg -= 8;
+        const std::uint32_t expected = (pr | sel) + (bmsk << 16) + static_cast<std::uint32_t>(sg < 0 ? -sg : sg) * 0x1000000u;
+        EXPECT_EQ(v[lane], expected) << "lane " << lane;
+    }
+}
+
+TEST(SassEmulator, FloatAndConstants) {
+    const auto v = values({"I2F.U32 R6, R0", "FMUL R6, R6, 0.5", "FADD R6, R6, 1", "FSETP.GT.AND P0, PT, R6, 8, PT",
+                           "FSEL R7, R6, 8, !P0", "FMNMX R7, R7, 4, !PT", "MUFU.RCP R8, 2",
+                           "FMUL R7, R7, R8", "F2I.TRUNC.NTZ R4, R7", "LOP3.LUT R9, R0, 0x3, RZ, 0xc0, !PT",
+                           "LDC R9, c[0x0][R9.X4+0x160]",
+                           "IADD3 R4, R4, R9, RZ", "CS2R R10, SRZ", "IADD3 R4, R4, R11, R10"},
+                          32, params({10, 20, 30, 40}));
+    ASSERT_EQ(v.size(), 32u);
+    for (std::uint32_t lane = 0; lane < 32; ++lane) {
+        float f = static_cast<float>(lane) * 0.5f + 1.0f;
+        f = f > 8 ? 8 : f;  // FSEL: f where !P0 (f <= 8), else 8
+        f = std::max(f, 4.0f) * 0.5f;
+        EXPECT_EQ(v[lane], static_cast<std::uint64_t>(static_cast<std::int32_t>(f)) + 10 * ((lane & 3) + 1)) << lane;
+    }
+}
+
+TEST(SassEmulator, DivergenceAndReconvergence) {
+    const auto events = run({"S2R R0, SR_TID.X", "ISETP.GE.AND P0, PT, R0, 0x10, PT", "BSSY B0, 0x70",
+                             "@P0 BRA 0x60", "IADD3 R1, R0, 0x1, RZ", "BRA 0x70", "IADD3 R1, R0, 0x2, RZ",
+                             "BSYNC B0", "EXIT"});
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pcs;
+    for (const Event& e : events) pcs.emplace_back(e.pc, e.mask);
+    // The branch is taken by lanes 16..31 (its mask: the lanes whose guard holds). Lanes 0..15 run
+    // first (lower PC) up to the BRA to 0x70, then lanes 16..31 run 0x60 and reach 0x70 too: the
+    // groups meet there, and BSYNC and EXIT run once with the whole warp.
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>> expected = {
+        {0x00, ~0u}, {0x10, ~0u}, {0x20, ~0u}, {0x30, 0xffff0000u}, {0x40, 0x0000ffffu},
+        {0x50, 0x0000ffffu}, {0x60, 0xffff0000u}, {0x70, ~0u}, {0x80, ~0u}};
+    EXPECT_EQ(pcs, expected);
+}
+
+TEST(SassEmulator, ConvergenceBranches) {
+    // Converged: BRA.CONV ~URZ is taken, BRA.DIV is not. After a split, the lanes apart take BRA.DIV.
+    auto events = run({"BRA.DIV ~URZ, 0x30", "BRA.CONV ~URZ, 0x30", "EXIT", "S2R R0, SR_TID.X",
+                       "ISETP.GE.AND P0, PT, R0, 0x8, PT", "@P0 EXIT", "BRA.DIV ~URZ, 0x80", "EXIT", "EXIT"});
+    std::vector<std::uint32_t> pcs;
+    for (const Event& e : events) pcs.push_back(e.pc);
+    // 0x00 not taken, 0x10 taken to 0x30; lanes 8.. exit at 0x50; BRA.DIV at 0x60: lanes 8.. have exited,
+    // so the remaining lanes are all there: not diverged, EXIT at 0x70.
+    EXPECT_EQ(pcs, (std::vector<std::uint32_t>{0x00, 0x10, 0x30, 0x40, 0x50, 0x60, 0x70}));
+}
+
+TEST(SassEmulator, PartialWarpAndExit) {
+    const auto events = run({"S2R R0, SR_TID.X", "ISETP.GT.AND P0, PT, R0, 0x3, PT", "@P0 EXIT",
+                             "IMAD.SHL.U32 R2, R0, 0x4, RZ", "STS [R2], R0", "BAR.SYNC.DEFER_BLOCKING 0x0", "EXIT"},
+                            8, params({0}), 64);
+    ASSERT_EQ(events.size(), 7u);
+    EXPECT_EQ(events[0].mask, 0xffu);
+    EXPECT_EQ(events[4].mask, 0x0fu);  // STS by lanes 0..3
+    EXPECT_EQ(events[4].addresses[3], 12u);
+}
+
+TEST(SassEmulator, SharedMemoryIsReadBackAcrossWarps) {
+    // Warp 1 reads what warp 0 stored before the barrier.
+    const auto events = run({"S2R R0, SR_TID.X", "IMAD.SHL.U32 R2, R0, 0x4, RZ", "IMAD R3, R0, 0x3, RZ", "STS [R2], R3",
+                             "BAR.SYNC.DEFER_BLOCKING 0x0", "LOP3.LUT R2, R2, 0x7c, RZ, 0x3c, !PT", "LDS R4, [R2]",
+                             "MOV R5, RZ", "STG.E [R4.64], RZ", "EXIT"},
+                            64, params({0}), 256);
+    int checked = 0;
+    for (const Event& e : events)
+        if (e.opcode == "STG.E")
+            for (std::uint32_t lane = 0; lane < 32; ++lane) {
+                const std::uint32_t t = e.warp * 32 + lane;
+                EXPECT_EQ(e.addresses[lane], (t ^ 31u) * 3u) << t;
+                ++checked;
+            }
+    EXPECT_EQ(checked, 64);
+}
+
+void expect_error(const std::vector<std::string>& lines, const std::string& needle) {
+    try {
+        run(lines, 32, params({0, 0, 0, 0}), 64);
+        ADD_FAILURE() << "expected an error containing '" << needle << "'";
+    } catch (const UserError& e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find(needle), std::string::npos) << message;
+        EXPECT_NE(message.find("kernel k"), std::string::npos) << message;
+        EXPECT_NE(message.find("PC 0x"), std::string::npos) << message;
+    }
+}
+
+TEST(SassEmulator, RefusesWhatItCannotEmulate) {
+    expect_error({"TEX.SCR.LL R0, R2, R4, UR4, 2D", "EXIT"}, "opcode TEX is not emulated");
+    expect_error({"MOV R0, c[0x3][0x10]", "EXIT"}, "constant bank 3");
+    expect_error({"MOV R0, c[0x0][0x400]", "EXIT"}, "beyond the 16 parameter bytes");
+    expect_error({"LDG.E.64 R2, [R4.64]", "LDG.E R6, [R2.64]", "EXIT"}, "the address depends on data");
+    expect_error({"LDG.E R2, [R4.64]", "ISETP.NE.AND P0, PT, R2, RZ, PT", "@P0 BRA 0x30", "EXIT"},
+                 "the guard predicate depends on data");
+    expect_error({"LDS R2, [0x100]", "EXIT"}, "beyond the CTA's 64 bytes");
+    // What no lane executes is no error: a branch over it, or a guard false in every lane.
+    EXPECT_NO_THROW(run({"BRA 0x20", "TEX.SCR.LL R0, R2, R4, UR4, 2D", "@!PT CALL.REL.NOINC 0x0", "EXIT"}));
+    expect_error({"BRA.DIV R4, 0x10", "EXIT"}, "BRA.DIV / BRA.CONV without a lane mask is not emulated");
+}
+
+}  // namespace
+}  // namespace stcsim::isa::sass

@@ -67,7 +67,7 @@ int bench_latency(const std::vector<std::string>& args, Streams& io) {
     desc.add_options()
         ("footprint", po::value(&footprint), "bytes the pointer chase walks through (required)")
         ("stride", po::value(&stride)->default_value(128), "bytes between consecutive loads")
-        ("l2-side", po::value(&p.l2_side)->default_value("all"), "all | near | far: keep only lines of the L2 partition near to / far from SM 0");
+        ("l2-side", po::value(&p.l2_side)->default_value("all"), "all | near | far: keep only lines homed in the L2 partition near to / far from SM 0 (far: without l2.near_copies, to show the far hit latency)");
     bool help = false;
     const auto config = load(args, desc, c,
                              "usage: stcsim bench latency --config FILE --footprint BYTES [--stride BYTES] [--json]\n"

@@ -68,6 +68,13 @@ const Schema<L2Spec>& l2_schema() {
         x.field("bytes_per_clk", &L2Spec::bytes_per_clk, {"bytes/cycle", "sector bandwidth of all partitions together (each serves its share)", Json(3830), {}, 1.0, 1e9});
         x.field("bytes_per_clk_source", &L2Spec::bytes_per_clk_source, {"", "where bytes_per_clk comes from, with the conversion", Json("")});
         x.field("queue_sectors", &L2Spec::queue_sectors, {"sectors", "input queue of each partition; a full queue holds requests back in the SMs", Json(256), {}, 1.0, 1048576.0});
+        x.field("near_copies", &L2Spec::near_copies,
+                {"", "true: an SM's loads look up its near partition first; a miss on a line homed in a far partition is forwarded to that "
+                     "(home) partition, served there (far_hit_latency, or DRAM on a miss) and the line is then also kept as a copy in the "
+                     "near partition, competing for its capacity under the replacement policy; stores go to the home partition and "
+                     "invalidate the copies. false: a line lives only in its home partition",
+                 Json(false)});
+        x.field("near_copies_source", &L2Spec::near_copies_source, {"", "where near_copies comes from", Json("")});
         x.field("source", &L2Spec::source, {"", kSource, Json("")});
         return x;
     }();

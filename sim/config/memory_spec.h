@@ -55,6 +55,8 @@ struct L2Spec {
     double bytes_per_clk = 3830;  // all partitions together
     std::string bytes_per_clk_source;
     int queue_sectors = 256;      // input queue of each partition
+    bool near_copies = false;     // loads look up the SM's near partition first, which keeps copies of far lines
+    std::string near_copies_source;
     std::string source;
 };
 

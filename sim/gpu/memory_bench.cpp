@@ -165,7 +165,10 @@ LatencyBenchResult run_latency_bench(const GpuSpec& spec, const LatencyBenchPara
     const std::uint64_t warm = std::min({slots, kMaxWarmLoads, 2 * cached / params.stride_bytes + 1});
     const std::uint64_t measured = std::clamp(slots, kMinMeasuredLoads, std::max(kMinMeasuredLoads, params.max_measured_loads));
 
-    MemorySystem memory("memory", spec.memory, spec.gpu.sms);
+    MemorySpec memory_spec = spec.memory;
+    // Once warm, a far line is served by its near copy: `far` measures the far partition itself.
+    if (params.l2_side == "far") memory_spec.l2.near_copies = false;
+    MemorySystem memory("memory", memory_spec, spec.gpu.sms);
     PointerChase chase(memory, params, warm, measured);
     Stats stats;
     memory.register_stats(stats, "memory");

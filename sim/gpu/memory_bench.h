@@ -4,8 +4,12 @@
 //   bytes in address order (each load's address depends on the previous load's data). A warm-up
 //   pass touches the whole footprint (capped at twice the loads that fill the L1 and L2, and at
 //   2^21: beyond that every load misses every cache anyway), then latency_cycles = cycles / loads
-//   over the measured loads (at least 4096, at most max_measured_loads, 2^20 by default). `l2_side` near or far keeps only the lines held by the L2 partition near to
-//   (or far from) SM 0, to show the two L2 plateaus separately.
+//   over the measured loads (at least 4096, at most max_measured_loads, 2^20 by default).
+//   `l2_side` near or far keeps only the lines homed in the L2 partition near to
+//   (or far from) SM 0, to show the two L2 hit latencies separately. With l2.near_copies a far
+//   line, once warm, is served by its copy in the near partition at the near latency; `far`
+//   therefore runs with near_copies off, so that it shows the far partition's hit latency (what a
+//   load of a far line costs when its near copy is absent). `all` runs the config as it is.
 // - bandwidth: every SM streams 16-byte-per-lane warp loads (64 in flight per SM) from a region
 //   resident in its L1 (l1), resident in L2 and read with ld.global.cg (l2), or never touched
 //   before, read with ld.global.cg (dram). bytes_per_clk_per_sm is measured between the cycles at

@@ -34,6 +34,19 @@ TEST(MemoryCalibration, A100LatencyPlateaus) {
     expect_within(latency(a100, 256 << 20), 550, 566, "DRAM: ~550 to 566, hardware-facts 4");
 }
 
+// The whole chase (all lines, both homes) against the published A100 curves, random order over
+// 128-byte lines: validation/published/a100-80gb/rrze-gpu-benches (RRZE) and
+// validation/published/a100-pcie/luo-hopper-benchmark (Luo), memory.jsonl. Up to one L2
+// partition's capacity (20 MB) every line is served at the near latency (far lines by their near
+// copy); from ~23 to ~37 MB the near partition no longer holds the chase.
+TEST(MemoryCalibration, A100LatencyCurveOverBothPartitions) {
+    const GpuSpec a100 = load("a100.json");
+    expect_within(latency(a100, 2 << 20), 202.8, 205.8, "2 MB: RRZE 205.7 (2.03 MB), Luo 202.8 (2.09 MB)");
+    expect_within(latency(a100, 10 << 20), 202.8, 205.8, "10 MB: RRZE 205.8 (9.72 MB), Luo 202.8 (10.04 MB)");
+    expect_within(latency(a100, 30 << 20), 398.6, 399.1, "30 MB: RRZE 398.6 (29.8 MB), Luo 399.1 (29.1 MB)");
+    expect_within(latency(a100, 100 << 20), 518.3, 533.1, "100 MB: RRZE 518.3 (102 MB), Luo 533.1 (94.7 MB)");
+}
+
 TEST(MemoryCalibration, H100LatencyPlateaus) {
     const GpuSpec h100 = load("h100-sxm.json");
     expect_within(latency(h100, 16 << 10), 32, 40, "L1 hit: 32 (H800, GH200) to 40 (H100 SXM), hardware-facts 4");

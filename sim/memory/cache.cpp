@@ -97,4 +97,12 @@ bool SectoredCache::update_if_present(std::uint64_t line, std::uint32_t sectors)
     return true;
 }
 
+bool SectoredCache::invalidate(std::uint64_t line) {
+    const std::ptrdiff_t way = find(line);
+    if (way < 0) return false;
+    tags_[static_cast<std::size_t>(way)] = 0;
+    state_[static_cast<std::size_t>(way)] = WayState{};
+    return true;
+}
+
 }  // namespace stcsim::sim

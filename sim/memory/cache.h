@@ -63,6 +63,9 @@ public:
     void set_ready(std::uint64_t line, std::uint64_t ready) { set_ready_at(find(line), ready); }
     // Write-through store: marks the sectors valid if the line is present, allocates nothing.
     bool update_if_present(std::uint64_t line, std::uint32_t sectors);
+    // Drops `line` (all its sectors) if present; its way becomes empty, the first choice of the
+    // next fill in its set. Returns whether it was present.
+    bool invalidate(std::uint64_t line);
     bool contains(std::uint64_t line, std::uint32_t sectors) const { return holds(find(line), sectors); }
 
     // The same, given the way find(line) returned (-1: absent) with no change to the cache since.

@@ -62,6 +62,17 @@ TEST(Cache, NoAllocateLeavesTheCacheUnchanged) {
     EXPECT_TRUE(c.contains(0, 0b1001));
 }
 
+TEST(Cache, InvalidateEmptiesTheWayForTheNextFill) {
+    SectoredCache c = small("lru");
+    hit(c, 0);
+    hit(c, 2);  // set 0 full: 0 is the least recent
+    EXPECT_TRUE(c.invalidate(2));
+    EXPECT_FALSE(c.invalidate(2));
+    EXPECT_FALSE(c.contains(2, 1));
+    EXPECT_FALSE(c.access(4, 1, true).evicted) << "the emptied way takes the fill";
+    EXPECT_TRUE(hit(c, 0));
+}
+
 TEST(Cache, UnknownPolicyIsAUserError) { EXPECT_THROW(small("random"), UserError); }
 
 }  // namespace

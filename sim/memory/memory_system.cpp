@@ -17,12 +17,15 @@ int l2_partition_of(std::uint64_t line, int partitions) {
     return static_cast<int>(h & static_cast<std::uint64_t>(partitions - 1));
 }
 
-MemorySystem::MemorySystem(std::string name, const MemorySpec& spec, int sms) : name_(std::move(name)), spec_(spec) {
+MemorySystem::MemorySystem(std::string name, const MemorySpec& spec, int sms)
+    : name_(std::move(name)), spec_(spec), copies_(spec.l2.near_copies && spec.l2.partitions > 1) {
     if (sms < 1) throw UserError("memory: at least one SM expected");
     if ((spec.l2.partitions & (spec.l2.partitions - 1)) != 0) throw UserError("memory.l2.partitions: expected a power of two");
     CacheGeometry g1{config::l1_bytes(spec), spec.l1.line_bytes, spec.l1.sector_bytes, spec.l1.ways, spec.l1.policy, 0};
     l1_.resize(static_cast<std::size_t>(sms));
-    for (L1& l : l1_) {
+    for (std::size_t i = 0; i < l1_.size(); ++i) {
+        L1& l = l1_[i];
+        l.side = static_cast<int>(i) * spec.l2.partitions / sms;
         l.cache = std::make_unique<SectoredCache>(g1);
         l.stage.service = static_cast<double>(spec.l1.sector_bytes) / spec.l1.bytes_per_clk;
     }
@@ -39,10 +42,10 @@ MemorySystem::MemorySystem(std::string name, const MemorySpec& spec, int sms) : 
 
 void MemorySystem::attach(int sm, MemoryClient& client) { l1_.at(static_cast<std::size_t>(sm)).client = &client; }
 
-int MemorySystem::side_of(int sm) const { return sm * spec_.l2.partitions / sms(); }
+int MemorySystem::side_of(int sm) const { return l1_.at(static_cast<std::size_t>(sm)).side; }
 
 int MemorySystem::hit_latency(std::uint32_t sm, int partition) const {
-    return side_of(static_cast<int>(sm)) == partition ? spec_.l2.near_hit_latency : spec_.l2.far_hit_latency;
+    return l1_[sm].side == partition ? spec_.l2.near_hit_latency : spec_.l2.far_hit_latency;
 }
 
 int MemorySystem::channel_of(std::uint64_t line) const {
@@ -97,7 +100,9 @@ void MemorySystem::warm_l1(int sm, std::uint64_t line) {
 
 void MemorySystem::warm_l2(std::uint64_t line) {
     const std::uint32_t all = (std::uint32_t{1} << (spec_.l2.line_bytes / spec_.l2.sector_bytes)) - 1;
-    l2_[static_cast<std::size_t>(l2_partition_of(line, spec_.l2.partitions))].cache->access(line, all, true);
+    const int home = l2_partition_of(line, spec_.l2.partitions);
+    for (int p = 0; p < static_cast<int>(l2_.size()); ++p)
+        if (p == home || copies_) l2_[static_cast<std::size_t>(p)].cache->access(line, all, true);
 }
 
 void MemorySystem::Stage::push(const Burst& b, int count) {
@@ -154,7 +159,9 @@ bool MemorySystem::tick_l1(std::uint32_t sm, Cycle now) {
     while (!l1.stage.queue.empty() && l1.stage.can_start(now)) {
         const Burst b = l1.stage.queue.front();
         const int partition = b.partition;
-        Stage& target = l2_[static_cast<std::size_t>(partition)].stage;
+        // With near copies, loads look up the near partition first.
+        const int first = copies_ && b.op != MemOp::store ? l1.side : partition;
+        Stage& target = l2_[static_cast<std::size_t>(first)].stage;
         // Only this loop changes this L1's tags, so one search serves the whole burst.
         std::ptrdiff_t way = b.op == MemOp::load ? l1.cache->find(b.line) : -1;
         for (std::uint32_t left = b.sectors; left != 0 && l1.stage.can_start(now); left &= left - 1) {
@@ -202,43 +209,117 @@ bool MemorySystem::tick_l2(int partition, Cycle now) {
     bool progressed = false;
     while (!part.stage.queue.empty() && part.stage.can_start(now)) {
         const Burst b = part.stage.queue.front();
-        // Only this loop changes this partition's tags, and no loop here changes the L1's.
-        std::ptrdiff_t way = part.cache->find(b.line);
-        std::ptrdiff_t l1_way = -2;  // not searched yet
-        Stage& channel = dram_[static_cast<std::size_t>(channel_of(b.line))];
-        const auto latency = static_cast<std::uint64_t>(hit_latency(b.sm, partition));
-        const bool near = side_of(static_cast<int>(b.sm)) == partition;
-        for (std::uint32_t left = b.sectors; left != 0 && part.stage.can_start(now); left &= left - 1) {
-            const std::uint32_t bit = left & (~left + 1);
-            const bool hit = b.op == MemOp::store || part.cache->holds(way, bit);
-            if (!hit && channel.sectors >= static_cast<std::size_t>(spec_.dram.queue_sectors)) {
-                ++state_.l2_stall_dram;
-                return progressed;
-            }
-            part.stage.serve(bit, now);
-            progressed = true;
-            ++state_.l2_accesses;
-            state_.l2_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
-            ++(near ? state_.l2_near : state_.l2_far);
-            const CacheResult r = part.cache->access_at(way, b.line, bit, true);
-            way = r.way;
-            if (hit) {
-                ++state_.l2_hits;
-                const std::uint64_t ready = std::max(now.value() + latency, r.ready);
-                respond(b, ready, b.op != MemOp::store);
-                if (b.op == MemOp::load) {
-                    if (l1_way == -2) l1_way = l1_[b.sm].cache->find(b.line);
-                    l1_[b.sm].cache->set_ready_at(l1_way, ready);
-                }
-                --queued_;
-            } else {
-                ++state_.l2_misses;
-                part.cache->set_ready_at(r.way, now.value() + latency + static_cast<std::uint64_t>(spec_.dram.latency));
-                channel.push(b.only(bit), 1);
-            }
-        }
+        const bool served = b.partition == partition ? serve_home(partition, b, now, progressed) : serve_copy(partition, b, now, progressed);
+        if (!served) break;
     }
     return progressed;
+}
+
+bool MemorySystem::serve_home(int partition, const Burst& b, Cycle now, bool& progressed) {
+    L2Partition& part = l2_[static_cast<std::size_t>(partition)];
+    // Only this loop changes this partition's tags, and no loop here changes the L1's.
+    std::ptrdiff_t way = part.cache->find(b.line);
+    std::ptrdiff_t l1_way = -2;  // not searched yet
+    Stage& channel = dram_[static_cast<std::size_t>(channel_of(b.line))];
+    const auto latency = static_cast<std::uint64_t>(home_latency(b.sm, partition, b.op));
+    const int side = l1_[b.sm].side;
+    const bool near = side == partition;
+    // A forwarded load: the copy in the SM's near partition fills when the data is here.
+    const bool copy = copies_ && !near && b.op != MemOp::store;
+    std::ptrdiff_t copy_way = -2;  // not searched yet
+    if (copies_ && b.op == MemOp::store)
+        for (int p = 0; p < static_cast<int>(l2_.size()); ++p)
+            if (p != partition && l2_[static_cast<std::size_t>(p)].cache->invalidate(b.line)) ++state_.l2_invalidated;
+    for (std::uint32_t left = b.sectors; left != 0 && part.stage.can_start(now); left &= left - 1) {
+        const std::uint32_t bit = left & (~left + 1);
+        const bool hit = b.op == MemOp::store || part.cache->holds(way, bit);
+        if (!hit && channel.sectors >= static_cast<std::size_t>(spec_.dram.queue_sectors)) {
+            ++state_.l2_stall_dram;
+            return false;
+        }
+        part.stage.serve(bit, now);
+        progressed = true;
+        ++state_.l2_accesses;
+        if (!copy) state_.l2_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);  // else counted at the near lookup
+        ++(near ? state_.l2_near : state_.l2_far);
+        const CacheResult r = part.cache->access_at(way, b.line, bit, true);
+        way = r.way;
+        if (hit) {
+            ++state_.l2_hits;
+            const std::uint64_t ready = std::max(now.value() + latency, r.ready);
+            respond(b, ready, b.op != MemOp::store);
+            if (b.op == MemOp::load) {
+                if (l1_way == -2) l1_way = l1_[b.sm].cache->find(b.line);
+                l1_[b.sm].cache->set_ready_at(l1_way, ready);
+            }
+            if (copy) {
+                if (copy_way == -2) copy_way = l2_[static_cast<std::size_t>(side)].cache->find(b.line);
+                l2_[static_cast<std::size_t>(side)].cache->set_ready_at(copy_way, ready);
+            }
+            --queued_;
+        } else {
+            ++state_.l2_misses;
+            part.cache->set_ready_at(r.way, now.value() + latency + static_cast<std::uint64_t>(spec_.dram.latency));
+            channel.push(b.only(bit), 1);
+        }
+    }
+    return true;
+}
+
+// A forwarded request always enters its home queue, full or not: it is already inside the L2,
+// and holding it back could deadlock two partitions that forward to each other. The queue bound
+// holds back new requests from the SMs, which see the forwarded sectors in the home queue.
+bool MemorySystem::serve_copy(int partition, const Burst& b, Cycle now, bool& progressed) {
+    L2Partition& part = l2_[static_cast<std::size_t>(partition)];
+    // Only this loop changes this partition's tags, and no loop here changes the L1's.
+    std::ptrdiff_t way = part.cache->find(b.line);
+    std::ptrdiff_t l1_way = -2;  // not searched yet
+    const auto latency = static_cast<std::uint64_t>(spec_.l2.near_hit_latency);
+    for (std::uint32_t left = b.sectors; left != 0 && part.stage.can_start(now); left &= left - 1) {
+        const std::uint32_t bit = left & (~left + 1);
+        const bool hit = part.cache->holds(way, bit);
+        part.stage.serve(bit, now);
+        progressed = true;
+        ++state_.l2_accesses;
+        state_.l2_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
+        ++state_.l2_near;
+        const CacheResult r = part.cache->access_at(way, b.line, bit, true);
+        way = r.way;
+        if (hit) {
+            ++state_.l2_hits;
+            ++state_.l2_copy_hits;
+            const std::uint64_t ready = std::max(now.value() + latency, r.ready);
+            respond(b, ready, true);
+            if (b.op == MemOp::load) {
+                if (l1_way == -2) l1_way = l1_[b.sm].cache->find(b.line);
+                l1_[b.sm].cache->set_ready_at(l1_way, ready);
+            }
+            --queued_;
+        } else {
+            ++state_.l2_forwarded;
+            part.cache->set_ready_at(r.way, now.value() + static_cast<std::uint64_t>(spec_.l2.far_hit_latency));
+            forward(b.only(bit));
+        }
+    }
+    return true;
+}
+
+void MemorySystem::forward(const Burst& b) {
+    if (!forwards_.empty()) {
+        Burst& last = forwards_.back();
+        if (last.token == b.token && last.sm == b.sm && last.line == b.line && last.op == b.op &&
+            static_cast<int>(std::bit_width(last.sectors)) <= std::countr_zero(b.sectors)) {
+            last.sectors |= b.sectors;
+            return;
+        }
+    }
+    forwards_.push_back(b);
+}
+
+void MemorySystem::flush_forwards() {
+    // Before the next tick's L1 phase: the SMs see the forwarded sectors in the home queue.
+    for (const Burst& b : forwards_) l2_[b.partition].stage.push(b, std::popcount(b.sectors));
+    forwards_.clear();
 }
 
 bool MemorySystem::tick_dram(int channel, Cycle now) {
@@ -249,7 +330,10 @@ bool MemorySystem::tick_dram(int channel, Cycle now) {
         // No loop here changes tags: one search per cache serves the whole burst.
         const std::ptrdiff_t l2_way = l2_[b.partition].cache->find(b.line);
         const std::ptrdiff_t l1_way = b.op == MemOp::load ? l1_[b.sm].cache->find(b.line) : -1;
-        const std::uint64_t ready = now.value() + static_cast<std::uint64_t>(spec_.dram.latency + hit_latency(b.sm, b.partition));
+        const int side = l1_[b.sm].side;
+        const bool copy = copies_ && side != b.partition && b.op != MemOp::store;  // a forwarded load fills its copy too
+        const std::ptrdiff_t copy_way = copy ? l2_[static_cast<std::size_t>(side)].cache->find(b.line) : -1;
+        const std::uint64_t ready = now.value() + static_cast<std::uint64_t>(spec_.dram.latency + home_latency(b.sm, b.partition, b.op));
         for (std::uint32_t left = b.sectors; left != 0 && c.can_start(now); left &= left - 1) {
             const std::uint32_t bit = left & (~left + 1);
             c.serve(bit, now);
@@ -258,6 +342,7 @@ bool MemorySystem::tick_dram(int channel, Cycle now) {
             state_.dram_bytes += static_cast<std::uint64_t>(spec_.l2.sector_bytes);
             l2_[b.partition].cache->set_ready_at(l2_way, ready);
             l1_[b.sm].cache->set_ready_at(l1_way, ready);
+            if (copy) l2_[static_cast<std::size_t>(side)].cache->set_ready_at(copy_way, ready);
             respond(b, ready, true);
             --queued_;
         }
@@ -281,6 +366,7 @@ bool MemorySystem::tick(Cycle now) {
         if (!l2_[static_cast<std::size_t>(p)].stage.queue.empty()) progressed |= tick_l2(p, now);
     for (int c = 0; c < static_cast<int>(dram_.size()); ++c)
         if (!dram_[static_cast<std::size_t>(c)].queue.empty()) progressed |= tick_dram(c, now);
+    if (!forwards_.empty()) flush_forwards();
     return progressed;
 }
 
@@ -327,6 +413,13 @@ void MemorySystem::register_stats(Stats& stats, const std::string& prefix) const
     stats.counter(l2 + ".far", "sectors", "requests to a far partition", &state_.l2_far);
     stats.counter(l2 + ".bytes", "bytes", "bytes moved between L2 and the SMs", &state_.l2_bytes);
     stats.counter(l2 + ".stall_dram_queue", "events", "L2 lookups held back by a full DRAM channel queue", &state_.l2_stall_dram);
+    if (copies_) {
+        stats.counter(l2 + ".copy_hits", "sectors", "loads of far-homed lines served by their copy in the near partition (counted in hits)",
+                      &state_.l2_copy_hits);
+        stats.counter(l2 + ".forwarded", "sectors", "near-partition misses on far-homed lines, forwarded to the home partition",
+                      &state_.l2_forwarded);
+        stats.counter(l2 + ".invalidated_copies", "lines", "copies dropped by stores to their line", &state_.l2_invalidated);
+    }
     stats.derived(l2 + ".hit_rate", "ratio", "L2 hits / accesses", [this] {
         return static_cast<double>(state_.l2_hits) / static_cast<double>(state_.l2_accesses);
     });

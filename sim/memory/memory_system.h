@@ -6,8 +6,24 @@
 //   L1 hit            l1.hit_latency
 //   L2 hit            l2.near_hit_latency or l2.far_hit_latency (the line's partition relative to the SM)
 //   DRAM              the L2 hit latency + dram.latency
+// A line's home is one L2 partition (l2_partition_of its address). With l2.near_copies false an
+// SM's L1 misses go to the line's home. With l2.near_copies true an SM's loads (load and
+// load_bypass_l1) look up its near partition first:
+//   - a hit there (a line homed there, or a copy of a far line) costs near_hit_latency;
+//   - a miss on a line homed there goes to DRAM as without copies;
+//   - a miss on a line homed in a far partition allocates a copy in the near partition (competing
+//     with its home lines under the partition's replacement policy, no priority either way) and is
+//     forwarded to the home partition, where it takes its place in the queue (always: the queue
+//     bound holds back only new requests from the SMs) and bandwidth: a hit there costs
+//     far_hit_latency, a miss far_hit_latency + dram.latency, and the copy fills at that cycle.
+//     The request enters the home partition's queue the cycle after the near lookup;
+//     far_hit_latency includes that cycle, so unloaded latencies equal the configured ones.
+//   - stores go to the line's home partition as without copies (write-back, allocate) and
+//     invalidate the line's copies in the other partitions (write-invalidate: the next load of a
+//     far line from the storing side misses its near partition and fetches a new copy).
 // Tick phases: deliver (responses due now complete warp accesses: MemoryClient::on_complete),
-// l1 (per SM: tag lookups), l2 (per partition), dram (per channel).
+// l1 (per SM: tag lookups), l2 (per partition), dram (per channel), forwards (requests forwarded
+// this cycle enter their home queues).
 //
 // The per-SM interface: can_accept(sm, request) then issue(sm, request, now) -> token; the SM's
 // MemoryClient gets on_complete(token, cycle) when the last sector of that warp access is in
@@ -69,6 +85,8 @@ public:
 
     // Benchmarks: install lines as if a warm-up pass had loaded them (tags only, no time).
     void warm_l1(int sm, std::uint64_t line);
+    // In the line's home partition; with l2.near_copies also as a copy in every other partition
+    // (a warm-up pass by SMs of every side).
     void warm_l2(std::uint64_t line);
 
     int sms() const { return static_cast<int>(l1_.size()); }
@@ -86,6 +104,7 @@ public:
         std::uint64_t l1_accesses = 0, l1_hits = 0, l1_misses = 0, l1_bypass = 0, l1_stores = 0;
         std::uint64_t l1_bytes = 0, l1_stall_mshr = 0, l1_stall_queue = 0;
         std::uint64_t l2_accesses = 0, l2_hits = 0, l2_misses = 0, l2_near = 0, l2_far = 0, l2_bytes = 0, l2_stall_dram = 0;
+        std::uint64_t l2_copy_hits = 0, l2_forwarded = 0, l2_invalidated = 0;  // l2.near_copies only
         std::uint64_t dram_reads = 0, dram_bytes = 0;
         std::uint64_t warp_accesses = 0, completed = 0;
     };
@@ -125,6 +144,7 @@ private:
     struct L1 {
         std::unique_ptr<SectoredCache> cache;
         Stage stage;
+        int side = 0;  // the L2 partition near this SM
         int mshr_used = 0;
         bool notify_drained = false;
         MemoryClient* client = nullptr;
@@ -145,9 +165,22 @@ private:
     bool deliver(Cycle now);
     bool tick_l1(std::uint32_t sm, Cycle now);
     bool tick_l2(int partition, Cycle now);
+    // Serve the front burst of `partition`'s queue until it is done (true) or stalls (false).
+    bool serve_home(int partition, const Burst& b, Cycle now, bool& progressed);  // the line's home
+    bool serve_copy(int partition, const Burst& b, Cycle now, bool& progressed);  // a far line's copy
+    // From the near partition to b.partition: the burst enters that queue at the end of the tick
+    // (flush_forwards), so that it is served next cycle at the earliest.
+    void forward(const Burst& b);
+    void flush_forwards();
     bool tick_dram(int channel, Cycle now);
     void respond(const Burst& b, std::uint64_t ready, bool mshr);  // one sector of b's access
     int hit_latency(std::uint32_t sm, int partition) const;
+    // Cycles from a lookup in the line's home partition to its data (a forwarded request has
+    // spent one of far_hit_latency's cycles on the way).
+    int home_latency(std::uint32_t sm, int partition, MemOp op) const {
+        const int latency = hit_latency(sm, partition);
+        return copies_ && op != MemOp::store && l1_[sm].side != partition ? latency - 1 : latency;
+    }
     int channel_of(std::uint64_t line) const;
 
     std::string name_;
@@ -157,6 +190,8 @@ private:
     std::vector<Stage> dram_;
     DueQueue<Response> responses_;  // by ready cycle, then issue order
     std::vector<LineRequest> lines_scratch_;  // issue(): the lines of the access being issued
+    std::vector<Burst> forwards_;  // forwarded this cycle, to enter their home queues next cycle
+    bool copies_ = false;          // l2.near_copies
     std::uint64_t queued_ = 0;  // sectors in any stage queue
     State state_;
 };

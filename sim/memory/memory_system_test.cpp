@@ -51,6 +51,25 @@ std::uint64_t run_one(MemorySystem& memory, Recorder& rec, std::uint64_t address
     return rec.done.at(0).second - start;
 }
 
+// The same, from `sm`, for any op.
+std::uint64_t run_on(MemorySystem& memory, Recorder& rec, int sm, std::uint64_t address, std::uint64_t start,
+                     MemOp op = MemOp::load_bypass_l1) {
+    rec.done.clear();
+    memory.issue(sm, one_lane(address, op), Cycle{start});
+    Cycle now{start};
+    while (!memory.done()) {
+        memory.tick(now);
+        now = memory.next_event(now);
+    }
+    return rec.done.at(0).second - start;
+}
+
+// The `k`th line (from 0) homed in `partition` whose set in a 32-set partition is 0.
+std::uint64_t line_in_set0(int partition, int k) {
+    for (std::uint64_t line = 0;; ++line)
+        if ((line >> 1) % 32 == 0 && l2_partition_of(line, 2) == partition && k-- == 0) return line * 128;
+}
+
 TEST(Coalescer, ContiguousWarpIsOneLineOfFourSectors) {
     LaneAddresses a;
     for (int l = 0; l < 32; ++l) a.addr[static_cast<std::size_t>(l)] = 4096 + 4 * static_cast<std::uint64_t>(l);
@@ -155,6 +174,96 @@ TEST(MemorySystem, CpAsyncGroupsReleaseInCommitOrder) {
     EXPECT_EQ(copies.groups.release_cycle(1)->value(), far_done);
     EXPECT_EQ(memory.state().l1_bypass, 2u);
     EXPECT_EQ(memory.state().l1_hits + memory.state().l1_misses, 0u);
+}
+
+// l2.near_copies: SM 0 is near partition 0, SM 1 near partition 1; loads bypass the L1 so that
+// each one reaches the L2.
+struct CopiesFixture {
+    MemorySpec spec = [] {
+        MemorySpec m = small_spec();  // partitions of 16 KB, 4 ways: 32 sets
+        m.l2.near_copies = true;
+        return m;
+    }();
+    MemorySystem memory{"mem", spec, 2};
+    Recorder rec0, rec1;
+    std::uint64_t t = 0;
+    CopiesFixture() {
+        memory.attach(0, rec0);
+        memory.attach(1, rec1);
+    }
+    std::uint64_t load(int sm, std::uint64_t address) { return run_on(memory, sm == 0 ? rec0 : rec1, sm, address, t += 10000); }
+    std::uint64_t store(int sm, std::uint64_t address) {
+        return run_on(memory, sm == 0 ? rec0 : rec1, sm, address, t += 10000, MemOp::store);
+    }
+    std::uint64_t near() const { return static_cast<std::uint64_t>(spec.l2.near_hit_latency); }
+    std::uint64_t far() const { return static_cast<std::uint64_t>(spec.l2.far_hit_latency); }
+    std::uint64_t dram() const { return static_cast<std::uint64_t>(spec.dram.latency); }
+};
+
+TEST(NearCopies, AFarLineIsServedFarOnceThenByItsNearCopy) {
+    for (int sm : {0, 1}) {  // the home partition after (SM 0) and before (SM 1) the near one in tick order
+        CopiesFixture f;
+        const int far_side = 1 - sm;
+        const std::uint64_t line = line_in_set0(far_side, 0);
+        EXPECT_EQ(f.load(far_side, line), f.near() + f.dram()) << "the SM near its home brings it from DRAM";
+        EXPECT_EQ(f.load(sm, line), f.far()) << "a near miss, forwarded to the home, which hits";
+        EXPECT_EQ(f.load(sm, line), f.near()) << "the copy in the near partition";
+        EXPECT_EQ(f.memory.state().l2_forwarded, 1u);
+        EXPECT_EQ(f.memory.state().l2_copy_hits, 1u);
+        EXPECT_EQ(f.memory.state().l2_far, 1u);
+        EXPECT_EQ(f.memory.state().dram_reads, 1u);
+    }
+}
+
+TEST(NearCopies, AColdFarLineComesFromDramThroughItsHomeAndFillsTheCopy) {
+    CopiesFixture f;
+    const std::uint64_t line = line_in_set0(1, 0);
+    EXPECT_EQ(f.load(0, line), f.far() + f.dram());
+    EXPECT_EQ(f.load(0, line), f.near());
+    EXPECT_EQ(f.load(1, line), f.near()) << "its home holds it too";
+    EXPECT_EQ(f.memory.state().dram_reads, 1u);
+}
+
+TEST(NearCopies, ANearLineMissGoesToDram) {
+    CopiesFixture f;
+    const std::uint64_t line = line_in_set0(0, 0);
+    EXPECT_EQ(f.load(0, line), f.near() + f.dram());
+    EXPECT_EQ(f.load(0, line), f.near());
+    EXPECT_EQ(f.memory.state().l2_forwarded, 0u);
+    EXPECT_EQ(f.memory.state().l2_far, 0u);
+    EXPECT_EQ(f.memory.state().dram_reads, 1u);
+}
+
+TEST(NearCopies, CopiesAndHomeLinesCompeteForOnePartitionUnderLru) {
+    CopiesFixture f;  // set 0 of partition 0 has 4 ways; copies and home lines are evicted alike (LRU)
+    const std::uint64_t copy = line_in_set0(1, 0);
+    f.load(0, copy);
+    for (int k = 0; k < 4; ++k) f.load(0, line_in_set0(0, k));  // four home lines evict the copy
+    EXPECT_EQ(f.load(0, copy), f.far()) << "the copy was evicted; its home still holds the line";
+    // The copy's new fill evicted home line 0; three more copies evict home lines 1 to 3.
+    for (int k = 1; k < 4; ++k) f.load(0, line_in_set0(1, k));
+    EXPECT_EQ(f.load(0, line_in_set0(0, 1)), f.near() + f.dram()) << "a home line evicted by copies";
+    EXPECT_EQ(f.load(0, line_in_set0(1, 3)), f.near()) << "the most recent copy stays";
+    EXPECT_EQ(f.load(0, line_in_set0(1, 0)), f.far()) << "the least recent copy made room for home line 1";
+}
+
+TEST(NearCopies, AStoreGoesHomeAndInvalidatesTheCopies) {
+    CopiesFixture f;
+    const std::uint64_t line = line_in_set0(1, 0);
+    f.load(0, line);
+    EXPECT_EQ(f.load(0, line), f.near());
+    EXPECT_EQ(f.store(0, line), f.far()) << "a store is acknowledged by the home partition";
+    EXPECT_EQ(f.memory.state().l2_invalidated, 1u);
+    EXPECT_EQ(f.load(0, line), f.far()) << "the copy is gone; the home holds the stored line";
+    EXPECT_EQ(f.load(0, line), f.near());
+}
+
+TEST(NearCopies, WarmL2InstallsTheCopies) {
+    CopiesFixture f;
+    const std::uint64_t line = line_in_set0(1, 0);
+    f.memory.warm_l2(line / 128);
+    EXPECT_EQ(f.load(0, line), f.near());
+    EXPECT_EQ(f.load(1, line), f.near());
 }
 
 // Offered load far above the DRAM bandwidth: the achieved rate is the configured one.

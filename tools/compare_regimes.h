@@ -31,7 +31,7 @@ inline constexpr double kSaturatedFraction = 0.9;
 inline constexpr std::int64_t kMaxRecordWarps = 1024;
 inline constexpr std::int64_t kMaxRecordIlp = 255;
 inline constexpr std::int64_t kMaxRecordIters = std::int64_t{1} << 50;
-inline constexpr std::int64_t kMaxRecordFootprint = std::int64_t{1} << 30;  // sim::kMaxFootprintBytes
+inline constexpr std::int64_t kMaxRecordFootprint = std::int64_t{1} << 36;  // sim::kMaxFootprintBytes
 inline constexpr double kPlateauTolerance = 0.03;
 
 // One class name per record (empty for records of other experiments); UserError naming the

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.h"
+#include "sim/trace/gemm_trace.h"
 #include "isa/sass/disassembler.h"
 #include "isa/sass/program.h"
 #include "sim/trace/sass_trace.h"
@@ -41,6 +42,12 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
         throw UsageError(fmt::format("--impl cutlass has f16 and bf16 kernels, not '{}' (see --impl synthetic)", dtype));
     if (values.count("acc") && values["acc"].as<std::string>() != "f32")
         throw UsageError("--impl cutlass accumulates in f32");
+    for (const char* dim : {"m", "n", "k"}) {
+        const std::int64_t v = values[dim].as<std::int64_t>();
+        if (v < 1 || v > trace::kMaxGemmDim)
+            throw UserError(fmt::format("M, N and K must be at most {}, got {}x{}x{}", trace::kMaxGemmDim,
+                                        values["m"].as<std::int64_t>(), values["n"].as<std::int64_t>(), values["k"].as<std::int64_t>()));
+    }
     const bool sparse = values["sparse"].as<bool>();
     const std::string kernel = fmt::format("stcsim_cutlass_{}_{}", sparse ? "sparse" : "dense", dtype);
     const std::string compress = values["compress"].as<std::string>();

@@ -28,7 +28,7 @@
 namespace stcsim::sim {
 
 // Bounds on the memory microbenchmarks' parameters (their run time grows with them).
-inline constexpr std::uint64_t kMaxFootprintBytes = std::uint64_t{1} << 30;
+inline constexpr std::uint64_t kMaxFootprintBytes = std::uint64_t{1} << 36;
 inline constexpr std::int64_t kMaxMemoryBenchIters = 100'000'000;
 inline constexpr std::int64_t kMaxLoadsPerSm = 1'000'000;
 

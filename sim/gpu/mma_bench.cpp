@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -110,12 +111,15 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
     if (form.emulated && lowered == nullptr)
         throw UserError(fmt::format("{} on {}: ptxas emulates it ({}); that instruction sequence is not modelled yet",
                                     form.ptx, spec.gpu.arch, form.sass));
-    const OpcodeClasses classes(spec.sm, spec.gpu.arch);
-    auto owned = lowered ? std::make_unique<Sm>("sm0", spec.sm, classes.mma_timings(), classes.pipe_timings(), context)
+    // A lowered form runs on every unit the config names (the trace decoder's tables); a native one
+    // needs its own timing only.
+    std::optional<OpcodeClasses> classes;
+    if (lowered) classes.emplace(spec.sm, spec.gpu.arch);
+    auto owned = lowered ? std::make_unique<Sm>("sm0", spec.sm, classes->mma_timings(), classes->pipe_timings(), context)
                          : std::make_unique<Sm>("sm0", spec.sm, std::vector<MmaTiming>{result.timing}, std::vector<PipeTiming>{}, context);
     Sm& sm = *owned;
 
-    std::vector<WarpInstr> chains = lowered ? lowered_chains(*lowered, classes, params.ilp) : chain_instructions(form, params.ilp);
+    std::vector<WarpInstr> chains = lowered ? lowered_chains(*lowered, *classes, params.ilp) : chain_instructions(form, params.ilp);
     for (WarpInstr& in : chains) sm.prepare(in);
     result.fetch_cycles = sm.unloaded_fetch_cycles(chains.front());
     result.lowered_steps = lowered ? static_cast<int>(lowered->steps.size()) : 0;

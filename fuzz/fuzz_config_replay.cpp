@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto raw = parse_json_text<sim::config::Json>(fuzz::as_text(data, size), "fuzz.json");
         sim::config::LoadedConfig config = sim::config::load_config_json(raw, "fuzz.json");
         sim::GpuSpec& spec = config.spec;
-        if (spec.gpu.sms > 8) return;  // allocation per SM: keep each run small
+        spec.gpu.sms = std::min(spec.gpu.sms, 2);  // allocation per SM: keep each run small
         spec.engine.skip_idle = true;
         spec.engine.max_cycles = 0;
         spec.engine.watchdog_cycles = std::max<std::uint64_t>(spec.engine.watchdog_cycles, 100000);

@@ -1,5 +1,5 @@
 // Fuzz target: the trace reader (plain, gzip, zstd and xz kernel traces: the reader recognises a
-// compressed file by its content) with a short replay of what it accepts on a small A100 config.
+// compressed file by its content) with a short replay of what it accepts on a small A100 config (2 SMs, 1 MiB of L2).
 // A trace is bounded by its own size (every block of the grid must be listed), so replays are short.
 #include <cstddef>
 #include <cstdint>
@@ -12,7 +12,7 @@ namespace {
 
 const stcsim::sim::GpuSpec& small_gpu() {
     static const stcsim::sim::GpuSpec spec =
-        stcsim::sim::config::load_config_file(STCSIM_SOURCE_DIR "/configs/a100.json", {"gpu.sms=2"}).spec;
+        stcsim::sim::config::load_config_file(STCSIM_SOURCE_DIR "/configs/a100.json", {"gpu.sms=2", "memory.l2.size_bytes=1048576"}).spec;
     return spec;
 }
 

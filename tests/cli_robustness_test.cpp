@@ -200,6 +200,8 @@ TEST(CliRobustness, UnboundedBenchmarksAndTracesAreRefused) {
                           "--footprint: expected an integer from 0 to");
     expect_one_line_error(run_stcsim("bench latency --config " + kA100 + " --footprint 1024 --stride -8"), 2, "--stride");
     expect_one_line_error(run_stcsim("bench ldmatrix --config " + kA100 + " --row-pitch -16"), 2, "--row-pitch");
+    expect_one_line_error(run_stcsim("compare --measured /nonexistent --config " + kA100 + " --threads -1"), 2,
+                          "--threads: expected 0 to 1024, got -1");
     expect_one_line_error(run_stcsim("trace gen gemm --m 4294967296 --n 128 --k 64 --out '" + std::string(STCSIM_TEST_TMP_DIR) +
                                      "/never'"),
                           1, "M, N and K must be at most 1048576");

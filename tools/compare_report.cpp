@@ -25,7 +25,10 @@ using Json = nlohmann::ordered_json;
 
 const std::map<std::string, std::string>& units() {
     static const std::map<std::string, std::string> u = {
-        {"mma", "cycles"}, {"latency", "cycles per load"}, {"bandwidth", "bytes/clk/SM"},
+        {"mma", "cycles"}, {"mma_latency", "cycles per instruction"}, {"mma_throughput", "FMA/clk/SM"},
+        {"mma_emulated_latency", "cycles per instruction"}, {"mma_emulated_throughput", "FMA/clk/SM"},
+        {"latency", "cycles per load"}, {"latency_plateau", "cycles per load"}, {"latency_transition", "cycles per load"},
+        {"bandwidth", "bytes/clk/SM"},
         {"ldmatrix_latency", "cycles"}, {"ldmatrix_throughput", "cycles per instruction"},
         {"banks", "cycles per access"}, {"gemm", "cycles"}};
     return u;

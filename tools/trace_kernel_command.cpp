@@ -60,6 +60,8 @@ void add_kernel_trace_options(po::options_description& options, bool required) {
         ("smem", po::value<std::uint32_t>()->default_value(0), "dynamic shared memory per CTA, bytes")
         ("params", text(), "file of the kernel's parameter bytes")
         ("ctas", po::value<std::string>(), "CTA range A-B (linear indices, inclusive)")
+        ("max-warp-instructions", po::value<std::int64_t>()->default_value(static_cast<std::int64_t>(isa::sass::kDefaultMaxWarpInstructions)),
+         "a warp running more instructions than this in one CTA stops the trace (an endless loop)")
         ("arch", po::value<std::string>()->default_value(""), "the SASS to use when FILE holds several (sm_80, ...)")
         ("disassembler", po::value<std::string>()->default_value("cuobjdump"),
          "cuobjdump (cuobjdump -sass) or nvdisasm (on the cubins cuobjdump -xelf extracts)");
@@ -75,6 +77,8 @@ trace::SassTraceResult trace_kernel(const po::variables_map& values, const std::
     launch.dynamic_shared = values["smem"].as<std::uint32_t>();
     launch.params = read_bytes(values["params"].as<std::string>());
     trace::SassTraceOptions trace_options;
+    trace_options.max_warp_instructions =
+        checked_count("max-warp-instructions", values["max-warp-instructions"].as<std::int64_t>(), UINT64_MAX / 2);
     if (values.count("ctas")) {
         static const std::regex range(R"((\d+)(?:-(\d+))?)");
         std::smatch m;

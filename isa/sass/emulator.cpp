@@ -9,7 +9,8 @@
 
 namespace stcsim::isa::sass {
 
-Emulator::Emulator(const Program& program) : program_(program) {
+Emulator::Emulator(const Program& program, std::uint64_t max_warp_instructions)
+    : program_(program), max_warp_instructions_(max_warp_instructions) {
     const Dim& block = program_.launch().block;
     if (block.count() == 0 || block.count() > 1024)
         throw UserError(fmt::format("kernel {}: a block of {} threads (1..1024 allowed)", program_.code().name, block.count()));
@@ -42,6 +43,7 @@ void Emulator::start_warp(std::uint32_t w) {
     c.barrier.fill(0);
     c.waiting.fill(0);
     c.done = false;
+    c.executed = 0;
 }
 
 void Emulator::run_cta(const Dim& ctaid, InstructionSink& sink) {
@@ -78,6 +80,11 @@ void Emulator::run_warp(std::uint32_t w, InstructionSink& sink) {
         std::size_t g = 0;
         for (std::size_t i = 1; i < c.groups.size(); ++i)
             if (c.groups[i].pc < c.groups[g].pc) g = i;
+        if (++c.executed > max_warp_instructions_)
+            throw UserError(fmt::format("kernel {}: warp {} of CTA ({},{},{}) ran more than {} instructions (an endless "
+                                        "loop?); --max-warp-instructions raises the limit",
+                                        program_.code().name, w, cta_.ctaid.x, cta_.ctaid.y, cta_.ctaid.z,
+                                        max_warp_instructions_));
         step(w, g, sink, yield);
     }
 }

@@ -36,9 +36,13 @@ public:
     virtual void end_cta() = 0;
 };
 
+// A warp that executes more instructions than this in one CTA is taken for an endless loop (the
+// largest GEMM warps run a few hundred thousand; 10^8 is reached within a minute of emulation).
+inline constexpr std::uint64_t kDefaultMaxWarpInstructions = 100'000'000;
+
 class Emulator {
 public:
-    explicit Emulator(const Program& program);
+    explicit Emulator(const Program& program, std::uint64_t max_warp_instructions = kDefaultMaxWarpInstructions);
     void run_cta(const Dim& ctaid, InstructionSink& sink);
     std::uint64_t instructions() const { return instructions_; }
 
@@ -50,6 +54,7 @@ private:
         std::vector<Group> groups;
         std::array<std::uint32_t, 16> barrier{}, waiting{}, resume{};
         bool done = false;
+        std::uint64_t executed = 0;  // warp instructions in this CTA
     };
     void start_warp(std::uint32_t w);
     void run_warp(std::uint32_t w, InstructionSink& sink);  // until BAR.SYNC or the end
@@ -65,6 +70,7 @@ private:
     CtaContext cta_;
     std::array<std::uint64_t, kLanes> addresses_{};
     std::uint64_t instructions_ = 0;
+    std::uint64_t max_warp_instructions_;
 };
 
 }  // namespace stcsim::isa::sass

@@ -316,5 +316,29 @@ TEST(SassEmulator, RefusesWhatItCannotEmulate) {
     expect_error({"BRA.DIV R4, 0x10", "EXIT"}, "BRA.DIV / BRA.CONV without a lane mask is not emulated");
 }
 
+// A warp that never ends is refused once it passes the per-warp limit, at that instruction.
+TEST(SassEmulator, EndlessLoopStopsAtTheWarpLimit) {
+    KernelCode code = kernel_from_listing(listing({"IADD3 R0, R0, 0x1, RZ", "BRA 0x0"}), "", "k", "", "test");
+    Program program(std::move(code), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0})});
+    Emulator emulator(program, 1000);
+    Recorder recorder;
+    try {
+        emulator.run_cta({0, 0, 0}, recorder);
+        FAIL() << "an endless loop ran to completion";
+    } catch (const UserError& e) {
+        EXPECT_NE(std::string(e.what()).find("ran more than 1000 instructions"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(recorder.events.size(), 1000u);
+    // The same kernel with the loop left after 10 turns runs under a limit it does not reach.
+    KernelCode bounded = kernel_from_listing(listing({"IADD3 R0, R0, 0x1, RZ", "ISETP.LT.AND P0, PT, R0, 0xa, PT",
+                                                      "@P0 BRA 0x0", "EXIT"}),
+                                             "", "k", "", "test");
+    Program bounded_program(std::move(bounded), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0})});
+    Emulator bounded_emulator(bounded_program, 31);
+    Recorder bounded_recorder;
+    EXPECT_NO_THROW(bounded_emulator.run_cta({0, 0, 0}, bounded_recorder));
+    EXPECT_EQ(bounded_recorder.events.size(), 31u);
+}
+
 }  // namespace
 }  // namespace stcsim::isa::sass

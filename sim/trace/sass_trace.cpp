@@ -215,7 +215,7 @@ SassTraceResult write_sass_trace(const isa::sass::Program& program, const std::s
         {
             TraceWriter writer(path, header);
             TraceSink sink(program, header, writer);
-            isa::sass::Emulator emulator(program);
+            isa::sass::Emulator emulator(program, options.max_warp_instructions);
             const std::uint64_t total = launch.grid.count();
             const std::uint64_t last = std::min(options.last_cta, total == 0 ? 0 : total - 1);
             for (std::uint64_t i = options.first_cta; i <= last && i < total; ++i) {

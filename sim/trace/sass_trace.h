@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "isa/sass/emulator.h"
 #include "isa/sass/program.h"
 #include "sim/trace/kernel_header.h"
 
@@ -23,7 +24,8 @@ struct SassTraceOptions {
     std::uint64_t first_cta = 0;         // linear CTA index, x fastest
     std::uint64_t last_cta = UINT64_MAX;  // inclusive; clamped to the grid
     std::string kernel_file = "kernel-1.traceg";  // .gz / .zst compress
-    std::vector<TraceCommand> memcpys;  // kernelslist.g lines before the kernel (MemcpyHtoD of its inputs)
+    std::vector<TraceCommand> memcpys;
+    std::uint64_t max_warp_instructions = isa::sass::kDefaultMaxWarpInstructions;  // per warp and CTA: an endless loop  // kernelslist.g lines before the kernel (MemcpyHtoD of its inputs)
 };
 
 struct SassTraceResult {

@@ -59,6 +59,9 @@ struct WgmmaForm {
     // Bytes of one A row / one B column along K as stored (always 32 for A; 32, or 64 for .sp B).
     int a_k_bytes() const { return stored_a_cols() * container_bits(a) / 8; }
     int b_k_bytes() const { return shape.k * container_bits(b) / 8; }
+    // Shared-memory bytes an instruction reads for A (when from shared memory) and for B.
+    int a_tile_bytes() const { return kWgmmaM * a_k_bytes(); }
+    int b_tile_bytes() const { return shape.n * b_k_bytes(); }
     std::int64_t dense_fma_count() const { return std::int64_t{shape.m} * shape.n * shape.k; }
     // Multiplies the hardware performs: half the dense count for .sp.
     std::int64_t issued_fma_count() const { return sparse ? dense_fma_count() / 2 : dense_fma_count(); }

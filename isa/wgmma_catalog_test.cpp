@@ -25,6 +25,8 @@ TEST(WgmmaCatalog, ParsesTheSparseF16FormOfCuSparseLt) {
     EXPECT_EQ(f.stored_a_cols(), 16);
     EXPECT_EQ(f.a_k_bytes(), 32);
     EXPECT_EQ(f.b_k_bytes(), 64);
+    EXPECT_EQ(f.a_tile_bytes(), 64 * 16 * 2);   // packed 64 x 16 f16
+    EXPECT_EQ(f.b_tile_bytes(), 128 * 32 * 2);  // 32 x 128 f16
     EXPECT_TRUE(f.transpose_allowed);
     EXPECT_EQ(f.min_ptx_isa, 82);
     const WgmmaForm r = parse_wgmma(f.ptx, Arch::sm_90a, WgmmaSource::registers);

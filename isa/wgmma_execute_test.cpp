@@ -163,6 +163,21 @@ TEST(WgmmaExecute, ScaleDAndNegationFollowThePtx) {
     }
 }
 
+// Every type combination of the catalog executes (N = 8 and 24 stand for the rest: the model
+// does not depend on N beyond the column count), and D has the form's type and shape.
+TEST(WgmmaExecute, EveryCatalogTypeCombinationExecutes) {
+    std::mt19937 rng(1);
+    int executed = 0;
+    for (const WgmmaForm& f : wgmma_catalog(Arch::sm_90a)) {
+        if ((f.shape.n != 8 && f.shape.n != 24) || f.a_source != WgmmaSource::shared) continue;
+        const Matrix d = compute_wgmma(f, Arch::sm_90a, random_inputs(f, f.selector_count - 1 > 0 ? 1 : 0, rng).matrices);
+        EXPECT_EQ(d.type, f.d);
+        EXPECT_EQ(d.cols, f.shape.n);
+        ++executed;
+    }
+    EXPECT_EQ(executed, 2 * 2 * (2 + 1 + 1 + 8 + 8));
+}
+
 void expect_error(const std::function<void()>& action, const std::string& fragment) {
     try {
         action();

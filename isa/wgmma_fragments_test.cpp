@@ -64,6 +64,29 @@ TEST(WgmmaFragments, MatchesThePtxFigures) {
     EXPECT_EQ(wgmma_element_coord(s8, WgmmaOperand::A, {43, 3, 2}), (MatrixCoord{16 + 2 + 8, 16 + 12 + 2}));
 }
 
+// CuTe's GMMA layouts (mma_traits_sm90_gmma.hpp) as (thread, value) -> column-major index of
+// the 64-row matrix: C 64xN ((4,8,4),(2,2,N/8)):((128,1,16),(64,8,512)) and A 64x16 (16-bit,
+// registers) ((4,8,4),(2,2,2)):((128,1,16),(64,8,512)); value v is element v of the thread's
+// fragment in PTX order (register v/E, element v%E).
+TEST(WgmmaFragments, MatchesCuteThreadValueLayouts) {
+    const auto cute = [](int thread, int value) {
+        const int t0 = thread % 4, t1 = thread / 4 % 8, t2 = thread / 32;
+        const int v0 = value % 2, v1 = value / 2 % 2, v2 = value / 4;
+        const int index = 128 * t0 + t1 + 16 * t2 + 64 * v0 + 8 * v1 + 512 * v2;
+        return MatrixCoord{index % 64, index / 64};
+    };
+    const WgmmaForm f32 = form("wgmma.mma_async.sync.aligned.m64n40k16.f32.f16.f16");
+    const WgmmaForm f16 = form("wgmma.mma_async.sync.aligned.m64n40k16.f16.f16.f16");
+    for (int thread = 0; thread < 128; ++thread) {
+        for (int value = 0; value < 40 / 2; ++value) {
+            EXPECT_EQ(wgmma_element_coord(f32, WgmmaOperand::D, {thread, value, 0}), cute(thread, value));
+            EXPECT_EQ(wgmma_element_coord(f16, WgmmaOperand::D, {thread, value / 2, value % 2}), cute(thread, value));
+        }
+        for (int value = 0; value < 8; ++value)
+            EXPECT_EQ(wgmma_element_coord(f32, WgmmaOperand::A, {thread, value / 2, value % 2}), cute(thread, value));
+    }
+}
+
 // The metadata of rows 16w..16w+15 sits in warp w (PTX §9.7.15.6.2), as mma.sp lays it out there.
 TEST(WgmmaFragments, MetadataOfEachSixteenRowsSitsInItsWarp) {
     const WgmmaForm f = form("wgmma.mma_async.sp.sync.aligned.m64n8k32.f32.f16.f16");

@@ -64,7 +64,7 @@ std::uint64_t encode_descriptor(const MatrixDescriptor& d) {
            static_cast<std::uint64_t>(d.swizzle) << 62;
 }
 
-void check_start_alignment(const MatrixDescriptor& d, const OperandTile& tile) {
+void check_tile_fits(const MatrixDescriptor& d, const OperandTile& tile) {
     if (d.swizzle == Swizzle::none) return;  // every 16-byte start is legal
     const std::uint32_t width = static_cast<std::uint32_t>(swizzle_bytes(d.swizzle));
     const std::uint32_t offset = d.start_address % width;
@@ -75,7 +75,11 @@ void check_start_alignment(const MatrixDescriptor& d, const OperandTile& tile) {
                                         swizzle_name(d.swizzle)));
         return;
     }
-    const std::uint32_t k_bytes = std::min<std::uint32_t>(width, static_cast<std::uint32_t>(tile.k_extent * tile.element_bits / 8));
+    const auto k_bytes = static_cast<std::uint32_t>(tile.k_extent * tile.element_bits / 8);
+    if (k_bytes > width)
+        throw UserError(fmt::format("a K-major operand with {} bytes of K does not fit the {}-byte rows of the {} swizzle "
+                                    "(K-major swizzled layouts hold K inside one row)", k_bytes, width,
+                                    swizzle_name(d.swizzle)));
     if (offset + k_bytes > width)
         throw UserError(fmt::format("start address 0x{:x} is misaligned for the {} swizzle: {} bytes of K from byte {} "
                                     "of a {}-byte row cross into the next row", d.start_address,
@@ -90,7 +94,8 @@ std::uint32_t element_address(const MatrixDescriptor& d, const OperandTile& tile
     std::uint32_t offset = 0;
     if (tile.major == Major::k) {
         const std::uint32_t kb = uk * e;
-        offset = (umn / 8) * sbo + (umn % 8) * w + (kb / w) * lbo + kb % w;
+        // Without a swizzle w is 16: core matrices along K at LBO. With one, K lies in the row.
+        offset = (umn / 8) * sbo + (umn % 8) * w + (d.swizzle == Swizzle::none ? (kb / 16) * lbo + kb % 16 : kb);
     } else if (d.swizzle == Swizzle::none) {
         const std::uint32_t mb = umn * e;
         offset = (mb / 16) * sbo + mb % 16 + (uk / 8) * lbo + (uk % 8) * 16;
@@ -119,7 +124,7 @@ std::size_t image_offset(const SharedMemoryImage& smem, std::uint32_t address, i
 
 Matrix read_operand(const SharedMemoryImage& smem, const MatrixDescriptor& d, const OperandTile& tile, ElemType type,
                     bool mn_is_row) {
-    check_start_alignment(d, tile);
+    check_tile_fits(d, tile);
     const int bytes = tile.element_bits / 8;
     Matrix m(type, mn_is_row ? tile.mn_extent : tile.k_extent, mn_is_row ? tile.k_extent : tile.mn_extent);
     for (int mn = 0; mn < tile.mn_extent; ++mn)
@@ -135,7 +140,7 @@ Matrix read_operand(const SharedMemoryImage& smem, const MatrixDescriptor& d, co
 
 void write_operand(SharedMemoryImage& smem, const MatrixDescriptor& d, const OperandTile& tile, const Matrix& matrix,
                    bool mn_is_row) {
-    check_start_alignment(d, tile);
+    check_tile_fits(d, tile);
     const int bytes = tile.element_bits / 8;
     for (int mn = 0; mn < tile.mn_extent; ++mn)
         for (int k = 0; k < tile.k_extent; ++k) {

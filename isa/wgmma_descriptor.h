@@ -9,21 +9,22 @@
 // Layout (a "core matrix" is 8 rows of 16 bytes; mn is the M index of A or the N index of B, k
 // the K index; e the element size in bytes; W the swizzle width in bytes):
 //   K-major,  no swizzle: (mn/8)*SBO + (mn%8)*16 + (k*e/16)*LBO + (k*e)%16
-//   K-major,  swizzle W : (mn/8)*SBO + (mn%8)*W  + (k*e/W)*LBO  + (k*e)%W
+//   K-major,  swizzle W : (mn/8)*SBO + (mn%8)*W  + k*e             (LBO unused)
 //   MN-major, no swizzle: (mn*e/16)*SBO + (mn*e)%16 + (k/8)*LBO + (k%8)*16
 //   MN-major, swizzle W : (mn*e/W)*LBO  + (mn*e)%W  + (k/8)*SBO + (k%8)*W
 // added to the start address; then a swizzled address has its 16-byte chunk bits [4, 4+s) XORed
 // with bits [7, 7+s) (s = log2(W/16)): CuTe's Swizzle<s,4,3>, a pattern that repeats every 8*W
-// bytes. K-major: LBO separates core matrices along K (with a swizzle, whole W-byte rows; a
-// dense instruction's 32 bytes of K never need it). MN-major swizzled: LBO separates W-byte
-// atoms along MN and SBO groups of 8 K rows (the roles CuTe's canonical GMMA layouts give them).
+// bytes. These are the canonical layouts of PTX ISA §9.7.15.5.1.2.1.3 (CuTe notation): K-major
+// LBO separates core matrices along K only without a swizzle ("not used" with one); MN-major
+// swizzled, LBO separates W-byte atoms along MN and SBO groups of 8 K rows.
 // Assumption: a non-zero base offset b says the pattern starts at a row phase b, so the XOR uses
 // ((address >> 7) - b); base offset 0 is the pattern aligned to 8*W bytes, as CUTLASS uses it.
 //
 // Errors (UserError, message without a place; the caller prefixes it): reserved bits set, a base
-// offset with no swizzle, a start address that does not fit the swizzle row (K-major: the K
-// extent must not cross a W-byte row; MN-major swizzled: start aligned to W), an element outside
-// the shared-memory image.
+// offset with no swizzle, a tile that does not fit the swizzle row (K-major: the K extent must
+// lie inside one W-byte row, so more than W bytes of K, e.g. the 64 bytes of a sparse B under the
+// 32B swizzle, have no layout; MN-major swizzled: start aligned to W), an element outside the
+// shared-memory image.
 #pragma once
 
 #include <cstdint>
@@ -62,8 +63,8 @@ struct OperandTile {
     int k_extent = 16;
 };
 
-// UserError if the start address does not fit the swizzle row for this tile.
-void check_start_alignment(const MatrixDescriptor& descriptor, const OperandTile& tile);
+// UserError if the tile does not fit the swizzle row from the start address.
+void check_tile_fits(const MatrixDescriptor& descriptor, const OperandTile& tile);
 // Byte address of the first byte of element (mn, k).
 std::uint32_t element_address(const MatrixDescriptor& descriptor, const OperandTile& tile, int mn, int k);
 

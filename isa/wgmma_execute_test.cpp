@@ -127,7 +127,10 @@ TEST(WgmmaExecute, RegisterAndDescriptorOperandsGiveTheSameResult) {
             ops.imm.trans_a = ops.imm.trans_b = trans;
             // A at 0x1000, B at 0x5000; offsets that keep the core matrices apart.
             MatrixDescriptor a{0x1000, trans ? 8 * w * 2 : 8 * w * 8, trans ? 8 * w : 8 * w, 0, swizzle};
-            MatrixDescriptor b{0x5000, trans ? 8 * w * 4 : 8 * w * 2, 8 * w, 0, swizzle};
+            // B holds 64 bytes of K: K-major it needs a row of 64 bytes or more (or no swizzle).
+            const Swizzle b_swizzle = !trans && swizzle == Swizzle::b32 ? Swizzle::b64 : swizzle;
+            const auto bw = static_cast<std::uint32_t>(swizzle_bytes(b_swizzle));
+            MatrixDescriptor b{0x5000, trans ? 8 * bw * 4 : 8 * bw * 2, 8 * bw, 0, b_swizzle};
             if (swizzle == Swizzle::none && trans) a = {0x1000, 1024, 128, 0, swizzle}, b = {0x5000, 256, 128, 0, swizzle};
             write_operand(ops.smem, a, wgmma_tile(shared, true, trans), in.matrices.a, true);
             write_operand(ops.smem, b, wgmma_tile(shared, false, trans), in.matrices.b, false);

@@ -42,7 +42,7 @@ int parse_selector(const isa::MmaForm& form, const json& object, const std::stri
     const auto selector = huge ? std::int64_t{-1} : value.get<std::int64_t>();
     if (huge || selector < 0 || selector >= form.selector_count) {
         fail_case(where, fmt::format("selector {} is illegal for {}: legal values are 0..{}", value.dump(),
-                                isa::shape_name(form.shape), form.selector_count - 1));
+                                     isa::shape_name(form.shape), form.selector_count - 1));
     }
     return static_cast<int>(selector);
 }

@@ -143,6 +143,8 @@ WgmmaForm parse_wgmma(std::string_view ptx, Arch arch, WgmmaSource a_source) {
     i = 2;
     bool sparse = false;
     if (i < tokens.size() && tokens[i] == "sp") sparse = true, ++i;
+    else if (i < tokens.size() && tokens[i].starts_with("sp::"))
+        throw fail("wgmma.mma_async.sp has no ::ordered_metadata or other variant; use '.sp'");
     for (std::string_view expected : {"sync", "aligned"}) {
         if (i >= tokens.size() || tokens[i] != expected) throw fail(fmt::format("expected '.{}' at token {}", expected, i + 1));
         ++i;

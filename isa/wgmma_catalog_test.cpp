@@ -101,7 +101,8 @@ TEST(WgmmaCatalog, RejectsIllegalFormsAndArchitecturesWithoutWgmma) {
     expect_rejected("wgmma.mma_async.sync.aligned.m64n64k32.f32.e4m3.s8", Arch::sm_90a, "one family");
     expect_rejected("wgmma.mma_async.sync.aligned.m64n64k16.satfinite.f32.f16.f16", Arch::sm_90a, "integer");
     expect_rejected("wgmma.mma_async.sync.aligned.m64n64k64.s32.s4.s4", Arch::sm_90a, "not a wgmma A/B type");
-    expect_rejected("wgmma.mma_async.sp::ordered_metadata.sync.aligned.m64n64k32.f32.f16.f16", Arch::sm_90a, "'.sync'");
+    expect_rejected("wgmma.mma_async.sp::ordered_metadata.sync.aligned.m64n64k32.f32.f16.f16", Arch::sm_90a, "no ::ordered_metadata");
+    expect_rejected("wgmma.mma_async.aligned.m64n64k16.f32.f16.f16", Arch::sm_90a, "expected '.sync'");
     expect_rejected("wgmma.mma_async.sync.aligned.m64n64k16.f32.f16", Arch::sm_90a, "three types");
     expect_rejected("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", Arch::sm_90a, "wgmma.mma_async");
 }

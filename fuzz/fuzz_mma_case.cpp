@@ -1,6 +1,6 @@
 // Fuzz target: the `stcsim mma` front end and the functional model behind it. The input's first
 // line is "<arch> <PTX instruction> [mux]" (as --arch, --instr and --invalid-metadata=mux give
-// them), the second one input case, parsed and executed as `stcsim mma` does.
+// them; mma, mma.sp or wgmma), the second one input case, parsed and executed as `stcsim mma` does.
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
@@ -9,9 +9,11 @@
 #include "fuzz/fuzz_support.h"
 #include "isa/arch.h"
 #include "isa/catalog.h"
+#include "isa/wgmma_catalog.h"
 #include <nlohmann/json.hpp>
 
 #include "tools/mma_case.h"
+#include "tools/wgmma_case.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace stcsim;
@@ -27,9 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.invalid_metadata = mode == "mux" ? isa::InvalidMetadataMode::mux : isa::InvalidMetadataMode::reject;
     const std::string line(text.substr(newline + 1));
     fuzz::refuse_or_accept([&] {
-        const isa::MmaForm form = isa::parse_mma(instr, *arch);
         const auto object = cli::parse_case_line(line, "<fuzz>:1");
-        cli::run_mma_case(form, *arch, options, object, "<fuzz>:1");
+        if (isa::is_wgmma_name(instr)) {
+            cli::run_wgmma_case(isa::parse_wgmma(instr, *arch), *arch, options, object, "<fuzz>:1");
+        } else {
+            cli::run_mma_case(isa::parse_mma(instr, *arch), *arch, options, object, "<fuzz>:1");
+        }
     });
     return 0;
 }

@@ -8,6 +8,7 @@ std::string_view name(Arch arch) {
         case Arch::sm_86: return "sm_86";
         case Arch::sm_89: return "sm_89";
         case Arch::sm_90: return "sm_90";
+        case Arch::sm_90a: return "sm_90a";
     }
     return "?";
 }

@@ -207,7 +207,7 @@ std::uint32_t f32_to_f16_rne(std::uint32_t f32_bits) {
 // A2 = sm_86, H100 = sm_90), in arithmetic_numerics_test.cpp.
 BlockFmaModel block_fma_model(Arch arch, ElemType ab_type, bool sparse) {
     (void)sparse;  // hypothesis: kept products per block = dense products per block (see header)
-    const bool hopper = arch == Arch::sm_90;
+    const bool hopper = is_hopper(arch);
     switch (ab_type) {
         case ElemType::f16:
         case ElemType::bf16:

@@ -87,11 +87,11 @@ std::string sass_shape(const Shape& s) { return fmt::format("{}{}{}", s.m, s.n, 
 std::string sass_name(const MmaForm& form, Arch arch) {
     const std::string sp = form.is_sparse() ? ".SP" : "";
     const Family family = *family_of(form.a);
-    if (family == Family::int4 && arch == Arch::sm_90) {
+    if (family == Family::int4 && is_hopper(arch)) {
         // Hopper has no int4 tensor path: the compiler emulates it with 8-bit ops (isa/lowering.h).
         return form.is_sparse() ? "IMMA.SP.16864.S8.S8 (x2, emulated int4)" : "IMMA.16832.S8.S8 (emulated int4)";
     }
-    if (family == Family::fp8 && arch == Arch::sm_90) {
+    if (family == Family::fp8 && is_hopper(arch)) {
         // mma.sync on fp8 is emulated too: F2FP unpacks to f16, two HMMA.16816.F32, FADDs into C.
         return "HMMA.16816.F32 (x2, emulated fp8)";
     }
@@ -136,7 +136,7 @@ MmaForm make_form(const Rule& rule, const ShapeRule& shape, SparseKind sparse, E
     form.ptx = canonical_ptx(form);
     form.sass = sass_name(form, arch);
     const Family family = *family_of(a);
-    form.emulated = arch == Arch::sm_90 && (family == Family::int4 || family == Family::fp8);
+    form.emulated = is_hopper(arch) && (family == Family::int4 || family == Family::fp8);
     return form;
 }
 

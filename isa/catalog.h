@@ -1,5 +1,6 @@
 // The catalog of warp-level `mma` and `mma.sp` / `mma.sp::ordered_metadata` forms that stcsim
-// models on sm_80, sm_86, sm_89 and sm_90, and the parser of their PTX names.
+// models on sm_80, sm_86, sm_89 and sm_90 (sm_90a: the same forms; its warp-group wgmma forms
+// are in isa/wgmma_catalog.h), and the parser of their PTX names.
 //
 // A form is everything the rest of the simulator may ask about an instruction without computing
 // it: shape, operand types, registers per thread, sparsity, legal selectors, the SASS opcode it

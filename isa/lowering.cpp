@@ -69,7 +69,7 @@ const std::map<std::string, Lowering>& sm90_table() {
 }  // namespace
 
 const Lowering* lowering(const MmaForm& form, Arch arch) {
-    if (arch != Arch::sm_90) return nullptr;
+    if (!is_hopper(arch)) return nullptr;
     const auto& table = sm90_table();
     const auto it = table.find(form.ptx);
     return it == table.end() ? nullptr : &it->second;

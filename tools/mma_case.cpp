@@ -8,80 +8,22 @@
 #include "common/errors.h"
 #include "common/json_text.h"
 #include "isa/packing.h"
-#include "isa/sparsity.h"
+#include "tools/case_fields.h"
 
 namespace stcsim::cli {
 namespace {
 
 using nlohmann::json;
-using isa::ElemType;
-
-[[noreturn]] void fail(const std::string& where, const std::string& what) {
-    throw UserError(fmt::format("{}: {}", where, what));
-}
-
-std::uint32_t parse_hex(const std::string& text, int max_digits, const std::string& where) {
-    if (text.size() < 3 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
-        fail(where, fmt::format("\"{}\" is not a number or a \"0x...\" bit pattern", text));
-    }
-    const std::string digits = text.substr(2);
-    if (static_cast<int>(digits.size()) > max_digits ||
-        digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) {
-        fail(where, fmt::format("\"{}\" is not a bit pattern of at most {} hex digits", text, max_digits));
-    }
-    return static_cast<std::uint32_t>(std::stoul(digits, nullptr, 16));
-}
-
-std::uint32_t parse_element(const json& value, ElemType type, const std::string& where) {
-    if (value.is_string()) return parse_hex(value.get<std::string>(), isa::hex_digits(type), where);
-    if (!value.is_number()) fail(where, fmt::format("expected a number or a \"0x...\" string, got {}", value.dump()));
-    if (value.is_number_integer() && isa::is_integer(type)) {
-        // An unsigned JSON integer above INT64_MAX is out of every element type's range (never wrapped).
-        if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
-            fail(where, fmt::format("{} is out of range for {}", value.dump(), isa::name(type)));
-        const auto bits = isa::encode_integer(type, value.get<std::int64_t>());
-        if (!bits) fail(where, fmt::format("{} is out of range for {}", value.dump(), isa::name(type)));
-        return *bits;
-    }
-    const double number = value.get<double>();
-    const auto bits = isa::encode_exact(type, number);
-    if (!bits) fail(where, fmt::format("{} is not exactly representable as {}", value.dump(), isa::name(type)));
-    return *bits;
-}
-
-isa::Matrix parse_matrix(const json& value, ElemType type, int rows, int cols, const std::string& where,
-                         const std::string& label) {
-    const auto shape_error = [&] {
-        fail(where, fmt::format("{} must be a {} x {} array of rows", label, rows, cols));
-    };
-    if (!value.is_array() || static_cast<int>(value.size()) != rows) shape_error();
-    isa::Matrix m(type, rows, cols);
-    for (int r = 0; r < rows; ++r) {
-        const json& row = value[static_cast<std::size_t>(r)];
-        if (!row.is_array() || static_cast<int>(row.size()) != cols) shape_error();
-        for (int c = 0; c < cols; ++c) {
-            m.at(r, c) = parse_element(row[static_cast<std::size_t>(c)], type,
-                                       fmt::format("{}: {}[{}][{}]", where, label, r, c));
-        }
-    }
-    return m;
-}
-
-std::uint32_t parse_word(const json& value, const std::string& where) {
-    if (value.is_string()) return parse_hex(value.get<std::string>(), 8, where);
-    if (value.is_number_unsigned() && value.get<std::uint64_t>() <= 0xffffffffu) return value.get<std::uint32_t>();
-    fail(where, fmt::format("expected a 32-bit register as \"0x...\" or a non-negative integer, got {}", value.dump()));
-}
 
 isa::WarpFragment parse_fragment(const json& value, int regs, const std::string& where, const std::string& label) {
     if (!value.is_array() || value.size() != isa::kWarpSize) {
-        fail(where, fmt::format("fragments.{} must list the registers of all 32 lanes", label));
+        fail_case(where, fmt::format("fragments.{} must list the registers of all 32 lanes", label));
     }
     isa::WarpFragment fragment(regs);
     for (int lane = 0; lane < isa::kWarpSize; ++lane) {
         const json& lane_regs = value[static_cast<std::size_t>(lane)];
         if (!lane_regs.is_array() || static_cast<int>(lane_regs.size()) != regs) {
-            fail(where, fmt::format("fragments.{}[{}]: expected {} registers", label, lane, regs));
+            fail_case(where, fmt::format("fragments.{}[{}]: expected {} registers", label, lane, regs));
         }
         for (int reg = 0; reg < regs; ++reg) {
             fragment.at(lane, reg) = parse_word(lane_regs[static_cast<std::size_t>(reg)],
@@ -91,34 +33,16 @@ isa::WarpFragment parse_fragment(const json& value, int regs, const std::string&
     return fragment;
 }
 
-void check_keys(const json& object, std::initializer_list<const char*> allowed, const std::string& where,
-                const std::string& context) {
-    for (const auto& [key, unused] : object.items()) {
-        bool known = false;
-        for (const char* name : allowed) known = known || key == name;
-        if (!known) {
-            std::string list;
-            for (const char* name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
-            fail(where, fmt::format("unknown key '{}'{}; expected {}", key, context, list));
-        }
-    }
-}
-
-const json& required(const json& object, const char* key, const std::string& where, const std::string& context) {
-    if (!object.contains(key)) fail(where, fmt::format("missing key '{}'{}", key, context));
-    return object.at(key);
-}
-
 int parse_selector(const isa::MmaForm& form, const json& object, const std::string& where) {
     if (!object.contains("selector")) return 0;
-    if (!form.is_sparse()) fail(where, "'selector' applies only to mma.sp");
+    if (!form.is_sparse()) fail_case(where, "'selector' applies only to mma.sp");
     const json& value = object.at("selector");
-    if (!value.is_number_integer()) fail(where, "selector must be an integer");
+    if (!value.is_number_integer()) fail_case(where, "selector must be an integer");
     const bool huge = value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX);
     const auto selector = huge ? std::int64_t{-1} : value.get<std::int64_t>();
     if (huge || selector < 0 || selector >= form.selector_count) {
-        fail(where, fmt::format("selector {} is illegal for {}: legal values are 0..{}", value.dump(),
-                                isa::shape_name(form.shape), form.selector_count - 1));
+        fail_case(where, fmt::format("selector {} is illegal for {}: legal values are 0..{}", value.dump(),
+                                     isa::shape_name(form.shape), form.selector_count - 1));
     }
     return static_cast<int>(selector);
 }
@@ -131,15 +55,7 @@ isa::MmaOperands parse_logical(const isa::MmaForm& form, const json& object, int
     const isa::Matrix b = parse_matrix(required(object, "b", where, ""), form.b, form.shape.k, form.shape.n, where, "b");
     const isa::Matrix c = parse_matrix(required(object, "c", where, ""), form.c, form.shape.m, form.shape.n, where, "c");
     if (form.is_sparse()) {
-        const isa::SparsityPattern pattern = isa::sparsity_pattern(form.a);
-        if (const auto bad = isa::find_pattern_violation(a, pattern)) {
-            const int first = bad->chunk * pattern.chunk_width;
-            fail(where, fmt::format("a row {}, columns {}..{}: {} non-zero {}; {} needs at most {} in every {}",
-                                    bad->row, first, first + pattern.chunk_width - 1, bad->nonzeros,
-                                    pattern.pairwise ? "pairs" : "values", isa::name(form.a),
-                                    pattern.kept_per_chunk / (pattern.pairwise ? 2 : 1),
-                                    pattern.chunk_width / (pattern.pairwise ? 2 : 1)));
-        }
+        check_sparse_pattern(a, where);
         isa::PackedSparseA packed = isa::pack_sparse_a(form, a, selector);
         ops.a = std::move(packed.values);
         ops.metadata = packed.metadata;
@@ -152,7 +68,7 @@ isa::MmaOperands parse_logical(const isa::MmaForm& form, const json& object, int
 }
 
 isa::MmaOperands parse_raw(const isa::MmaForm& form, const json& fragments, int selector, const std::string& where) {
-    if (!fragments.is_object()) fail(where, "fragments must be an object with keys a, b, c (and e for mma.sp)");
+    if (!fragments.is_object()) fail_case(where, "fragments must be an object with keys a, b, c (and e for mma.sp)");
     const std::string context = " in fragments";
     if (form.is_sparse()) check_keys(fragments, {"a", "b", "c", "e"}, where, context);
     else check_keys(fragments, {"a", "b", "c"}, where, context);
@@ -163,7 +79,7 @@ isa::MmaOperands parse_raw(const isa::MmaForm& form, const json& fragments, int 
     ops.c = parse_fragment(required(fragments, "c", where, context), form.c_regs, where, "c");
     if (form.is_sparse()) {
         const json& e = required(fragments, "e", where, context);
-        if (!e.is_array() || e.size() != isa::kWarpSize) fail(where, "fragments.e must list 32 metadata registers");
+        if (!e.is_array() || e.size() != isa::kWarpSize) fail_case(where, "fragments.e must list 32 metadata registers");
         for (int lane = 0; lane < isa::kWarpSize; ++lane) {
             ops.metadata[static_cast<std::size_t>(lane)] =
                 parse_word(e[static_cast<std::size_t>(lane)], fmt::format("{}: fragments.e[{}]", where, lane));
@@ -175,7 +91,7 @@ isa::MmaOperands parse_raw(const isa::MmaForm& form, const json& fragments, int 
 }  // namespace
 
 isa::MmaOperands parse_mma_case(const isa::MmaForm& form, const json& object, const std::string& where) {
-    if (!object.is_object()) fail(where, "expected a JSON object {\"a\":..,\"b\":..,\"c\":..}");
+    if (!object.is_object()) fail_case(where, "expected a JSON object {\"a\":..,\"b\":..,\"c\":..}");
     const int selector = parse_selector(form, object, where);
     if (object.contains("fragments")) {
         check_keys(object, {"fragments", "selector"}, where, "");

@@ -1,4 +1,5 @@
-// `stcsim mma`: executes one warp-level instruction per input case and prints the raw bits of D.
+// `stcsim mma`: executes one warp-level mma / mma.sp, or one warp-group wgmma.mma_async[.sp]
+// (sm_90a), per input case and prints the raw bits of D.
 #include <fmt/format.h>
 
 #include <fstream>
@@ -8,9 +9,11 @@
 
 #include "common/errors.h"
 #include "isa/catalog.h"
+#include "isa/wgmma_catalog.h"
 #include "tools/commands.h"
 #include "tools/mma_case.h"
 #include "tools/options.h"
+#include "tools/wgmma_case.h"
 
 namespace stcsim::cli {
 namespace {
@@ -24,11 +27,17 @@ constexpr const char* kUsage =
     "{\"d\": [[\"0x3f800000\", ...], ...]}, the raw bits of D, row-major M x N.\n"
     "A case is {\"a\": [[..]], \"b\": [[..]], \"c\": [[..]], \"selector\": 0} (A uncompressed, M x K;\n"
     "B K x N; C M x N; elements as exact JSON numbers or \"0x..\" raw bits), or\n"
-    "{\"fragments\": {\"a\": [[lane regs]..], \"b\": .., \"c\": .., \"e\": [32 words]}, \"selector\": 0}.";
+    "{\"fragments\": {\"a\": [[lane regs]..], \"b\": .., \"c\": .., \"e\": [32 words]}, \"selector\": 0}.\n"
+    "With --arch sm_90a, --instr may be a warp-group 'wgmma.mma_async[.sp].sync.aligned.m64nNkK.dtype.atype.btype':\n"
+    "A is 64 x K, B K x N, C 64 x N; the raw form gives 128 lanes' registers (\"a\" or \"a_desc\"), \"b_desc\",\n"
+    "\"c\", \"e\" and \"smem\": {\"base\": \"0x0\", \"bytes\": \"<hex>\"}; optional scale_d, scale_a, scale_b,\n"
+    "trans_a, trans_b (see README).";
 
 struct MmaSettings {
     isa::Arch arch;
+    bool wgmma = false;
     isa::MmaForm form;
+    isa::WgmmaForm wgmma_form;
     isa::ExecuteOptions execute;
     std::string input;
 };
@@ -36,10 +45,13 @@ struct MmaSettings {
 MmaSettings read_settings(const po::variables_map& values) {
     MmaSettings settings;
     const auto arch = isa::parse_arch(values["arch"].as<std::string>());
-    if (!arch) throw UsageError(fmt::format("unknown --arch '{}'; expected sm_80, sm_86, sm_89 or sm_90",
+    if (!arch) throw UsageError(fmt::format("unknown --arch '{}'; expected sm_80, sm_86, sm_89, sm_90 or sm_90a",
                                             values["arch"].as<std::string>()));
     settings.arch = *arch;
-    settings.form = isa::parse_mma(values["instr"].as<std::string>(), *arch);
+    const std::string instr = values["instr"].as<std::string>();
+    settings.wgmma = isa::is_wgmma_name(instr);
+    if (settings.wgmma) settings.wgmma_form = isa::parse_wgmma(instr, *arch);
+    else settings.form = isa::parse_mma(instr, *arch);
     const std::string mode = values["invalid-metadata"].as<std::string>();
     if (mode == "mux") settings.execute.invalid_metadata = isa::InvalidMetadataMode::mux;
     else if (mode != "reject") throw UsageError(fmt::format("--invalid-metadata must be reject or mux, not '{}'", mode));
@@ -55,7 +67,10 @@ void run_cases(const MmaSettings& settings, std::istream& in, const std::string&
     for (int line_number = 1; std::getline(in, line); ++line_number) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         const std::string where = fmt::format("{}:{}", name, line_number);
-        out << run_mma_case(settings.form, settings.arch, settings.execute, parse_case_line(line, where), where).dump()
+        const auto object = parse_case_line(line, where);
+        out << (settings.wgmma ? run_wgmma_case(settings.wgmma_form, settings.arch, settings.execute, object, where)
+                               : run_mma_case(settings.form, settings.arch, settings.execute, object, where))
+                   .dump()
             << '\n';
     }
 }
@@ -65,8 +80,8 @@ void run_cases(const MmaSettings& settings, std::istream& in, const std::string&
 int mma_main(const std::vector<std::string>& args, Streams& io) {
     po::options_description options("options");
     options.add_options()
-        ("arch", po::value<std::string>()->required(), "target architecture: sm_80, sm_86, sm_89, sm_90")
-        ("instr", po::value<std::string>()->required(), "PTX instruction name, e.g. mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32")
+        ("arch", po::value<std::string>()->required(), "target architecture: sm_80, sm_86, sm_89, sm_90, sm_90a")
+        ("instr", po::value<std::string>()->required(), "PTX instruction name, e.g. mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32 or wgmma.mma_async.sp.sync.aligned.m64n128k32.f32.f16.f16")
         ("input", po::value<std::string>()->required(), "file of JSON cases, one per line ('-' for stdin)")
         ("invalid-metadata", po::value<std::string>()->default_value("reject"),
          "illegal metadata nibbles: 'reject' (error) or 'mux' (emulate a plain B-row select)")

@@ -2,8 +2,18 @@
 # Sets up stcsim on a fresh Debian machine: installs the Debian packages it builds with, creates the
 # Python virtual environment for the plotting and report tools, and builds the release preset.
 # Safe to run again: it only installs what is missing and rebuilds what changed.
+#
+#   scripts/setup.sh              everything the tests need: the Python environment, the simulator,
+#                                 the tests and the CUDA validation programs (when nvcc is there)
+#   scripts/setup.sh --simulator  the Debian packages and the `stcsim` binary only (the quick start)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+simulator_only=0
+case "${1:-}" in
+  "") ;;
+  --simulator) simulator_only=1 ;;
+  *) echo "usage: scripts/setup.sh [--simulator]" >&2; exit 2 ;;
+esac
 
 packages=(cmake ninja-build g++ libboost-dev libboost-program-options-dev libboost-iostreams-dev
           libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev libzstd-dev liblzma-dev pkg-config time
@@ -17,6 +27,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ "$simulator_only" = 1 ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target stcsim
+  exit 0
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -27,6 +27,7 @@ std::filesystem::path temp_dir() {
 
 std::string write_temp_file(const std::string& name, const std::string& contents) {
     const auto path = temp_dir() / name;
+    std::filesystem::create_directories(path.parent_path());
     std::ofstream(path) << contents;
     return path.string();
 }

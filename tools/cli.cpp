@@ -38,6 +38,7 @@ const std::vector<Subcommand>& subcommands() {
         {"run", "replay a kernel trace on a configured GPU: cycles, instructions, utilisation, stalls, memory", run_main},
         {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
         {"compare", "hold simulated results against a measurement folder (MAPE, correlation, bit-exact probes)", compare_main},
+        {"summary", "a table of finished runs: cycles, time, TFLOP/s, share of the tensor peak, speedup", summary_main},
     };
     return all;
 }

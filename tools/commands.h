@@ -39,5 +39,6 @@ trace::SassTraceResult trace_kernel(const boost::program_options::variables_map&
 int gen_gemm_cutlass(const boost::program_options::variables_map& values, Streams& io);
 int trace_main(const std::vector<std::string>& args, Streams& io);
 int compare_main(const std::vector<std::string>& args, Streams& io);
+int summary_main(const std::vector<std::string>& args, Streams& io);
 
 }  // namespace stcsim::cli

@@ -5,10 +5,11 @@
 # speedup. Results (stats.json, config.json) are left in build/quickstart/{dense,sparse}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh --simulator
-stcsim=build/release/stcsim
+# (the test of this script sets STCSIM_QUICKSTART_BINARY to the binary it built, and skips the set-up)
+if [ -z "${STCSIM_QUICKSTART_BINARY:-}" ]; then ./scripts/setup.sh --simulator; fi
+stcsim=${STCSIM_QUICKSTART_BINARY:-build/release/stcsim}
 traces=traces/samples/cutlass_gemm_f16_2048
-out=build/quickstart
+out=${STCSIM_QUICKSTART_OUT:-build/quickstart}
 echo "simulating CUTLASS's f16 GEMM 2048x2048x2048 on configs/a100.json, dense and 2:4 sparse ..."
 pids=()
 for kind in dense sparse; do

@@ -1,0 +1,15 @@
+# Runs scripts/quickstart.sh with the built binary (no set-up) and checks its summary: two rows,
+# dense first, and a sparse row whose speedup is above 1 (2:4 sparsity halves the MMA work).
+set(ENV{STCSIM_QUICKSTART_BINARY} ${STCSIM})
+set(ENV{STCSIM_QUICKSTART_OUT} ${OUT})
+execute_process(COMMAND ${SOURCE_DIR}/scripts/quickstart.sh RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "quickstart.sh failed (${status}): ${err}")
+endif()
+message(STATUS "${out}")
+if(NOT out MATCHES "\ndense +[0-9]+ .* 1\\.00x\nsparse +[0-9]+ .* ([0-9]+\\.[0-9]+)x\n")
+  message(FATAL_ERROR "no dense and sparse rows in the summary:\n${out}")
+endif()
+if(NOT CMAKE_MATCH_1 GREATER 1.0)
+  message(FATAL_ERROR "the sparse GEMM is not faster than the dense one (speedup ${CMAKE_MATCH_1})")
+endif()

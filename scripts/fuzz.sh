@@ -10,7 +10,7 @@ if [ "${STCSIM_SKIP_FUZZ:-0}" = 1 ]; then echo "fuzz: skipped (STCSIM_SKIP_FUZZ=
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(trace_replay config_replay mma_case compare_record)
+[ ${#targets[@]} -gt 0 ] || targets=(trace_replay config_replay mma_case compare_record sass_trace)
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 status=0

@@ -166,6 +166,12 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
     WarpState& w = warps_[wi];
     Control& c = control_[wi];
     Group g = c.groups[gi];
+    if (g.pc >= program_.size()) {  // a listing cut short, or code that runs off its end without EXIT
+        const std::uint64_t end_pc = program_.size() == 0 ? 0 : program_.at(program_.size() - 1).inst->pc + 16;
+        throw UserError(fmt::format("kernel {}, PC 0x{:x}: warp {} of CTA ({},{},{}) runs past the last instruction "
+                                    "without EXIT",
+                                    program_.code().name, end_pc, wi, cta_.ctaid.x, cta_.ctaid.y, cta_.ctaid.z));
+    }
     const Decoded& d = program_.at(g.pc);
     const Instruction& inst = *d.inst;
     std::uint32_t mask = g.mask;

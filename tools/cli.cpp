@@ -38,6 +38,7 @@ const std::vector<Subcommand>& subcommands() {
         {"run", "replay a kernel trace on a configured GPU: cycles, instructions, utilisation, stalls, memory", run_main},
         {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
         {"compare", "hold simulated results against a measurement folder (MAPE, correlation, bit-exact probes)", compare_main},
+        {"sweep", "run a grid or list of simulations (configs x -p overrides x traces) locally or on a Dask cluster", sweep_main},
     };
     return all;
 }

@@ -35,17 +35,9 @@ struct MmaSettings {
 
 MmaSettings read_settings(const po::variables_map& values) {
     MmaSettings settings;
-    const auto arch = isa::parse_arch(values["arch"].as<std::string>());
-    if (!arch) throw UsageError(fmt::format("unknown --arch '{}'; expected sm_80, sm_86, sm_89 or sm_90",
-                                            values["arch"].as<std::string>()));
-    settings.arch = *arch;
-    settings.form = isa::parse_mma(values["instr"].as<std::string>(), *arch);
-    const std::string mode = values["invalid-metadata"].as<std::string>();
-    if (mode == "mux") settings.execute.invalid_metadata = isa::InvalidMetadataMode::mux;
-    else if (mode != "reject") throw UsageError(fmt::format("--invalid-metadata must be reject or mux, not '{}'", mode));
-    const int block = values["sparse-block-products"].as<int>();
-    if (block < 0) throw UsageError("--sparse-block-products must be positive (0 for the default)");
-    settings.execute.sparse_products_per_block = block;
+    settings.arch = parse_arch_option(values["arch"].as<std::string>());
+    settings.form = isa::parse_mma(values["instr"].as<std::string>(), settings.arch);
+    settings.execute = execute_options(values["invalid-metadata"].as<std::string>(), values["sparse-block-products"].as<int>());
     settings.input = values["input"].as<std::string>();
     return settings;
 }

@@ -6,4 +6,5 @@ PYBIND11_MODULE(_stcsim, module) {
     stcsim::python::add_errors(module);
     stcsim::python::add_mma(module);
     stcsim::python::add_run(module);
+    stcsim::python::add_bench(module);
 }

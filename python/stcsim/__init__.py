@@ -15,10 +15,11 @@ from ._native import Error, InternalError, UsageError
 from .mma import mma, mma_form, mma_fragments
 from .plot import plot
 from .results import Result
-from .simulate import bench_mma, run
+from .simulate import bench_bandwidth, bench_latency, bench_mma, run
 from .sweep import SweepSummary, sweep
 from .sweep_spec import SpecError
 from .sweep_store import load as load_sweep
 
 __all__ = ["Error", "InternalError", "UsageError", "SpecError", "Result", "SweepSummary", "mma", "mma_form",
-           "mma_fragments", "run", "bench_mma", "sweep", "load_sweep", "plot"]
+           "mma_fragments", "run", "bench_mma", "bench_latency",
+           "bench_bandwidth", "sweep", "load_sweep", "plot"]

@@ -25,7 +25,26 @@ def bench_mma(config, instr=DEFAULT_BENCH_INSTR, warps=1, ilp=1, iters=1000, ove
     instructions. The Result starts with cycles, latency_cycles, fma_per_clk_per_sm and
     peak_fma_per_clk_per_sm, followed by every registered stat."""
     text, is_json = resolve_config(config)
-    out = json.loads(native.bench_mma(text, override_strings(overrides), is_json, instr, warps, ilp, iters))
+    return _bench_result(native.bench_mma(text, override_strings(overrides), is_json, instr, warps, ilp, iters))
+
+
+def bench_latency(config, footprint_bytes, stride_bytes=128, l2_side="all", overrides=None):
+    """`stcsim bench latency`: one warp's pointer chase through `footprint_bytes`. The Result
+    starts with latency_cycles (per dependent load), loads and cycles."""
+    text, is_json = resolve_config(config)
+    return _bench_result(native.bench_latency(text, override_strings(overrides), is_json, footprint_bytes,
+                                              stride_bytes, l2_side))
+
+
+def bench_bandwidth(config, level, loads_per_sm=0, overrides=None):
+    """`stcsim bench bandwidth`: all SMs streaming from `level` (l1, l2 or dram). The Result starts
+    with bytes_per_clk_per_sm, bytes_per_clk, gigabytes_per_s and cycles."""
+    text, is_json = resolve_config(config)
+    return _bench_result(native.bench_bandwidth(text, override_strings(overrides), is_json, level, loads_per_sm))
+
+
+def _bench_result(text):
+    out = json.loads(text)
     described = dict(out["results"])
     described.update(out["described"])
     return Result(described, config=out["config"])

@@ -68,3 +68,18 @@ def test_bench_mma_matches_the_command_line(source, cli):
     assert len(result.stats) > 4  # the registered stats follow the four results
     with pytest.raises(stcsim.Error, match="warps"):
         stcsim.bench_mma(config, warps=0)
+
+
+def test_memory_benchmarks_match_the_command_line(source, cli):
+    config = source / "configs" / "a100.json"
+    latency = stcsim.bench_latency(config, footprint_bytes=65536)
+    printed = json.loads(cli("bench", "latency", "--config", config, "--footprint", 65536, "--json").stdout)
+    assert latency["latency_cycles"] == pytest.approx(printed["latency_cycles"], rel=1e-12)
+    assert latency.units["latency_cycles"] == "cycles"
+    bandwidth = stcsim.bench_bandwidth(config, "l2", overrides={"gpu.sms": 2})
+    printed = json.loads(cli("bench", "bandwidth", "--config", config, "--level", "l2", "-p", "gpu.sms=2",
+                             "--json").stdout)
+    assert bandwidth["bytes_per_clk_per_sm"] == pytest.approx(printed["bytes_per_clk_per_sm"], rel=1e-12)
+    assert bandwidth.units["gigabytes_per_s"] == "GB/s"
+    with pytest.raises(stcsim.Error, match="--level: expected l1, l2 or dram"):
+        stcsim.bench_bandwidth(config, "l3")

@@ -1,7 +1,8 @@
 """The result table of a sweep: SQLite, one row per point, written as points finish.
 
 Table `points`: key (primary key: the hash of the point's parameters), config, trace, params (JSON),
-one column per -p key, one column per stat, seconds (host time of the point), host. Table `units`:
+one column per -p key, one column per stat, seconds (host time of the point), host; stats beyond
+SQLite's column limit go, as one JSON object, into the column more_stats. Table `units`:
 name, unit, description of every stat column. A row is inserted in its own transaction, once
 (INSERT OR IGNORE on the key): a killed sweep keeps every finished point, and a rerun finds which
 points are done by their keys. Only the process driving the sweep writes.
@@ -10,7 +11,8 @@ points are done by their keys. Only the process driving the sweep writes.
 import json
 import sqlite3
 
-_FIXED = ("key", "config", "trace", "params", "seconds", "host")
+# SQLite's default limit is 2000 columns per table; the rest of a row's stats share one JSON column.
+MAX_COLUMNS = 1900
 
 
 def _quote(name):
@@ -59,10 +61,18 @@ class Store:
             values[name] = value
         for name, value in row["stats"].items():
             values[name if name not in values else "stat:" + name] = _cell(value)
-        names = list(values)
 
         def insert():
-            self._ensure_columns(names)
+            names = [n for n in values if n in self.columns]
+            for name in values:
+                if name not in self.columns and len(self.columns) < MAX_COLUMNS:
+                    self._ensure_columns([name])
+                    names.append(name)
+            more = {n: v for n, v in values.items() if n not in self.columns}
+            if more:
+                self._ensure_columns(["more_stats"])
+                values["more_stats"] = json.dumps(more)
+                names.append("more_stats")
             self.db.execute("INSERT OR IGNORE INTO points ({}) VALUES ({})".format(
                 ", ".join(_quote(n) for n in names), ", ".join("?" * len(names))), [values[n] for n in names])
             self.db.executemany("INSERT OR IGNORE INTO units VALUES (?, ?, ?)",

@@ -1,6 +1,7 @@
 """Sweeps on local cores: a grid into one SQLite table, resumed after rows are lost or the sweep is
 killed, never duplicated; `stcsim sweep` on the command line; the plot helper."""
 
+import json
 import os
 import signal
 import sqlite3
@@ -97,3 +98,20 @@ def test_plot_draws_a_stat_against_a_parameter(grid, tmp_path):
     assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(stcsim.Error, match="no column 'nope'"):
         stcsim.plot(tmp_path / "results.sqlite", x="gpu.sms", y="nope", out=str(tmp_path / "x.png"))
+
+
+def test_stats_beyond_the_column_limit_share_one_json_column(tmp_path, monkeypatch):
+    from stcsim import sweep_store
+    monkeypatch.setattr(sweep_store, "MAX_COLUMNS", 9)  # 6 fixed columns, the parameter, 2 stats
+    store = sweep_store.Store(str(tmp_path / "t.sqlite"))
+    stats = {"cycles": 10, "b": 2.5, "c": 3, "d": 4}
+    row = {"stats": stats, "units": dict.fromkeys(stats, "u"), "descriptions": dict.fromkeys(stats, "x"),
+           "seconds": 0.1, "host": "h:1"}
+    point = {"key": "k1", "config": "a100", "trace": "t", "params": {"gpu.sms": 2}}
+    store.add(point, row)
+    store.add(point, row)  # the same point again: still one row
+    store.close()
+    frame = stcsim.load_sweep(tmp_path / "t.sqlite")
+    assert len(frame) == 1
+    assert (frame["gpu.sms"][0], frame["cycles"][0], frame["b"][0]) == (2, 10, 2.5)
+    assert json.loads(frame["more_stats"][0]) == {"c": 3, "d": 4}

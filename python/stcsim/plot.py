@@ -1,12 +1,13 @@
 """Plot helper: one stat against one parameter of a sweep's result table (matplotlib, PNG)."""
 
+import json
 import os
 
 
 def plot(table, x, y, out="sweep.png", by=None, title=None):
     """Draws column `y` (a stat, e.g. "cycles") against column `x` (a -p key, e.g. "gpu.sms") of a
     sweep table (SQLite path or DataFrame from stcsim.load_sweep), one line per value of `by`
-    (default: per config and trace when they vary). Axis labels carry the stat's unit. Writes
+    (default: per combination of the configs, traces and other parameters that vary). Axis labels carry the stat's unit. Writes
     `out` and returns its path; stcsim.Error if a column is missing."""
     import matplotlib
     matplotlib.use("Agg")
@@ -20,16 +21,19 @@ def plot(table, x, y, out="sweep.png", by=None, title=None):
         if column not in frame.columns:
             raise Error("{}: no column '{}'; the table has {}".format(
                 table if isinstance(table, (str, os.PathLike)) else "table", column, ", ".join(map(str, frame.columns))))
-    if by is None:
-        varying = [c for c in ("config", "trace") if frame[c].nunique() > 1]
-        groups = frame.groupby(varying) if varying else [("", frame)]
+    if by is None:  # one line per combination of whatever else varies
+        others = ["config", "trace"] + sorted({k for text in frame["params"] for k in json.loads(text)} - {x})
+        varying = [c for c in others if c in frame.columns and frame[c].nunique() > 1]
+        groups = frame.groupby(varying) if varying else [((), frame)]
     else:
-        groups = frame.groupby(by)
+        varying = [by]
+        groups = frame.groupby(varying)
     units = frame.attrs.get("units", {})
     figure, axes = plt.subplots(figsize=(6, 4))
     for label, group in groups:
         group = group.sort_values(x)
-        name = ", ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+        values = label if isinstance(label, tuple) else (label,)
+        name = ", ".join(str(v) if c in ("config", "trace") else "{}={}".format(c, v) for c, v in zip(varying, values))
         axes.plot(group[x], group[y], marker="o", label=name or None)
     axes.set_xlabel(x)
     axes.set_ylabel("{} ({})".format(y, units[y]) if units.get(y) else y)

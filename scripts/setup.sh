@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up stcsim on a fresh Debian machine: installs the Debian packages it builds with, creates the
-# Python virtual environment for the plotting and report tools, and builds the release preset.
+# Python virtual environment (plotting and report tools, the `stcsim` Python package and its
+# sweeps), and builds the release preset, the package's compiled module included.
 # Safe to run again: it only installs what is missing and rebuilds what changed.
 #
 #   scripts/setup.sh              everything the tests need: the Python environment, the simulator,
@@ -17,7 +18,7 @@ esac
 
 packages=(cmake ninja-build g++ libboost-dev libboost-program-options-dev libboost-iostreams-dev
           libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev zlib1g-dev libzstd-dev liblzma-dev pkg-config time
-          python3 python3-venv)
+          python3 python3-venv python3-dev pybind11-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -42,6 +43,9 @@ if ! cmp -s tools/requirements.txt .venv/.installed-requirements 2>/dev/null; th
   .venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
   cp tools/requirements.txt .venv/.installed-requirements
 fi
+# `import stcsim` from .venv/bin/python: the package (python/) and the module the release build makes.
+site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+printf '%s\n' "$PWD/python" "$PWD/build/release/python/stcsim_native" > "$site/stcsim.pth"
 # cuobjdump / nvdisasm (the SASS front end) and the CUTLASS headers: binaries and headers only.
 if ! cmp -s tools/requirements-cuda.txt .venv/.installed-requirements-cuda 2>/dev/null; then
   .venv/bin/pip install --quiet --disable-pip-version-check --no-deps -r tools/requirements-cuda.txt

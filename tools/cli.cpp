@@ -39,6 +39,7 @@ const std::vector<Subcommand>& subcommands() {
         {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
         {"compare", "hold simulated results against a measurement folder (MAPE, correlation, bit-exact probes)", compare_main},
         {"summary", "a table of finished runs: cycles, time, TFLOP/s, share of the tensor peak, speedup", summary_main},
+        {"sweep", "run a grid or list of simulations (configs x -p overrides x traces) locally or on a Dask cluster", sweep_main},
     };
     return all;
 }

@@ -38,6 +38,8 @@ trace::SassTraceResult trace_kernel(const boost::program_options::variables_map&
 // `trace gen gemm --impl cutlass` (trace_gemm_cutlass.cpp), dispatched by the gemm generator.
 int gen_gemm_cutlass(const boost::program_options::variables_map& values, Streams& io);
 int trace_main(const std::vector<std::string>& args, Streams& io);
+// `sweep` (sweep_command.cpp): runs the Python package's sweep driver.
+int sweep_main(const std::vector<std::string>& args, Streams& io);
 int compare_main(const std::vector<std::string>& args, Streams& io);
 int summary_main(const std::vector<std::string>& args, Streams& io);
 

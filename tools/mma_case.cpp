@@ -7,8 +7,12 @@
 
 #include "common/errors.h"
 #include "common/json_text.h"
+#include "isa/arch.h"
+#include "isa/catalog.h"
 #include "isa/packing.h"
 #include "tools/case_fields.h"
+#include "isa/sparsity.h"
+#include "tools/commands.h"
 
 namespace stcsim::cli {
 namespace {
@@ -127,6 +131,26 @@ json run_mma_case(const isa::MmaForm& form, isa::Arch arch, const isa::ExecuteOp
         throw UserError(fmt::format("{}: {}", where, error.what()));
     }
     return d_to_json(form, d);
+}
+
+}  // namespace stcsim::cli
+
+namespace stcsim::cli {
+
+isa::Arch parse_arch_option(const std::string& text) {
+    const auto arch = isa::parse_arch(text);
+    if (!arch) throw UsageError(fmt::format("unknown --arch '{}'; expected sm_80, sm_86, sm_89, sm_90 or sm_90a", text));
+    return *arch;
+}
+
+isa::ExecuteOptions execute_options(const std::string& invalid_metadata, int sparse_block_products) {
+    isa::ExecuteOptions options;
+    if (invalid_metadata == "mux") options.invalid_metadata = isa::InvalidMetadataMode::mux;
+    else if (invalid_metadata != "reject")
+        throw UsageError(fmt::format("--invalid-metadata must be reject or mux, not '{}'", invalid_metadata));
+    if (sparse_block_products < 0) throw UsageError("--sparse-block-products must be positive (0 for the default)");
+    options.sparse_products_per_block = sparse_block_products;
+    return options;
 }
 
 }  // namespace stcsim::cli

@@ -21,6 +21,11 @@ isa::MmaOperands parse_mma_case(const isa::MmaForm& form, const nlohmann::json& 
 // {"d": [["0x3f800000", ...], ...]}: the raw bits of D, row-major M x N.
 nlohmann::json d_to_json(const isa::MmaForm& form, const isa::WarpFragment& d);
 
+// The --arch of `stcsim mma` (and of the Python binding): UsageError naming the legal values.
+isa::Arch parse_arch_option(const std::string& text);
+// The --invalid-metadata (reject | mux) and --sparse-block-products (0: the arch's default) options.
+isa::ExecuteOptions execute_options(const std::string& invalid_metadata, int sparse_block_products);
+
 // One input line as a JSON object; UserError "<where>: malformed JSON at byte N" otherwise.
 nlohmann::json parse_case_line(const std::string& line, const std::string& where);
 

@@ -44,20 +44,12 @@ struct MmaSettings {
 
 MmaSettings read_settings(const po::variables_map& values) {
     MmaSettings settings;
-    const auto arch = isa::parse_arch(values["arch"].as<std::string>());
-    if (!arch) throw UsageError(fmt::format("unknown --arch '{}'; expected sm_80, sm_86, sm_89, sm_90 or sm_90a",
-                                            values["arch"].as<std::string>()));
-    settings.arch = *arch;
+    settings.arch = parse_arch_option(values["arch"].as<std::string>());
     const std::string instr = values["instr"].as<std::string>();
     settings.wgmma = isa::is_wgmma_name(instr);
-    if (settings.wgmma) settings.wgmma_form = isa::parse_wgmma(instr, *arch);
-    else settings.form = isa::parse_mma(instr, *arch);
-    const std::string mode = values["invalid-metadata"].as<std::string>();
-    if (mode == "mux") settings.execute.invalid_metadata = isa::InvalidMetadataMode::mux;
-    else if (mode != "reject") throw UsageError(fmt::format("--invalid-metadata must be reject or mux, not '{}'", mode));
-    const int block = values["sparse-block-products"].as<int>();
-    if (block < 0) throw UsageError("--sparse-block-products must be positive (0 for the default)");
-    settings.execute.sparse_products_per_block = block;
+    if (settings.wgmma) settings.wgmma_form = isa::parse_wgmma(instr, settings.arch);
+    else settings.form = isa::parse_mma(instr, settings.arch);
+    settings.execute = execute_options(values["invalid-metadata"].as<std::string>(), values["sparse-block-products"].as<int>());
     settings.input = values["input"].as<std::string>();
     return settings;
 }

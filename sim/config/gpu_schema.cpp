@@ -1,6 +1,7 @@
 #include "sim/config/gpu_schema.h"
 
 #include "sim/config/memory_schema.h"
+#include "sim/config/named_configs.h"
 
 #include <fmt/format.h>
 
@@ -215,7 +216,8 @@ LoadedConfig load_config_json(const Json& raw, const std::string& label,
     return out;
 }
 
-LoadedConfig load_config_file(const std::string& path, const std::vector<std::string>& overrides) {
+LoadedConfig load_config_file(const std::string& name_or_path, const std::vector<std::string>& overrides) {
+    const std::string path = resolve_config_path(name_or_path);
     std::ifstream in(path);
     if (!in) throw UserError(path + ": cannot open the config file");
     std::stringstream text;

@@ -38,6 +38,8 @@ bool CtaLauncher::open_next_kernel() {
         }
         reader_ = std::make_unique<trace::TraceReader>(c.path);
         const trace::KernelHeader& h = reader_->header();
+        kernel_name_ = h.kernel_name;
+        kernel_path_ = c.path;
         ++kernel_index_;
         ++state_.kernels;
         needs_.warps = static_cast<int>(h.warps_per_block());
@@ -134,7 +136,10 @@ bool CtaLauncher::tick(Cycle now) {
     }
     finished_.clear();
     if (progress && progress_) progress_({kernel_index_, kernel_count_, kernel_done_, kernel_total_, now});
-    if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) progress = open_next_kernel() || progress;
+    if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) {
+        if (kernel_index_ > 0 && kernel_end_) kernel_end_(kernel_index_, now);
+        progress = open_next_kernel() || progress;
+    }
     if (!kernel_exhausted_ && room_may_exist_) progress = launch(now) || progress;
     return progress;
 }

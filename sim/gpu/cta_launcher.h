@@ -42,6 +42,12 @@ public:
     nlohmann::ordered_json dump_state() const override;
 
     void on_progress(std::function<void(const LaunchProgress&)> f) { progress_ = std::move(f); }
+    // Called when kernel `kernel` (1-based) has no CTA left and another kernel is about to open,
+    // at the cycle the launcher sees it (before any SM ticks in that cycle).
+    void on_kernel_end(std::function<void(std::size_t kernel, Cycle now)> f) { kernel_end_ = std::move(f); }
+    // The kernel now open (or the last one): its name from the trace header and its trace file.
+    const std::string& kernel_name() const { return kernel_name_; }
+    const std::string& kernel_path() const { return kernel_path_; }
 
     struct State {
         std::uint64_t kernels = 0, memcpy_skipped = 0, ctas_launched = 0, ctas_finished = 0;
@@ -86,6 +92,8 @@ private:
     Cycle last_account_{0};
     State state_;
     std::function<void(const LaunchProgress&)> progress_;
+    std::function<void(std::size_t, Cycle)> kernel_end_;
+    std::string kernel_name_, kernel_path_;
 };
 
 }  // namespace stcsim::sim

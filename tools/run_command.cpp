@@ -2,7 +2,8 @@
 // trace (a kernelslist.g, a folder holding one, or one .traceg[.gz|.zst|.xz]) on the configured
 // GPU; writes DIR/stats.json and the resolved config DIR/config.json; --json prints the stats.
 // --config takes a file or the name of a shipped config (a100). A progress line on stderr, only when
-// stderr is a terminal (progress.h): percentage and ETA from the kernels and CTAs done.
+// stderr is a terminal (progress.h): percentage and ETA from the kernels done and the current
+// kernel's instructions issued.
 #include <unistd.h>
 
 #include <algorithm>
@@ -99,11 +100,10 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     const auto start = std::chrono::steady_clock::now();
     sim::ReplayResult result;
     {
-        // Work done: whole kernels plus the finished share of the current kernel's CTAs.
+        // Work done: whole kernels plus the current kernel's share of instructions issued (or CTAs).
         Progress bar(io.err, "run");
         result = sim::run_replay(config.spec, trace_path, [&bar](const sim::LaunchProgress& p) {
-            const double kernel = p.ctas_total > 0 ? static_cast<double>(p.ctas_done) / static_cast<double>(p.ctas_total) : 1.0;
-            bar.update(static_cast<double>(p.kernel - 1) + kernel, static_cast<double>(p.kernels),
+            bar.update(p.fraction(), 1.0,
                        fmt::format("kernel {}/{}  CTAs {}/{}  cycle {}", p.kernel, p.kernels, p.ctas_done, p.ctas_total, p.now.value()));
         });
     }

@@ -27,10 +27,9 @@ std::vector<trace::TraceCommand> commands_of(const std::string& path) {
 
 nlohmann::ordered_json kernels_unit() {
     return {{"unit", "list"},
-            {"description", "one entry per kernel in launch order: index (1-based, in kernelslist.g), name, trace (file), and "
+            {"description", "one entry per kernel in launch order: index (1-based, counting kernels), name (from the trace header), trace (its file), and "
                             "every stat above but kernel_count, memory.* and per_sm.*, for that kernel alone; the cycles of the "
-                            "kernels add up to cycles. Stall cycles of a scheduler that sleeps across a kernel boundary count "
-                            "in the kernel where it wakes."}};
+                            "kernels add up to cycles."}};
 }
 
 }  // namespace
@@ -55,7 +54,15 @@ ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
     }
     OpcodeCounts counts;
     CtaLauncher launcher(std::move(commands), pointers, classes, counts);
-    if (progress) launcher.on_progress(std::move(progress));
+    // Progress: the current kernel's instructions issued so far (those of earlier kernels taken off).
+    std::uint64_t issued_before = 0;
+    const auto report = [&](LaunchProgress p) {
+        std::uint64_t issued = 0;
+        for (const Sm* sm : pointers) issued += sm->warp_instructions();
+        p.instructions_issued = issued - issued_before;
+        progress(p);
+    };
+    if (progress) launcher.on_progress(report);
     // Kernel boundaries: a snapshot of the totals when each kernel (but the last) ends.
     struct Mark {
         std::size_t kernel;
@@ -65,9 +72,11 @@ ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
     std::vector<Mark> marks;
     launcher.on_kernel_end([&](std::size_t kernel, Cycle now) {
         marks.push_back({kernel, launcher.kernel_name(), launcher.kernel_path(),
-                         collect_totals(sms, launcher.state(), counts, classes, now.value())});
+                         collect_totals(sms, launcher.state(), counts, classes, now.value(), Cycle{now.value() - 1})});
+        issued_before = marks.back().at_end.warp_instructions;
     });
     Engine engine(spec.engine);
+    if (progress) engine.observe_every(8192, [&](Cycle now) { report(launcher.progress(now)); });
     engine.add(launcher);
     // SMs sleep until their next event or until woken (a launched CTA, a memory response).
     for (Sm* sm : pointers) engine.add(*sm, Engine::Ticking::when_due);
@@ -75,7 +84,7 @@ ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
     const Cycle end = engine.run();
     for (Sm* sm : pointers) sm->finish(end);
 
-    const ReplayTotals totals = collect_totals(sms, launcher.state(), counts, classes, end.value());
+    const ReplayTotals totals = collect_totals(sms, launcher.state(), counts, classes, end.value(), end);
     if (launcher.state().kernels > 0) marks.push_back({launcher.state().kernels, launcher.kernel_name(), launcher.kernel_path(), totals});
     Stats stats;
     register_replay_stats(stats, totals, spec);

@@ -30,7 +30,8 @@ struct ReplayResult {
 };
 
 // `trace_path`: a kernelslist.g or one kernel trace file. UserError for bad traces (FILE:LINE)
-// and configs; DeadlockError if the simulation hangs.
+// and configs; DeadlockError if the simulation hangs. `progress` is called when CTAs finish and
+// every 8192 simulated cycles, with the current kernel's instructions issued.
 ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
                         std::function<void(const LaunchProgress&)> progress = {});
 

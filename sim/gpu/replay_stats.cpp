@@ -10,12 +10,12 @@ namespace {
 double ratio(double a, double b) { return a / b; }
 double ratio(std::uint64_t a, std::uint64_t b) { return static_cast<double>(a) / static_cast<double>(b); }
 
-void sum_sms(ReplayTotals& t, const std::vector<std::unique_ptr<Sm>>& sms) {
+void sum_sms(ReplayTotals& t, const std::vector<std::unique_ptr<Sm>>& sms, Cycle through) {
     for (const auto& sm : sms) {
         std::uint64_t busy = 0;
         for (int i = 0; i < sm->sub_partitions(); ++i) {
             const SubPartition& p = sm->sub_partition(i);
-            const auto& s = p.state();
+            const SubPartition::State s = p.state_through(through);
             t.issued += s.issued;
             t.scoreboard += s.stall_scoreboard;
             t.collector_full += s.stall_collector_full;
@@ -72,10 +72,10 @@ std::map<std::string, std::uint64_t> difference(const std::map<std::string, std:
 }  // namespace
 
 ReplayTotals collect_totals(const std::vector<std::unique_ptr<Sm>>& sms, const CtaLauncher::State& launcher,
-                            const OpcodeCounts& counts, const OpcodeClasses& classes, std::uint64_t cycles) {
+                            const OpcodeCounts& counts, const OpcodeClasses& classes, std::uint64_t cycles, Cycle through) {
     ReplayTotals t;
     t.cycles = cycles;
-    sum_sms(t, sms);
+    sum_sms(t, sms, through);
     t.kernels = launcher.kernels;
     t.memcpy_skipped = launcher.memcpy_skipped;
     t.ctas_launched = launcher.ctas_launched;

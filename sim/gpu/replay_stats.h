@@ -36,9 +36,10 @@ struct ReplayTotals {
     std::vector<std::uint64_t> sm_issued, sm_busy;  // whole run only
 };
 
-// A snapshot of every counter now (the SMs must have accounted their cycles up to `cycles`).
+// A snapshot of every counter, `cycles` long, with the schedulers' cycles counted through cycle
+// `through` (SubPartition::state_through: the same whether units sleep or not).
 ReplayTotals collect_totals(const std::vector<std::unique_ptr<Sm>>& sms, const CtaLauncher::State& launcher,
-                            const OpcodeCounts& counts, const OpcodeClasses& classes, std::uint64_t cycles);
+                            const OpcodeCounts& counts, const OpcodeClasses& classes, std::uint64_t cycles, Cycle through);
 
 // `later` - `earlier`: the counts of what happened in between (one kernel). Opcodes that did not
 // occur in between are left out; the maxima (CTAs per SM, peak resident) are `later`'s values.

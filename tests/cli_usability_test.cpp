@@ -77,7 +77,10 @@ TEST(CliConfigs, UnknownNameIsBadInputNamingTheShippedOnes) {
     EXPECT_NE(r.err.find("a100, "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("stcsim config list"), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_EQ(run_stcsim("bench mma --config ./a100.json").status, 1);  // a path is not looked up by name
+    const CommandResult path = run_stcsim("bench mma --config ./nowhere/a100.json");  // a path is not looked up by name
+    EXPECT_EQ(path.status, 1);
+    EXPECT_NE(path.err.find("./nowhere/a100.json: cannot open the config file (the shipped one is --config a100)"),
+              std::string::npos) << path.err;
     EXPECT_EQ(run_stcsim("config").status, 2);
     EXPECT_EQ(run_stcsim("config show").status, 2);
 }

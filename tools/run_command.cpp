@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -102,10 +103,14 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     {
         // Work done: whole kernels plus the current kernel's share of instructions issued (or CTAs).
         Progress bar(io.err, "run");
-        result = sim::run_replay(config.spec, trace_path, [&bar](const sim::LaunchProgress& p) {
-            bar.update(p.fraction(), 1.0,
-                       fmt::format("kernel {}/{}  CTAs {}/{}  cycle {}", p.kernel, p.kernels, p.ctas_done, p.ctas_total, p.now.value()));
-        });
+        std::function<void(const sim::LaunchProgress&)> report;  // none off a terminal: no observer in the loop
+        if (bar.enabled())
+            report = [&bar](const sim::LaunchProgress& p) {
+                bar.update(p.fraction(), 1.0,
+                           fmt::format("kernel {}/{}  CTAs {}/{}  cycle {}", p.kernel, p.kernels, p.ctas_done, p.ctas_total,
+                                       p.now.value()));
+            };
+        result = sim::run_replay(config.spec, trace_path, report);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::string text = result.stats.dump(2) + "\n";

@@ -99,8 +99,8 @@ std::uint64_t parse_size(const std::string& option, const std::string& text, std
     if (fits) value = std::stoull(text.substr(0, digits));
     fits = fits && value <= (max >> shift);
     if (!fits)
-        throw UsageError(fmt::format("--{}: expected a byte count from 0 to {} (an integer, optionally with a K, M or G "
-                                     "suffix: powers of 1024), got '{}'",
+        throw UsageError(fmt::format("--{}: expected an integer from 0 to {}, optionally with a K, M or G suffix "
+                                     "(powers of 1024), got {}",
                                      option, max, printable(text)));
     return value << shift;
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -134,12 +135,19 @@ TEST(BenchMemoryCli, StatsHaveHitsMissesConflictsAndBytesPerLevel) {
     std::ifstream in(out + "/stats.json");
     const auto stats = nlohmann::json::parse(in);
     for (const char* key : {"memory.l1.hits", "memory.l1.misses", "memory.l1.bytes", "memory.l2.hits", "memory.l2.misses",
-                            "memory.l2.bytes", "memory.dram.bytes"})
-        EXPECT_TRUE(stats.contains(key)) << key;
+                            "memory.l2.bytes", "memory.dram.bytes"}) {
+        // the stats.json format of run and bench: values nested at the dots, each unit and description in "units"
+        EXPECT_TRUE(stats.contains(nlohmann::json::json_pointer("/" + std::regex_replace(key, std::regex("\\."), "/")))) << key;
+        EXPECT_FALSE(stats["units"][key]["unit"].get<std::string>().empty()) << key;
+        EXPECT_FALSE(stats["units"][key]["description"].get<std::string>().empty()) << key;
+    }
+    EXPECT_EQ(stats["units"]["memory.dram.bytes"]["unit"], "bytes");
     r = run("bench ldmatrix --config " + kA100 + " --out " + out);
     ASSERT_EQ(r.status, 0) << r.output;
     std::ifstream in2(out + "/stats.json");
-    EXPECT_TRUE(nlohmann::json::parse(in2).contains("sm0.shared.bank_conflicts"));
+    const auto ldmatrix = nlohmann::json::parse(in2);
+    EXPECT_TRUE(ldmatrix["sm0"]["shared"].contains("bank_conflicts"));
+    EXPECT_EQ(ldmatrix["units"]["sm0.shared.bank_conflicts"]["unit"], "wavefronts");
 }
 
 }  // namespace

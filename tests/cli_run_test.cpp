@@ -31,7 +31,8 @@ TEST(CliRun, ReplaysTheSamplesAndWritesStatsAndConfig) {
     EXPECT_GT(stats["cycles"].get<long>(), 0);
     EXPECT_EQ(stats["warp_instructions"], 22);
     EXPECT_EQ(stats["instructions_by_opcode"]["HMMA"], 2);
-    EXPECT_EQ(stats["kernels"], 2);
+    EXPECT_EQ(stats["kernel_count"], 2);
+    EXPECT_EQ(stats["kernels"].size(), 2u);  // one entry per kernel (cli_stats_test.cpp)
     EXPECT_TRUE(stats.contains("tensor_core"));
     EXPECT_TRUE(stats.contains("memory"));
     EXPECT_EQ(read_json(dir + "/config.json")["gpu"]["sms"], 108);

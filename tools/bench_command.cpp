@@ -35,14 +35,14 @@ po::options_description bench_options(BenchOptions& o, std::int64_t default_iter
     po::options_description desc("options");
     desc.add_options()
         ("help,h", "show this help")
-        ("config", po::value(&o.config), "GPU config (JSON), e.g. configs/a100.json")
+        ("config", po::value(&o.config), "GPU config: a JSON file, or a shipped config by name (a100; see 'stcsim config list')")
         ("param,p", po::value(&o.overrides)->composing(), "override a config key: -p key.path=value (repeatable)")
         ("instr", po::value(&o.params.instr)->default_value(kDefaultInstr), "PTX mma / mma.sp instruction")
         ("warps", po::value(&o.params.warps)->default_value(1), "warps in the CTA")
         ("ilp", po::value(&o.params.ilp)->default_value(1), "independent chains per warp")
         ("iters", po::value(&o.params.iters)->default_value(default_iters), "dependent instructions per chain")
         ("json", po::bool_switch(&o.json), "print the result as JSON")
-        ("sweep", po::bool_switch(&o.sweep), "print CSV over warps {1,2,4,8,16,32} x ILP {1..4}")
+        ("sweep", po::bool_switch(&o.sweep), "print CSV (with --json: a JSON array) over warps {1,2,4,8,16,32} x ILP {1..4}")
         ("out", po::value(&o.out), "also write results, stats and the resolved config into this folder");
     return desc;
 }
@@ -92,14 +92,19 @@ int bench_mma(const std::vector<std::string>& args, Streams& io) {
     prepare_out(o, config);
     if (o.sweep) {
         std::string csv = "warps,ilp,iters,cycles,latency_cycles,fma_per_clk_per_sm\n";
+        Json rows = Json::array();  // --json: the same rows as objects
         for (int warps : {1, 2, 4, 8, 16, 32})
             for (int ilp = 1; ilp <= 4; ++ilp) {
                 sim::MmaBenchParams p = o.params;
                 p.warps = warps;
                 p.ilp = ilp;
-                csv += csv_row(p, sim::run_mma_bench(config.spec, p));
+                const sim::MmaBenchResult r = sim::run_mma_bench(config.spec, p);
+                csv += csv_row(p, r);
+                Json row{{"warps", p.warps}, {"ilp", p.ilp}, {"iters", p.iters}};
+                row.update(point_json(r));
+                rows.push_back(std::move(row));
             }
-        io.out << csv;
+        io.out << (o.json ? rows.dump() + "\n" : csv);
         if (!o.out.empty()) write_file(std::filesystem::path(o.out) / "sweep.csv", csv);
         return kExitOk;
     }

@@ -35,6 +35,8 @@ const std::vector<Subcommand>& subcommands() {
         {"mma", "execute one warp-level mma / mma.sp instruction on given matrices", mma_main},
         {"bench", "simulate microbenchmarks (bench mma, latency, bandwidth, smem, ldmatrix) and measure simulator speed", bench_main},
         {"config-doc", "print the reference of every configuration key", config_doc_main},
+        {"config", "list the shipped GPU configs that --config NAME finds (config list)", config_main},
+        {"stats-doc", "print the reference of every stat that run and bench write", stats_doc_main},
         {"run", "replay a kernel trace on a configured GPU: cycles, instructions, utilisation, stalls, memory", run_main},
         {"trace", "generate kernel traces (trace gen gemm) and read them (trace stats)", trace_main},
         {"compare", "hold simulated results against a measurement folder (MAPE, correlation, bit-exact probes)", compare_main},
@@ -50,6 +52,9 @@ int run_cli(const std::vector<std::string>& argv, Streams& io) {
         return kExitBadUsage;
     }
     const std::string& first = argv[1];
+    if (first == "help" && argv.size() > 2) {  // `stcsim help run` is `stcsim run --help`
+        return run_cli({argv[0], argv[2], "--help"}, io);
+    }
     if (first == "--help" || first == "-h" || first == "help") {
         print_usage(io.out);
         return kExitOk;

@@ -26,15 +26,18 @@ int bench_bandwidth(const std::vector<std::string>& args, Streams& io);
 int bench_smem(const std::vector<std::string>& args, Streams& io);
 int bench_ldmatrix(const std::vector<std::string>& args, Streams& io);
 int config_doc_main(const std::vector<std::string>& args, Streams& io);
+int config_main(const std::vector<std::string>& args, Streams& io);
+int stats_doc_main(const std::vector<std::string>& args, Streams& io);
 int run_main(const std::vector<std::string>& args, Streams& io);
 // `trace gen kernel` (trace_kernel_command.cpp), dispatched by trace_main.
 int gen_kernel(const std::vector<std::string>& args, Streams& io);
 // The options of a kernel launch to trace from its SASS (--binary, --kernel, --grid, --block, --smem,
 // --params, --ctas, --arch, --disassembler), shared by `trace gen kernel` and `run --binary`, and the
-// tracing itself: DIR/kernelslist.g and DIR/kernel_file.
+// tracing itself: DIR/kernelslist.g and DIR/kernel_file, with a progress line on `err` when it is a terminal.
 void add_kernel_trace_options(boost::program_options::options_description& options, bool required);
 trace::SassTraceResult trace_kernel(const boost::program_options::variables_map& values, const std::string& dir,
-                                    const std::string& kernel_file, std::string* kernel_name, std::string* arch);
+                                    const std::string& kernel_file, std::string* kernel_name, std::string* arch,
+                                    std::ostream& err);
 // `trace gen gemm --impl cutlass` (trace_gemm_cutlass.cpp), dispatched by the gemm generator.
 int gen_gemm_cutlass(const boost::program_options::variables_map& values, Streams& io);
 int trace_main(const std::vector<std::string>& args, Streams& io);

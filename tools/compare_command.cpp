@@ -15,6 +15,7 @@
 #include "tools/compare.h"
 #include "tools/compare_report.h"
 #include "tools/options.h"
+#include "tools/progress.h"
 
 #ifndef STCSIM_SOURCE_DIR
 #define STCSIM_SOURCE_DIR "."
@@ -52,7 +53,7 @@ std::string arch_of_compute_capability(const nlohmann::json& header) {
     return cc.empty() ? "" : "sm_" + cc;
 }
 
-Comparison run(const CompareOptions& o) {
+Comparison run(const CompareOptions& o, std::ostream& err) {
     Comparison c;
     c.folder = read_measurement_folder(o.measured);
     const auto config = sim::config::load_config_file(o.config, o.overrides);
@@ -63,7 +64,12 @@ Comparison run(const CompareOptions& o) {
     if (!gpu_arch.empty() && gpu_arch != c.config_arch)
         c.warnings.push_back(fmt::format("the GPU is {} (header.json), the config models {}", gpu_arch, c.config_arch));
     const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    c.timing = compare_timing(config.spec, c.folder.records, threads);
+    {
+        Progress bar(err, "compare");
+        c.timing = compare_timing(config.spec, c.folder.records, threads, [&bar](std::size_t done, std::size_t total) {
+            bar.update(static_cast<double>(done), static_cast<double>(total), fmt::format("records {}/{}", done, total));
+        });
+    }
     const fs::path thresholds = o.thresholds.empty() ? fs::path(STCSIM_SOURCE_DIR) / "validation" / "thresholds.json"
                                                      : fs::path(o.thresholds);
     Thresholds limits;
@@ -96,7 +102,7 @@ int compare_main(const std::vector<std::string>& args, Streams& io) {
     if (o.threads < 0 || o.threads > 1024) throw UsageError(fmt::format("--threads: expected 0 to 1024, got {}", o.threads));
     if (o.mismatches < 0) throw UsageError(fmt::format("--mismatches: expected at least 0, got {}", o.mismatches));
     if (!o.report.empty()) prepare_output_dir(o.report);  // before the simulations
-    const Comparison c = run(o);
+    const Comparison c = run(o, io.err);
     if (o.json) io.out << comparison_json(c).dump(1) << '\n';
     else print_comparison(c, io.out);
     if (!o.report.empty()) {

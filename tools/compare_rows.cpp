@@ -1,5 +1,6 @@
 #include "tools/compare_rows.h"
 
+#include <atomic>
 #include <cmath>
 #include <functional>
 
@@ -170,7 +171,8 @@ std::optional<double> CompareRow::error_percent() const {
     return (*simulated - measured) / measured * 100.0;
 }
 
-TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads) {
+TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads,
+                                const std::function<void(std::size_t, std::size_t)>& progress) {
     TimingComparison result;
     const auto arch = isa::parse_arch(spec.gpu.arch);
     if (!arch) throw UserError("gpu.arch: unknown architecture " + spec.gpu.arch);
@@ -182,8 +184,18 @@ TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<Meas
         if (p) pending.push_back(std::move(*p));
         else ++result.skipped;
     }
+    std::atomic<std::size_t> done{0};
     parallel_for(pending.size(), threads, [&](std::size_t i) {
         Pending& p = pending[i];
+        struct Report {  // counts the record however it ends
+            const std::function<void(std::size_t, std::size_t)>& progress;
+            std::atomic<std::size_t>& done;
+            std::size_t total;
+            ~Report() {
+                const std::size_t n = ++done;
+                if (progress) progress(n, total);
+            }
+        } report{progress, done, pending.size()};
         if (!p.job) return;
         try {
             p.job(spec, p.rows);

@@ -11,6 +11,7 @@
 // its arch lacks, an experiment it does not know) gets a row with a note instead of a value.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ struct TimingComparison {
 std::vector<CompareRow> timing_rows(const MeasuredRecord& record, isa::Arch arch = isa::Arch::sm_90);
 
 // UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.
-TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads);
+// `progress` (optional, called from any of the threads) gets the records simulated and the total.
+TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads,
+                                const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 }  // namespace stcsim::cli

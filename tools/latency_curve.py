@@ -3,14 +3,16 @@
 
 Usage:
   .venv/bin/python tools/latency_curve.py [--stcsim build/release/stcsim] [--stride 128]
-      [--l2-sides all,near,far] [--out docs/figures/latency-curve] configs/a100.json ...
+      [--l2-sides all,near,far] [--out latency-curve] configs/a100.json ...
 
 Runs `stcsim bench latency --config FILE --footprint BYTES --stride S --json` for footprints
 2^12 .. 2^30 bytes and 1.5 times each, writes OUT.csv (config, l2_side, footprint_bytes,
 latency_cycles) and OUT.png (latency against footprint, one line per config and side). l2_side
 "all" is the classic benchmark; "near" / "far" keep only the lines of the L2 partition near to /
 far from the chasing SM (--l2-side of stcsim bench latency), which separates the two L2 plateaus. The PNG needs matplotlib
-(scripts/setup.sh installs it into .venv); with --no-plot only the CSV is written.
+(scripts/setup.sh installs it into .venv); with --no-plot only the CSV is written. OUT defaults to
+latency-curve in the current folder; the committed figure is rewritten only when asked for with
+--out docs/figures/latency-curve.
 """
 import argparse
 import csv
@@ -35,7 +37,8 @@ def main() -> int:
     parser.add_argument("--stcsim", default="build/release/stcsim", help="the stcsim binary")
     parser.add_argument("--stride", type=int, default=128, help="bytes between consecutive loads")
     parser.add_argument("--l2-sides", default="all", help="comma-separated: all, near, far")
-    parser.add_argument("--out", default="docs/figures/latency-curve", help="output path without extension")
+    parser.add_argument("--out", default="latency-curve",
+                        help="output path without extension (default: latency-curve in the current folder)")
     parser.add_argument("--no-plot", action="store_true", help="write the CSV only")
     args = parser.parse_args()
 

@@ -27,7 +27,7 @@ struct Common {
 
 void add_common(po::options_description& desc, Common& c) {
     desc.add_options()
-        ("config", po::value(&c.config), "GPU config (JSON), e.g. configs/a100.json")
+        ("config", po::value(&c.config), "GPU config: a JSON file, or a shipped config by name (a100; see 'stcsim config list')")
         ("param,p", po::value(&c.overrides)->composing(), "override a config key: -p key.path=value (repeatable)")
         ("json", po::bool_switch(&c.json), "print the result as JSON")
         ("out", po::value(&c.out), "also write result.json, stats.json and the resolved config into this folder");
@@ -61,12 +61,12 @@ void finish(const Common& c, const sim::config::LoadedConfig& config, const Json
 int bench_latency(const std::vector<std::string>& args, Streams& io) {
     Common c;
     sim::LatencyBenchParams p;
-    std::int64_t footprint = 0, stride = 128;
+    std::string footprint, stride = "128";
     po::options_description desc("options");
     add_common(desc, c);
     desc.add_options()
-        ("footprint", po::value(&footprint), "bytes the pointer chase walks through (required)")
-        ("stride", po::value(&stride)->default_value(128), "bytes between consecutive loads")
+        ("footprint", po::value(&footprint), "bytes the pointer chase walks through (required; K, M, G suffixes: 4M)")
+        ("stride", po::value(&stride)->default_value("128"), "bytes between consecutive loads (K, M, G suffixes)")
         ("l2-side", po::value(&p.l2_side)->default_value("all"), "all | near | far: keep only lines homed in the L2 partition near to / far from SM 0 (far: without l2.near_copies, to show the far hit latency)");
     bool help = false;
     const auto config = load(args, desc, c,
@@ -74,13 +74,13 @@ int bench_latency(const std::vector<std::string>& args, Streams& io) {
                              "One warp chases pointers through FOOTPRINT bytes; prints the average cycles per load after a warm-up pass.",
                              io, help);
     if (help) return kExitOk;
-    if (footprint == 0) throw UsageError("--footprint is required");
-    p.footprint_bytes = checked_count("footprint", footprint, sim::kMaxFootprintBytes);
-    p.stride_bytes = checked_count("stride", stride, sim::kMaxFootprintBytes);
+    if (footprint.empty()) throw UsageError("--footprint is required");
+    p.footprint_bytes = parse_size("footprint", footprint, sim::kMaxFootprintBytes);
+    if (p.footprint_bytes == 0) throw UsageError("--footprint must be more than 0 bytes");
+    p.stride_bytes = parse_size("stride", stride, sim::kMaxFootprintBytes);
     const sim::LatencyBenchResult r = sim::run_latency_bench(config.spec, p);
-    Json result{{"latency_cycles", r.latency_cycles}};
-    if (!c.out.empty()) result.update(Json{{"footprint_bytes", p.footprint_bytes}, {"stride_bytes", p.stride_bytes},
-                                           {"l2_side", p.l2_side}, {"measured_loads", r.loads}, {"cycles", r.cycles}});
+    const Json result{{"latency_cycles", r.latency_cycles}, {"config", config.spec.gpu.name}, {"footprint_bytes", p.footprint_bytes},
+                      {"stride_bytes", p.stride_bytes}, {"l2_side", p.l2_side}, {"measured_loads", r.loads}, {"cycles", r.cycles}};
     finish(c, config, result, r.stats,
            fmt::format("{} footprint {} B stride {} B: {:.2f} cycles per load", config.spec.gpu.name, p.footprint_bytes,
                        p.stride_bytes, r.latency_cycles),
@@ -105,8 +105,9 @@ int bench_bandwidth(const std::vector<std::string>& args, Streams& io) {
     if (help) return kExitOk;
     if (level.empty()) throw UsageError("--level is required");
     const sim::BandwidthBenchResult r = sim::run_bandwidth_bench(config.spec, level, loads);
-    Json result{{"bytes_per_clk_per_sm", r.bytes_per_clk_per_sm}};
-    if (!c.out.empty()) result.update(Json{{"level", level}, {"bytes_per_clk", r.bytes_per_clk}, {"gigabytes_per_s", r.gigabytes_per_s}, {"cycles", r.cycles}});
+    const Json result{{"bytes_per_clk_per_sm", r.bytes_per_clk_per_sm}, {"config", config.spec.gpu.name}, {"level", level},
+                      {"bytes_per_clk", r.bytes_per_clk}, {"gigabytes_per_s", r.gigabytes_per_s},
+                      {"clock_mhz", config.spec.gpu.clock_mhz}, {"cycles", r.cycles}};
     finish(c, config, result, r.stats,
            fmt::format("{} {}: {:.2f} B/clk/SM, {:.1f} B/clk, {:.0f} GB/s at {} MHz", config.spec.gpu.name, level,
                        r.bytes_per_clk_per_sm, r.bytes_per_clk, r.gigabytes_per_s, config.spec.gpu.clock_mhz),
@@ -141,7 +142,9 @@ int bench_smem(const std::vector<std::string>& args, Streams& io) {
     if (help) return kExitOk;
     p.stride_bytes = checked_count("stride", stride, std::uint64_t{1} << 32);
     const sim::SmemBenchResult r = sim::run_smem_bench(config.spec, p);
-    finish(c, config, smem_json(r), r.stats,
+    Json result = smem_json(r);
+    result.update(Json{{"stride_bytes", p.stride_bytes}, {"width_bytes", p.width_bytes}});
+    finish(c, config, result, r.stats,
            fmt::format("stride {} B width {} B: {} wavefronts ({} from bank conflicts), {:.2f} cycles per access, latency {:.0f}",
                        p.stride_bytes, p.width_bytes, r.wavefronts, r.bank_conflicts, r.cycles_per_access, r.latency_cycles),
            io);
@@ -168,7 +171,9 @@ int bench_ldmatrix(const std::vector<std::string>& args, Streams& io) {
     if (help) return kExitOk;
     p.row_pitch_bytes = checked_count("row-pitch", row_pitch, std::uint64_t{1} << 32);
     const sim::SmemBenchResult r = sim::run_ldmatrix_bench(config.spec, p);
-    finish(c, config, smem_json(r), r.stats,
+    Json result = smem_json(r);
+    result.update(Json{{"num", p.num}, {"trans", p.trans}, {"row_pitch_bytes", p.row_pitch_bytes}, {"swizzle", p.swizzle}});
+    finish(c, config, result, r.stats,
            fmt::format("ldmatrix.x{}{} row pitch {} B{}: {} wavefronts ({} from bank conflicts), {:.2f} cycles per instruction, latency {:.0f}",
                        p.num, p.trans ? ".trans" : "", p.row_pitch_bytes, p.swizzle ? " swizzled" : "", r.wavefronts,
                        r.bank_conflicts, r.cycles_per_access, r.latency_cycles),

@@ -85,6 +85,26 @@ std::uint64_t checked_count(const std::string& option, std::int64_t value, std::
     return static_cast<std::uint64_t>(value);
 }
 
+std::uint64_t parse_size(const std::string& option, const std::string& text, std::uint64_t max) {
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+    const std::string suffix = text.substr(digits);
+    int shift = 0;
+    if (suffix == "K" || suffix == "k") shift = 10;
+    else if (suffix == "M" || suffix == "m") shift = 20;
+    else if (suffix == "G" || suffix == "g") shift = 30;
+    else if (!suffix.empty()) digits = 0;  // not a size
+    std::uint64_t value = 0;
+    bool fits = digits > 0 && digits <= 19;
+    if (fits) value = std::stoull(text.substr(0, digits));
+    fits = fits && value <= (max >> shift);
+    if (!fits)
+        throw UsageError(fmt::format("--{}: expected an integer from 0 to {}, optionally with a K, M or G suffix "
+                                     "(powers of 1024), got {}",
+                                     option, max, printable(text)));
+    return value << shift;
+}
+
 bool parse_options(const std::vector<std::string>& args, const std::string& usage,
                    po::options_description& options, po::variables_map& values, Streams& io) {
     options.add_options()("help,h", "print this help");

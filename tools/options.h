@@ -25,6 +25,11 @@ void prepare_output_dir(const std::string& dir);
 // UsageError unless 0 <= value <= max.
 std::uint64_t checked_count(const std::string& option, std::int64_t value, std::uint64_t max);
 
+// A byte count from the command line: an integer with an optional K, M or G suffix (powers of
+// 1024, as the CUDA programs of validation/ read them: 4K = 4096, 2M = 2097152). UsageError
+// naming --option unless it is a whole number from 0 to max.
+std::uint64_t parse_size(const std::string& option, const std::string& text, std::uint64_t max);
+
 // Parses `args` into `values`. Returns false when --help was asked for (and printed).
 bool parse_options(const std::vector<std::string>& args, const std::string& usage,
                    boost::program_options::options_description& options,

@@ -1,11 +1,15 @@
 // `stcsim run --config FILE --trace PATH [--out DIR] [--json] [-p key=value]`: replays a kernel
 // trace (a kernelslist.g, a folder holding one, or one .traceg[.gz|.zst|.xz]) on the configured
 // GPU; writes DIR/stats.json and the resolved config DIR/config.json; --json prints the stats.
-// A progress line on stderr, only when stderr is a terminal and the run lasts (every 0.5 s).
+// --config takes a file or the name of a shipped config (a100). A progress line on stderr, only when
+// stderr is a terminal (progress.h): percentage and ETA from the kernels done and the current
+// kernel's instructions issued.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -15,6 +19,7 @@
 #include "sim/gpu/replay.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/progress.h"
 
 namespace stcsim::cli {
 namespace {
@@ -30,30 +35,26 @@ constexpr const char* kUsage =
     "the kernel is first traced from its SASS (as 'stcsim trace gen kernel' does) into DIR/trace, or a\n"
     "temporary folder without --out.";
 
-class ProgressBar {
-public:
-    explicit ProgressBar(std::ostream& err) : err_(err), enabled_(isatty(STDERR_FILENO) == 1), start_(clock::now()), last_(start_) {}
-    void update(const sim::LaunchProgress& p) {
-        if (!enabled_) return;
-        const auto now = clock::now();
-        if (now - last_ < std::chrono::milliseconds(500)) return;
-        last_ = now;
-        shown_ = true;
-        const double seconds = std::chrono::duration<double>(now - start_).count();
-        err_ << fmt::format("\rkernel {}/{}  CTAs {}/{}  cycle {}  {:.1f} s   ", p.kernel, p.kernels, p.ctas_done, p.ctas_total,
-                            p.now.value(), seconds)
-             << std::flush;
-    }
-    ~ProgressBar() {
-        if (shown_) err_ << "\n";
-    }
-
-private:
-    using clock = std::chrono::steady_clock;
-    std::ostream& err_;
-    bool enabled_, shown_ = false;
-    clock::time_point start_, last_;
-};
+// The text summary: the whole run, then one line per kernel when there are several.
+std::string summary(const std::string& label, const nlohmann::ordered_json& stats, const sim::GpuSpec& spec, double seconds) {
+    const auto number = [](const nlohmann::ordered_json& j) { return j.is_number() ? j.get<double>() : 0.0; };
+    const auto line = [&](const nlohmann::ordered_json& s) {
+        const auto& tc = s["tensor_core"];
+        return fmt::format("{} cycles ({:.4g} us at {:g} MHz), {} warp instructions ({:.3g} per cycle); tensor cores {:.4g} TFLOP/s, "
+                           "{:.3g}% of peak, {:.3g}% busy",
+                           s["cycles"].get<std::uint64_t>(), number(s["time_s"]) * 1e6, spec.gpu.clock_mhz,
+                           s["warp_instructions"].get<std::uint64_t>(),
+                           number(s["warp_instructions"]) / std::max(1.0, number(s["cycles"])), number(tc["tflops"]),
+                           100 * number(tc["peak_share"]), 100 * number(tc["utilisation"]));
+    };
+    std::string text = fmt::format("{} on {}: {}\n", label, spec.gpu.name, line(stats));
+    if (stats["kernels"].size() > 1)
+        for (const auto& k : stats["kernels"])
+            text += fmt::format("  kernel {} {}: {}\n", k["index"].get<std::uint64_t>(), k["name"].get<std::string>(), line(k));
+    text += fmt::format("host {:.2f} s, {:.3g} warp instructions/s (all stats with units: --json or --out)\n", seconds,
+                        number(stats["warp_instructions"]) / std::max(1e-9, seconds));
+    return text;
+}
 
 }  // namespace
 
@@ -63,7 +64,7 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     bool json = false;
     po::options_description options("options");
     options.add_options()
-        ("config", po::value(&config_path), "GPU config (JSON), e.g. configs/a100.json")
+        ("config", po::value(&config_path), "GPU config: a JSON file, or a shipped config by name (a100; see 'stcsim config list')")
         ("trace", po::value(&trace_path), "kernelslist.g, a folder holding one, or one kernel trace file")
         ("out", po::value(&out), "write stats.json and the resolved config.json into this folder")
         ("json", po::bool_switch(&json), "print the stats as JSON on stdout")
@@ -92,7 +93,7 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
             temporary = std::filesystem::temp_directory_path() / fmt::format("stcsim-run-{}", ::getpid());
             dir = temporary;
         }
-        trace_kernel(values, dir.string(), "kernel-1.traceg", nullptr, nullptr);
+        trace_kernel(values, dir.string(), "kernel-1.traceg", nullptr, nullptr, io.err);
         trace_path = dir.string();
     }
     const std::string label = from_binary ? values["binary"].as<std::string>() + ":" + values["kernel"].as<std::string>()
@@ -100,8 +101,16 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     const auto start = std::chrono::steady_clock::now();
     sim::ReplayResult result;
     {
-        ProgressBar bar(io.err);
-        result = sim::run_replay(config.spec, trace_path, [&bar](const sim::LaunchProgress& p) { bar.update(p); });
+        // Work done: whole kernels plus the current kernel's share of instructions issued (or CTAs).
+        Progress bar(io.err, "run");
+        std::function<void(const sim::LaunchProgress&)> report;  // none off a terminal: no observer in the loop
+        if (bar.enabled())
+            report = [&bar](const sim::LaunchProgress& p) {
+                bar.update(p.fraction(), 1.0,
+                           fmt::format("kernel {}/{}  CTAs {}/{}  cycle {}", p.kernel, p.kernels, p.ctas_done, p.ctas_total,
+                                       p.now.value()));
+            };
+        result = sim::run_replay(config.spec, trace_path, report);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::string text = result.stats.dump(2) + "\n";
@@ -112,10 +121,7 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     if (json) {
         io.out << text;
     } else {
-        io.out << fmt::format("{}: {} cycles, {} warp instructions ({:.3g} per cycle); host {:.2f} s, {:.3g} warp instructions/s\n",
-                              label, result.cycles, result.warp_instructions,
-                              static_cast<double>(result.warp_instructions) / static_cast<double>(std::max<std::uint64_t>(1, result.cycles)),
-                              seconds, static_cast<double>(result.warp_instructions) / std::max(1e-9, seconds));
+        io.out << summary(label, result.stats, config.spec, seconds);
     }
     return kExitOk;
 }

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -14,6 +15,7 @@
 #include "sim/trace/trace_reader.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/progress.h"
 
 namespace stcsim::cli {
 namespace {
@@ -26,7 +28,7 @@ constexpr const char* kTraceUsage =
     "       stcsim trace gen gemm --impl synthetic --m M --n N --k K --dtype f16|bf16|tf32|s8 --acc f32|f16|s32\n"
     "                             [--sparse] [--tile MxNxK] [--warp-tile MxNxK] [--stages S] [--compress zst|gz] --out DIR\n"
     "       stcsim trace gen kernel --binary FILE --kernel NAME --grid X,Y,Z --block X,Y,Z --params FILE --out DIR ...\n"
-    "       stcsim trace stats [--json] PATH   (PATH: a kernel-N.traceg[.gz|.zst|.xz] or a kernelslist.g)\n\n"
+    "       stcsim trace stats [--json] PATH   (PATH: a kernel-N.traceg[.gz|.zst|.xz], a kernelslist.g or a folder with one)\n\n"
     "'trace gen gemm' writes DIR/kernelslist.g and DIR/kernel-1.traceg: the trace of CUTLASS's compiled Ampere\n"
     "GEMM (cutlass::gemm::device::Gemm / SparseGemm), or with --impl synthetic of a hand-built kernel of the\n"
     "same structure (cp.async multistage mainloop, ldmatrix, mma / mma.sp, epilogue stores).\n"
@@ -82,7 +84,13 @@ int gen_gemm(const std::vector<std::string>& args, Streams& io) {
         throw UsageError(fmt::format("--compress must be none, zst or gz, not '{}'", compress));
     const std::string file = compress == "none" ? "kernel-1.traceg" : "kernel-1.traceg." + compress;
     const auto start = std::chrono::steady_clock::now();
-    const trace::GemmTraceResult result = trace::write_gemm_trace(spec, values["out"].as<std::string>(), file);
+    trace::GemmTraceResult result;
+    {
+        Progress bar(io.err, "trace gen gemm");
+        result = trace::write_gemm_trace(spec, values["out"].as<std::string>(), file, [&bar](std::uint64_t done, std::uint64_t total) {
+            bar.update(static_cast<double>(done), static_cast<double>(total), fmt::format("thread blocks {}/{}", done, total));
+        });
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const nlohmann::ordered_json summary = {{"kernel_file", result.kernel_file},
                                             {"mma_sass", result.mma_sass},
@@ -118,6 +126,12 @@ void read_kernel(const std::string& path, Totals& totals) {
     ++totals.kernels;
 }
 
+constexpr const char* kStatsUsage =
+    "usage: stcsim trace stats [--json] PATH\n"
+    "Reads a trace as a stream and reports its kernels, thread blocks, warps and instructions by opcode, the\n"
+    "instructions read per second and the peak memory. PATH: a kernel-N.traceg[.gz|.zst|.xz], a kernelslist.g,\n"
+    "or a folder holding a kernelslist.g (as 'stcsim run --trace' accepts).";
+
 int stats(const std::vector<std::string>& args, Streams& io) {
     po::options_description options("options");
     options.add_options()("json", po::bool_switch(), "print the figures as one JSON object")
@@ -129,14 +143,15 @@ int stats(const std::vector<std::string>& args, Streams& io) {
     try {
         po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
         if (values.count("help")) {
-            io.out << kTraceUsage << "\n\n" << options << '\n';
+            io.out << kStatsUsage << "\n\n" << options << '\n';
             return kExitOk;
         }
         po::notify(values);
     } catch (const po::error& error) {
         throw UsageError(error.what());
     }
-    const std::string path = values["path"].as<std::string>();
+    std::string path = values["path"].as<std::string>();
+    if (std::filesystem::is_directory(path)) path = (std::filesystem::path(path) / "kernelslist.g").string();
     Totals totals;
     const auto start = std::chrono::steady_clock::now();
     if (path.ends_with(".g")) {

@@ -16,6 +16,7 @@
 #include "isa/sass/program.h"
 #include "sim/trace/sass_trace.h"
 #include "tools/commands.h"
+#include "tools/progress.h"
 #include "tools/cuda_tools.h"
 
 namespace stcsim::cli {
@@ -83,6 +84,10 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
         options.memcpys.push_back({trace::TraceCommand::Kind::memcpy_htod,
                                    fmt::format("MemcpyHtoD,0x{:016x},{}", address, bytes), "", address, bytes});
     }
+    Progress bar(io.err, "trace gen gemm");
+    options.progress = [&bar](std::uint64_t done, std::uint64_t total) {
+        bar.update(static_cast<double>(done), static_cast<double>(total), fmt::format("CTAs {}/{}", done, total));
+    };
     const trace::SassTraceResult result = trace::write_sass_trace(program, dir, options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     nlohmann::ordered_json summary = {{"kernel_file", result.kernel_file},

@@ -14,6 +14,7 @@
 #include "tools/commands.h"
 #include "tools/cuda_tools.h"
 #include "tools/options.h"
+#include "tools/progress.h"
 
 namespace stcsim::cli {
 namespace {
@@ -68,7 +69,7 @@ void add_kernel_trace_options(po::options_description& options, bool required) {
 }
 
 trace::SassTraceResult trace_kernel(const po::variables_map& values, const std::string& dir, const std::string& kernel_file,
-                                    std::string* kernel_name, std::string* arch) {
+                                    std::string* kernel_name, std::string* arch, std::ostream& err) {
     for (const char* needed : {"binary", "kernel", "grid", "block", "params"})
         if (!values.count(needed)) throw UsageError(fmt::format("--{} is required", needed));
     isa::sass::Launch launch;
@@ -104,6 +105,10 @@ trace::SassTraceResult trace_kernel(const po::variables_map& values, const std::
     const isa::sass::Program program(std::move(code), std::move(launch));
     if (kernel_name) *kernel_name = program.code().name;
     if (arch) *arch = program.code().arch;
+    Progress bar(err, "trace");
+    trace_options.progress = [&bar](std::uint64_t done, std::uint64_t total) {
+        bar.update(static_cast<double>(done), static_cast<double>(total), fmt::format("CTAs {}/{}", done, total));
+    };
     return trace::write_sass_trace(program, dir, trace_options);
 }
 
@@ -121,7 +126,7 @@ int gen_kernel(const std::vector<std::string>& args, Streams& io) {
     std::string name, arch;
     const trace::SassTraceResult result =
         trace_kernel(values, values["out"].as<std::string>(),
-                     compress == "none" ? "kernel-1.traceg" : "kernel-1.traceg." + compress, &name, &arch);
+                     compress == "none" ? "kernel-1.traceg" : "kernel-1.traceg." + compress, &name, &arch, io.err);
     const double rate = result.emulate_seconds > 0 ? static_cast<double>(result.instructions) / result.emulate_seconds : 0;
     const nlohmann::ordered_json summary = {{"kernel_file", result.kernel_file},
                                             {"kernel", name},

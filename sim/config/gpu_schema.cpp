@@ -1,11 +1,13 @@
 #include "sim/config/gpu_schema.h"
 
 #include "sim/config/memory_schema.h"
+#include "sim/config/named_configs.h"
 
 #include <fmt/format.h>
 
 #include "common/json_text.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -215,9 +217,17 @@ LoadedConfig load_config_json(const Json& raw, const std::string& label,
     return out;
 }
 
-LoadedConfig load_config_file(const std::string& path, const std::vector<std::string>& overrides) {
+LoadedConfig load_config_file(const std::string& name_or_path, const std::vector<std::string>& overrides) {
+    const std::string path = resolve_config_path(name_or_path);
     std::ifstream in(path);
-    if (!in) throw UserError(path + ": cannot open the config file");
+    if (!in) {
+        // configs/a100.json from outside the source tree: the shipped config goes by its name.
+        const std::string stem = std::filesystem::path(path).stem().string();
+        for (const NamedConfig& c : named_configs())
+            if (c.name == stem)
+                throw UserError(path + ": cannot open the config file (the shipped one is --config " + stem + ")");
+        throw UserError(path + ": cannot open the config file");
+    }
     std::stringstream text;
     text << in.rdbuf();
     return load_config_json(parse_json_text<Json>(text.str(), path), path, overrides);

@@ -21,6 +21,7 @@ struct LoadedConfig {
 // `label` names the source in error messages (normally the file path).
 LoadedConfig load_config_json(const Json& raw, const std::string& label,
                               const std::vector<std::string>& overrides = {});
-LoadedConfig load_config_file(const std::string& path, const std::vector<std::string>& overrides = {});
+// `name_or_path`: a file, or the name of a shipped config (named_configs.h: "a100").
+LoadedConfig load_config_file(const std::string& name_or_path, const std::vector<std::string>& overrides = {});
 
 }  // namespace stcsim::sim::config

@@ -102,8 +102,11 @@ std::string read_string(const Json& value, const Where& where, const FieldInfo& 
 void apply_override(Json& raw, const SchemaInfo& schema, const std::string& assignment,
                     const std::string& file) {
     const auto eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0)
-        throw UserError(fmt::format("-p {}: expected key.path=value", assignment));
+    if (eq == std::string::npos || eq == 0) {
+        // Name what was given by its start only: a long value (a source text) is not a key's name.
+        const std::string shown = assignment.size() > 40 ? assignment.substr(0, 40) + "..." : assignment;
+        throw UserError(fmt::format("-p: expected key.path=value, got \"{}\"", printable(shown)));
+    }
     const std::string path = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);
     const Json value = Json::accept(text) ? parse_json_text<Json>(text, fmt::format("{}: -p {}", file, path)) : Json(text);

@@ -41,6 +41,7 @@ Cycle Engine::run() {
     // and yet nothing moved. Waiting for an event scheduled later (a long memory latency) is not
     // counted: the engine knows when it falls due, so it is no deadlock however long it lasts.
     std::uint64_t stalled = 0;
+    Cycle next_observation{observe_every_};
     while (true) {
         bool progress = false;
         for (std::size_t i = 0; i < components_.size(); ++i) {
@@ -58,6 +59,10 @@ Cycle Engine::run() {
             stalled = 0;
         }
         if (all_done()) return now;
+        if (observer_ && now >= next_observation) {
+            observer_(now);
+            next_observation = now + observe_every_;
+        }
         if (stalled >= spec_.watchdog_cycles)
             report_deadlock(now, last_progress, "units were due in every cycle but none made progress within watchdog_cycles");
         if (spec_.max_cycles != 0 && now.value() >= spec_.max_cycles)  // the user's limit: bad input, not a bug

@@ -12,7 +12,9 @@
 // scheduled (its next_event lies ahead: a long DRAM latency) is legal for any length of time.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "common/errors.h"
@@ -46,6 +48,12 @@ public:
         components_.push_back(&component);
         ticking_.push_back(ticking);
     }
+    // Calls `observer` (which must only read) after the components' ticks of a cycle, at most once
+    // per `cycles` simulated cycles: progress reports that do not wait for a unit's event.
+    void observe_every(std::uint64_t cycles, std::function<void(Cycle)> observer) {
+        observe_every_ = std::max<std::uint64_t>(1, cycles);
+        observer_ = std::move(observer);
+    }
     // Runs from cycle 0 until every component is done; returns the cycle in which the last one
     // finished (the cycle of its final tick).
     Cycle run();
@@ -59,6 +67,8 @@ private:
     EngineSpec spec_;
     std::vector<Component*> components_;
     std::vector<Ticking> ticking_;
+    std::uint64_t observe_every_ = 0;
+    std::function<void(Cycle)> observer_;
 };
 
 }  // namespace stcsim::sim

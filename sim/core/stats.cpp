@@ -44,4 +44,41 @@ nlohmann::ordered_json Stats::described() const {
     return out;
 }
 
+nlohmann::ordered_json Stats::units() const {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const Entry& entry : entries_) out[entry.name] = {{"unit", entry.unit}, {"description", entry.description}};
+    return out;
+}
+
+nlohmann::ordered_json Stats::document() const {
+    nlohmann::ordered_json out = nest(values());
+    out["units"] = units();
+    return out;
+}
+
+nlohmann::ordered_json Stats::nest(const nlohmann::ordered_json& flat) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : flat.items()) {
+        nlohmann::ordered_json* at = &out;
+        std::string rest = name;
+        while (true) {
+            const auto dot = rest.find('.');
+            const std::string head = rest.substr(0, dot);
+            if (dot == std::string::npos) {
+                (*at)[head] = value;
+                break;
+            }
+            at = &(*at)[head];
+            if (!at->is_object() && !at->is_null())
+                throw InternalError("stat " + name + " nests below a stat that has a value");
+            rest = rest.substr(dot + 1);
+            if (head.ends_with("by_opcode")) {
+                (*at)[rest] = value;
+                break;
+            }
+        }
+    }
+    return out;
+}
+
 }  // namespace stcsim::sim

@@ -4,6 +4,11 @@
 // Counters are read through a pointer into the owning component's state at dump time, so the hot
 // path only increments plain integers. Derived values (ratios, rates) are functions evaluated at
 // dump time. Names are dotted paths ("sm0.sp1.tensor.busy_cycles") and must be unique.
+//
+// The file format of stats.json (`stcsim run` and `stcsim bench ... --out`), document(): the
+// values nested at the dots ({"sm0": {"sp1": {"tensor": {"busy_cycles": 12}}}}; below a key that
+// ends in "by_opcode" the rest of the name is one key, as opcodes hold dots), then "units": every
+// stat's flat name -> {"unit", "description"}, in registration order.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +31,14 @@ public:
     nlohmann::ordered_json values() const;
     // {"name": {"value": v, "unit": u, "description": d}, ...}
     nlohmann::ordered_json described() const;
+    // {"name": {"unit": u, "description": d}, ...}
+    nlohmann::ordered_json units() const;
+    // values() nested at the dots, plus "units" (the stats.json format above).
+    nlohmann::ordered_json document() const;
     std::size_t size() const { return entries_.size(); }
+
+    // {"a.b": v} -> {"a": {"b": v}}, keeping the rest of a name whole below a "*by_opcode" key.
+    static nlohmann::ordered_json nest(const nlohmann::ordered_json& flat);
 
 private:
     struct Entry {

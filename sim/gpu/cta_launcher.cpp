@@ -38,6 +38,10 @@ bool CtaLauncher::open_next_kernel() {
         }
         reader_ = std::make_unique<trace::TraceReader>(c.path);
         const trace::KernelHeader& h = reader_->header();
+        kernel_name_ = h.kernel_name;
+        kernel_first_instruction_ = state_.trace_instructions;
+        kernel_first_cta_ = state_.ctas_launched;
+        kernel_path_ = c.path;
         ++kernel_index_;
         ++state_.kernels;
         needs_.warps = static_cast<int>(h.warps_per_block());
@@ -133,8 +137,11 @@ bool CtaLauncher::tick(Cycle now) {
         progress = true;
     }
     finished_.clear();
-    if (progress && progress_) progress_({kernel_index_, kernel_count_, kernel_done_, kernel_total_, now});
-    if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) progress = open_next_kernel() || progress;
+    if (progress && progress_) progress_(this->progress(now));
+    if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) {
+        if (kernel_index_ > 0 && kernel_end_) kernel_end_(kernel_index_, now);
+        progress = open_next_kernel() || progress;
+    }
     if (!kernel_exhausted_ && room_may_exist_) progress = launch(now) || progress;
     return progress;
 }
@@ -143,6 +150,23 @@ Cycle CtaLauncher::next_event(Cycle now) const {
     if (!finished_.empty()) return now + 1;
     if (kernel_exhausted_ && resident_ == 0 && next_command_ < commands_.size()) return now + 1;
     return Cycle::never();
+}
+
+LaunchProgress CtaLauncher::progress(Cycle now) const {
+    LaunchProgress p{kernel_index_, kernel_count_, kernel_done_, kernel_total_, now};
+    const std::uint64_t launched = state_.ctas_launched - kernel_first_cta_;
+    if (launched > 0)
+        p.instructions_expected = static_cast<double>(state_.trace_instructions - kernel_first_instruction_) /
+                                  static_cast<double>(launched) * static_cast<double>(kernel_total_);
+    return p;
+}
+
+double LaunchProgress::fraction() const {
+    if (kernels == 0) return 0;
+    double current = ctas_total > 0 ? static_cast<double>(ctas_done) / static_cast<double>(ctas_total) : 0;
+    if (instructions_expected > 0)
+        current = std::max(current, std::min(0.999, static_cast<double>(instructions_issued) / instructions_expected));
+    return (static_cast<double>(kernel - (kernel > 0 ? 1 : 0)) + current) / static_cast<double>(kernels);
 }
 
 bool CtaLauncher::done() const { return kernel_exhausted_ && resident_ == 0 && next_command_ >= commands_.size(); }

@@ -27,6 +27,13 @@ struct LaunchProgress {
     std::size_t kernel = 0, kernels = 0;    // 1-based current kernel, of
     std::uint64_t ctas_done = 0, ctas_total = 0;  // of the current kernel
     Cycle now;
+    // Of the current kernel: warp instructions issued so far (filled by run_replay), and the
+    // instructions it is expected to hold: those of the CTAs launched so far, scaled to all its
+    // CTAs (exact once every CTA has been launched).
+    std::uint64_t instructions_issued = 0;
+    double instructions_expected = 0;
+    // The share of the run done: whole kernels plus the current one's instructions (or CTAs).
+    double fraction() const;
 };
 
 class CtaLauncher final : public Component {
@@ -42,6 +49,14 @@ public:
     nlohmann::ordered_json dump_state() const override;
 
     void on_progress(std::function<void(const LaunchProgress&)> f) { progress_ = std::move(f); }
+    // Where the launch stands now (instructions_issued left 0).
+    LaunchProgress progress(Cycle now) const;
+    // Called when kernel `kernel` (1-based) has no CTA left and another kernel is about to open,
+    // at the cycle the launcher sees it (before any SM ticks in that cycle).
+    void on_kernel_end(std::function<void(std::size_t kernel, Cycle now)> f) { kernel_end_ = std::move(f); }
+    // The kernel now open (or the last one): its name from the trace header and its trace file.
+    const std::string& kernel_name() const { return kernel_name_; }
+    const std::string& kernel_path() const { return kernel_path_; }
 
     struct State {
         std::uint64_t kernels = 0, memcpy_skipped = 0, ctas_launched = 0, ctas_finished = 0;
@@ -86,6 +101,9 @@ private:
     Cycle last_account_{0};
     State state_;
     std::function<void(const LaunchProgress&)> progress_;
+    std::function<void(std::size_t, Cycle)> kernel_end_;
+    std::string kernel_name_, kernel_path_;
+    std::uint64_t kernel_first_instruction_ = 0, kernel_first_cta_ = 0;  // the State counters when it opened
 };
 
 }  // namespace stcsim::sim

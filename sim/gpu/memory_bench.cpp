@@ -182,7 +182,7 @@ LatencyBenchResult run_latency_bench(const GpuSpec& spec, const LatencyBenchPara
     r.loads = measured;
     r.cycles = end.value();
     r.latency_cycles = static_cast<double>(chase.end() - chase.measure_start()) / static_cast<double>(measured);
-    r.stats = stats.described();
+    r.stats = stats.document();
     return r;
 }
 
@@ -218,7 +218,7 @@ BandwidthBenchResult run_bandwidth_bench(const GpuSpec& spec, const std::string&
     r.bytes_per_clk = streamers->bytes_per_clk();
     r.bytes_per_clk_per_sm = r.bytes_per_clk / spec.gpu.sms;
     r.gigabytes_per_s = r.bytes_per_clk * spec.gpu.clock_mhz * 1e6 / 1e9;
-    r.stats = stats.described();
+    r.stats = stats.document();
     return r;
 }
 
@@ -241,7 +241,7 @@ SmemBenchResult run_shared(const GpuSpec& spec, SharedMemory::Kind kind, int wav
     r.cycles_per_access = static_cast<double>(smem.state().busy_until) / static_cast<double>(iters);
     Stats stats;
     smem.register_stats(stats, "sm0.shared");
-    r.stats = stats.described();
+    r.stats = stats.document();
     return r;
 }
 

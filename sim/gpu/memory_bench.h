@@ -44,7 +44,7 @@ struct LatencyBenchResult {
     double latency_cycles = 0;
     std::uint64_t loads = 0;  // measured loads
     std::uint64_t cycles = 0;
-    nlohmann::ordered_json stats;
+    nlohmann::ordered_json stats;  // Stats::document() (stats.json)
 };
 
 LatencyBenchResult run_latency_bench(const GpuSpec& spec, const LatencyBenchParams& params);
@@ -54,7 +54,7 @@ struct BandwidthBenchResult {
     double bytes_per_clk = 0;      // all SMs
     double gigabytes_per_s = 0;    // at gpu.clock_mhz
     std::uint64_t cycles = 0;
-    nlohmann::ordered_json stats;
+    nlohmann::ordered_json stats;  // Stats::document() (stats.json)
 };
 
 // level: l1 | l2 | dram; loads_per_sm 0 picks a default per level.
@@ -79,7 +79,7 @@ struct SmemBenchResult {
     int bank_conflicts = 0;     // per warp instruction
     double cycles_per_access = 0;
     double latency_cycles = 0;  // unloaded, one access
-    nlohmann::ordered_json stats;
+    nlohmann::ordered_json stats;  // Stats::document() (stats.json)
 };
 
 SmemBenchResult run_smem_bench(const GpuSpec& spec, const SmemBenchParams& params);

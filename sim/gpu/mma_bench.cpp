@@ -140,7 +140,7 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
     const double mma_count = static_cast<double>(params.warps) * params.ilp * static_cast<double>(params.iters);
     result.fma_per_clk_per_sm = mma_count * static_cast<double>(result.timing.dense_fma) / cycles;
     result.peak_fma_per_clk_per_sm = spec.sm.sub_partitions * peak_fma_per_cycle(result.timing);
-    result.stats = stats.described();
+    result.stats = stats.document();
     return result;
 }
 

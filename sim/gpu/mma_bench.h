@@ -40,7 +40,7 @@ struct MmaBenchResult {
     int fetch_cycles = 0;                 // unloaded operand fetch of chain 0's instruction
     int lowered_steps = 0;                // SASS instructions per mma of a lowered form (isa/lowering.h), else 0
     double peak_fma_per_clk_per_sm = 0;   // sub_partitions * dense_fma / interval
-    nlohmann::ordered_json stats;         // every registered stat
+    nlohmann::ordered_json stats;         // every registered stat, Stats::document() (stats.json)
 };
 
 // Throws UserError for an instruction illegal on the config's arch, bad parameters, or a config

@@ -126,10 +126,10 @@ TEST(MmaBench, StallReasonsAccountForEveryCycle) {
     const GpuSpec spec = load("a100.json");
     const MmaBenchResult r = bench(spec, kDenseK16, 8, 2, 100);
     for (int sp = 0; sp < 4; ++sp) {
-        const std::string at = "sm0.sp" + std::to_string(sp) + ".scheduler.";
+        const auto& scheduler = r.stats["sm0"]["sp" + std::to_string(sp)]["scheduler"];
         std::uint64_t total = 0;
         for (const char* reason : {"issued", "stall_scoreboard", "stall_collector_full", "idle"})
-            total += r.stats[at + reason]["value"].get<std::uint64_t>();
+            total += scheduler[reason].get<std::uint64_t>();
         EXPECT_EQ(total, r.cycles + 1) << sp;  // cycles 0..cycles inclusive
     }
 }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -67,6 +68,41 @@ ReplayResult gemm(bool sparse, const std::string& name) {
     return r;
 }
 
+TEST(ReplayProgress, FractionIsWholeKernelsPlusTheCurrentOnesInstructions) {
+    LaunchProgress p;
+    p.kernel = 2;
+    p.kernels = 4;
+    p.ctas_total = 8;
+    EXPECT_DOUBLE_EQ(p.fraction(), 1.0 / 4);  // kernel 1 done, nothing of kernel 2
+    p.ctas_done = 2;
+    EXPECT_DOUBLE_EQ(p.fraction(), (1 + 2.0 / 8) / 4);  // no instruction figures: the CTAs finished
+    p.instructions_expected = 1000;
+    p.instructions_issued = 500;
+    EXPECT_DOUBLE_EQ(p.fraction(), (1 + 0.5) / 4);  // instructions say more than CTAs
+    p.instructions_issued = 5000;
+    EXPECT_LT(p.fraction(), 2.0 / 4);  // an estimate below the truth never shows the kernel done
+}
+
+TEST(ReplayProgress, ReportsWhileOneWaveOfCtasRuns) {
+    // 4 CTAs on 108 SMs: one wave, so no CTA finishes before the very end; the instructions issued
+    // still move the reports forward.
+    trace::GemmTraceSpec spec;
+    spec.m = spec.n = 256;
+    spec.k = 4096;  // a long main loop: tens of thousands of cycles
+    const std::string dir = temp("progress").string();
+    trace::write_gemm_trace(spec, dir);
+    std::vector<double> fractions;
+    const ReplayResult r = run_replay(a100(), dir + "/kernelslist.g", [&](const LaunchProgress& p) {
+        if (p.ctas_done == 0) fractions.push_back(p.fraction());
+    });
+    ASSERT_GE(fractions.size(), r.cycles / 8192 - 1);  // every 8192 cycles
+    ASSERT_GE(fractions.size(), 2u);
+    EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
+    EXPECT_GT(fractions.back(), fractions.front());
+    EXPECT_GT(fractions.back(), 0.5);  // late in the run, most instructions have issued
+    EXPECT_LT(fractions.back(), 1.0);
+}
+
 TEST(Replay, GemmDenseAndSparse) {
     const ReplayResult dense = gemm(false, "dense");
     const ReplayResult sparse = gemm(true, "sparse");
@@ -81,7 +117,10 @@ TEST(Replay, GemmDenseAndSparse) {
 TEST(Replay, Deterministic) {
     const std::string list = std::string(STCSIM_SOURCE_DIR) + "/traces/samples/accelsim_dense/kernelslist.g";
     EXPECT_EQ(run_replay(a100(), list).stats.dump(), run_replay(a100(), list).stats.dump());
-    const ReplayResult a = gemm(true, "det1"), b = gemm(true, "det2");
+    ReplayResult a = gemm(true, "det1"), b = gemm(true, "det2");
+    EXPECT_NE(a.stats["kernels"][0]["trace"], b.stats["kernels"][0]["trace"]);  // the same trace in two folders
+    a.stats["kernels"][0].erase("trace");
+    b.stats["kernels"][0].erase("trace");
     EXPECT_EQ(a.stats.dump(), b.stats.dump());
 }
 

@@ -34,6 +34,17 @@ void SubPartition::finish(Cycle end) {
     last_tick_ = end;
 }
 
+SubPartition::State SubPartition::state_through(Cycle through) const {
+    State s = state_;
+    if (last_tick_ != Cycle::never() && through > last_tick_) {
+        // last_reason_ points at one field of state_: charge the same field of the copy.
+        for (auto field : {&State::issued, &State::stall_scoreboard, &State::stall_wait, &State::stall_collector_full,
+                           &State::stall_lsu_full, &State::stall_memory_wait, &State::stall_barrier, &State::idle})
+            if (last_reason_ == &(state_.*field)) s.*field += through - last_tick_;
+    }
+    return s;
+}
+
 bool SubPartition::tick(Cycle now) {
     account_skipped(now);
     woken_ = false;

@@ -107,6 +107,10 @@ public:
         std::uint64_t pipeline_instructions = 0;
     };
     const State& state() const { return state_; }
+    // The state as if the cycles slept through since the last tick, up to and including
+    // `through`, were counted already (as the next tick or finish() will count them): a snapshot
+    // in the middle of a run that does not depend on engine.skip_idle.
+    State state_through(Cycle through) const;
     const TensorCore& tensor() const { return tensor_; }
     const OperandCollector& collector() const { return collector_; }
     nlohmann::ordered_json dump_state() const;

@@ -87,7 +87,8 @@ void validate(const GemmTraceSpec& raw) {
         throw UserError("the tile's rows must be multiples of 16 bytes for 16-byte cp.async");
 }
 
-GemmTraceResult write_gemm_trace(const GemmTraceSpec& raw, const std::string& dir, const std::string& kernel_file) {
+GemmTraceResult write_gemm_trace(const GemmTraceSpec& raw, const std::string& dir, const std::string& kernel_file,
+                                 const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
     validate(raw);
     const GemmTraceSpec spec = with_defaults(raw);
     const isa::MmaForm form = gemm_mma_form(spec);
@@ -126,6 +127,7 @@ GemmTraceResult write_gemm_trace(const GemmTraceSpec& raw, const std::string& di
             }
             writer.end_block();
             ++result.blocks;
+            if (progress) progress(result.blocks, std::uint64_t{header.grid.x} * header.grid.y);
         }
     writer.close();
     result.instructions = writer.instructions_written();

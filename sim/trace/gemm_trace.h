@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "isa/catalog.h"
@@ -64,7 +65,9 @@ struct GemmTraceResult {
 
 // Writes DIR/kernelslist.g and DIR/<kernel_file> (compressed by its extension). Streaming: memory
 // holds one warp's instructions at a time.
+// `progress`, when given, is called after each thread block with the blocks done and the total.
 GemmTraceResult write_gemm_trace(const GemmTraceSpec& spec, const std::string& dir,
-                                 const std::string& kernel_file = "kernel-1.traceg");
+                                 const std::string& kernel_file = "kernel-1.traceg",
+                                 const std::function<void(std::uint64_t done, std::uint64_t total)>& progress = {});
 
 }  // namespace stcsim::trace

@@ -224,6 +224,7 @@ SassTraceResult write_sass_trace(const isa::sass::Program& program, const std::s
                                         static_cast<std::uint32_t>(i / (std::uint64_t{launch.grid.x} * launch.grid.y))};
                 emulator.run_cta(id, sink);
                 ++result.ctas;
+                if (options.progress) options.progress(result.ctas, last - options.first_cta + 1);
             }
             writer.close();
             result.instructions = writer.instructions_written();

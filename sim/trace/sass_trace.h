@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,10 @@ struct SassTraceOptions {
     std::uint64_t first_cta = 0;         // linear CTA index, x fastest
     std::uint64_t last_cta = UINT64_MAX;  // inclusive; clamped to the grid
     std::string kernel_file = "kernel-1.traceg";  // .gz / .zst compress
-    std::vector<TraceCommand> memcpys;
-    std::uint64_t max_warp_instructions = isa::sass::kDefaultMaxWarpInstructions;  // per warp and CTA: an endless loop  // kernelslist.g lines before the kernel (MemcpyHtoD of its inputs)
+    std::vector<TraceCommand> memcpys;  // kernelslist.g lines before the kernel (MemcpyHtoD of its inputs)
+    std::uint64_t max_warp_instructions = isa::sass::kDefaultMaxWarpInstructions;  // per warp and CTA: an endless loop
+    // Called after each traced CTA with the CTAs done and to do (for a progress line).
+    std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 struct SassTraceResult {

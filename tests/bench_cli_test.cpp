@@ -96,6 +96,34 @@ TEST(BenchCli, IllegalInstructionAndUsageErrors) {
     EXPECT_EQ(r.status, 2) << r.output;
 }
 
+const std::string kH100 = std::string(STCSIM_SOURCE_DIR) + "/configs/h100-sxm.json";
+const std::string kWgmmaSparse = "'wgmma.mma_async.sp.sync.aligned.m64n128k32.f32.f16.f16'";
+
+TEST(BenchCli, WgmmaRunsOnWarpGroups) {
+    // m64n128k32 .sp with A from registers: a slice is 16 x 128 x 32 / 2 multiplies at 512 per
+    // cycle = 64 cycles (hardware-facts.md section 2: 512 f16 products per tensor core per cycle);
+    // 8 warp groups keep all four tensor cores busy: the sparse peak, 4096 FMA/clk/SM.
+    const Outcome r = run("bench mma --config " + kH100 + " --instr " + kWgmmaSparse +
+                          " --warps 32 --ilp 2 --iters 50 --a-source registers --json");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto j = nlohmann::json::parse(r.output);
+    EXPECT_NEAR(j["fma_per_clk_per_sm"].get<double>(), 4096.0, 4096.0 * 0.01);
+    EXPECT_LE(j["fma_per_clk_per_sm"].get<double>(), 4096.0);
+}
+
+TEST(BenchCli, WgmmaErrors) {
+    Outcome r = run("bench mma --config " + kH100 + " --instr " + kWgmmaSparse + " --warps 6");
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find("multiple of 4"), std::string::npos) << r.output;
+    r = run("bench mma --config " + kA100 + " --instr " + kWgmmaSparse + " --warps 4");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("sm_90a"), std::string::npos) << r.output;
+    r = run("bench mma --config " + kH100 + " --instr 'wgmma.mma_async.sp.sync.aligned.m64n128k16.f32.f16.f16' --warps 4");
+    EXPECT_EQ(r.status, 1) << r.output;
+    r = run("bench mma --config " + kH100 + " --instr " + kWgmmaSparse + " --warps 4 --a-source texture");
+    EXPECT_EQ(r.status, 2) << r.output;
+}
+
 TEST(BenchCli, ConfigDocMatchesTheCommittedPage) {
     const Outcome r = run("config-doc");
     ASSERT_EQ(r.status, 0);

@@ -1,6 +1,8 @@
 // End-to-end tests of `stcsim run`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -46,6 +48,31 @@ TEST(CliRun, JsonPrintsTheStatsOfOneKernelFile) {
     EXPECT_EQ(stats["mma_instructions_by_opcode"]["HMMA.SP.16832.F32"], 2);
     EXPECT_EQ(stats["tensor_core"]["sparse_instructions"], 3);
     EXPECT_EQ(stats["warp_instructions"], 9);
+}
+
+TEST(CliRun, WgmmaSampleReplaysAtTheAnalyticCycleCount) {
+    const std::string trace = kSource + "/traces/samples/stcsim_wgmma_sparse/kernel-1.traceg";
+    const CommandResult r = run_stcsim("run --json --config " + kSource + "/configs/h100-sxm.json --trace " + trace);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json stats = json::parse(r.out);
+    EXPECT_EQ(stats["mma_instructions_by_opcode"]["HGMMA.SP.64x128x32.F32"], 12);
+    // Each warp: WARPGROUP.ARRIVE (cycle 0), three independent HGMMA.SP.64x128x32 (cycles 1-3),
+    // WARPGROUP.DEPBAR.LE 0 in the last writeback cycle, EXIT the cycle after. A slice is
+    // 16 x 128 x 32 / 2 multiplies on the config's units, or its quarter of the A (64 x 32 bytes)
+    // + B (128 x 64 bytes) tiles at a quarter of the operand bandwidth, whichever is longer; the
+    // first waits out its latency (fixed + sparse stages + interval), the others one interval each.
+    const json tc = read_json(kSource + "/configs/h100-sxm.json")["sm"]["tensor_core"];
+    const double compute = 16.0 * 128 * 32 / 2 / (tc["dot_product_units"].get<double>() * tc["dot_product_width"].get<double>());
+    const double operands = (64.0 * 32 + 128.0 * 64) / 4 / (tc["wgmma"]["operand_bytes_per_cycle"].get<double>() / 4);
+    const int interval = static_cast<int>(std::ceil(std::max(compute, operands)));
+    const int latency = tc["wgmma"]["fixed_cycles"].get<int>() + tc["metadata_decode_cycles"].get<int>() +
+                        tc["b_select_cycles"].get<int>() + interval;
+    EXPECT_EQ(stats["cycles"], 1 + latency + 2 * interval + 2);
+    EXPECT_EQ(stats["tensor_core"]["busy_cycles"], 12 * interval);
+    // The same trace on an sm_80 config names the opcode.
+    const CommandResult a100 = run_stcsim("run --config " + kSource + "/configs/a100.json --trace " + trace);
+    EXPECT_EQ(a100.status, 1);
+    EXPECT_NE(a100.err.find("HGMMA.SP.64x128x32.F32"), std::string::npos) << a100.err;
 }
 
 TEST(CliRun, MalformedTraceIsABadInputNamingFileAndLine) {

@@ -4,11 +4,13 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <vector>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "isa/wgmma_catalog.h"
 #include "sim/config/gpu_schema.h"
 #include "sim/gpu/mma_bench.h"
 #include "tools/commands.h"
@@ -37,12 +39,13 @@ po::options_description bench_options(BenchOptions& o, std::int64_t default_iter
         ("help,h", "show this help")
         ("config", po::value(&o.config), "GPU config: a JSON file, or a shipped config by name (a100; see 'stcsim config list')")
         ("param,p", po::value(&o.overrides)->composing(), "override a config key: -p key.path=value (repeatable)")
-        ("instr", po::value(&o.params.instr)->default_value(kDefaultInstr), "PTX mma / mma.sp instruction")
+        ("instr", po::value(&o.params.instr)->default_value(kDefaultInstr), "PTX mma / mma.sp / wgmma instruction")
         ("warps", po::value(&o.params.warps)->default_value(1), "warps in the CTA")
         ("ilp", po::value(&o.params.ilp)->default_value(1), "independent chains per warp")
+        ("a-source", po::value(&o.params.a_source)->default_value("shared"), "wgmma: A from shared (a descriptor) or registers")
         ("iters", po::value(&o.params.iters)->default_value(default_iters), "dependent instructions per chain")
         ("json", po::bool_switch(&o.json), "print the result as JSON")
-        ("sweep", po::bool_switch(&o.sweep), "print CSV (with --json: a JSON array) over warps {1,2,4,8,16,32} x ILP {1..4}")
+        ("sweep", po::bool_switch(&o.sweep), "print CSV (with --json: a JSON array) over warps {1,2,4,8,16,32} (wgmma: {4,...,32}) x ILP {1..4}")
         ("out", po::value(&o.out), "also write results, stats and the resolved config into this folder");
     return desc;
 }
@@ -85,15 +88,22 @@ int bench_mma(const std::vector<std::string>& args, Streams& io) {
     BenchOptions o;
     auto desc = bench_options(o, 1000);
     if (!parse(args, desc, io,
-               "usage: stcsim bench mma --config FILE --instr '<PTX>' --warps W --ilp I [--iters N] [--json] [--sweep]\n"
-               "Simulates one CTA of W warps on one SM, each running I independent chains of N dependent instructions."))
+               "usage: stcsim bench mma --config FILE --instr '<PTX>' --warps W --ilp I [--iters N] [--a-source shared|registers] [--json] [--sweep]\n"
+               "Simulates one CTA of W warps on one SM, each running I independent chains of N dependent instructions.\n"
+               "A wgmma needs an sm_90a config and W a multiple of 4 (W/4 warp groups)."))
         return kExitOk;
+    const bool wgmma = isa::is_wgmma_name(o.params.instr);
+    if (wgmma && !o.sweep && o.params.warps % 4 != 0)
+        throw UsageError(fmt::format("--warps {}: a wgmma runs on warp groups of 4 warps; expected a multiple of 4", o.params.warps));
+    if (o.params.a_source != "shared" && o.params.a_source != "registers")
+        throw UsageError("--a-source: expected shared or registers, got " + o.params.a_source);
     const auto config = sim::config::load_config_file(o.config, o.overrides);
     prepare_out(o, config);
     if (o.sweep) {
         std::string csv = "warps,ilp,iters,cycles,latency_cycles,fma_per_clk_per_sm\n";
         Json rows = Json::array();  // --json: the same rows as objects
-        for (int warps : {1, 2, 4, 8, 16, 32})
+        const std::vector<int> sweep_warps = wgmma ? std::vector<int>{4, 8, 16, 32} : std::vector<int>{1, 2, 4, 8, 16, 32};
+        for (int warps : sweep_warps)
             for (int ilp = 1; ilp <= 4; ++ilp) {
                 sim::MmaBenchParams p = o.params;
                 p.warps = warps;

@@ -61,7 +61,8 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
     c.config_name = config.spec.gpu.name;
     c.config_arch = config.spec.gpu.arch;
     const std::string gpu_arch = arch_of_compute_capability(c.folder.header);
-    if (!gpu_arch.empty() && gpu_arch != c.config_arch)
+    // sm_90a (the arch-specific features, wgmma) runs on the same GPU as sm_90.
+    if (!gpu_arch.empty() && gpu_arch != c.config_arch && gpu_arch + "a" != c.config_arch)
         c.warnings.push_back(fmt::format("the GPU is {} (header.json), the config models {}", gpu_arch, c.config_arch));
     const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     {

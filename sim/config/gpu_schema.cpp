@@ -20,7 +20,7 @@ const Schema<GpuInfoSpec>& gpu_info_schema() {
         x.field("name", &GpuInfoSpec::name, {"", "marketing name, for reports"});
         x.field("arch", &GpuInfoSpec::arch,
                 {"", "PTX target whose instructions the GPU runs; instructions are checked against it",
-                 std::nullopt, {"sm_80", "sm_86", "sm_89", "sm_90"}});
+                 std::nullopt, {"sm_80", "sm_86", "sm_89", "sm_90", "sm_90a"}});
         x.field("clock_mhz", &GpuInfoSpec::clock_mhz, {"MHz", "SM clock used to convert cycles to time", std::nullopt, {}, 1.0});
         x.field("sms", &GpuInfoSpec::sms, {"SMs", "number of streaming multiprocessors", std::nullopt, {}, 1.0, 1024.0});
         return x;
@@ -92,6 +92,21 @@ const Schema<LatencySpec>& latency_schema() {
     return s;
 }
 
+const Schema<WgmmaSpec>& wgmma_schema() {
+    static const Schema<WgmmaSpec> s = [] {
+        Schema<WgmmaSpec> x("wgmma", "The warp-group MMA path (sm_90a): the same dot-product units, no warp_mma_overhead_cycles.");
+        x.field("fixed_cycles", &WgmmaSpec::fixed_cycles,
+                {"cycles", "latency of one warp's slice = this + its initiation interval (+ sparse stages); 0: the GPU has no wgmma",
+                 Json(0), {}, 0.0, 1024.0});
+        x.field("operand_bytes_per_cycle", &WgmmaSpec::operand_bytes_per_cycle,
+                {"bytes/cycle", "shared-memory bytes per cycle per SM that wgmma's A (descriptor) and B operand streams get",
+                 Json(128), {}, 1.0, 4096.0});
+        x.field("source", &WgmmaSpec::source, {"", "where the values come from", Json("")});
+        return x;
+    }();
+    return s;
+}
+
 const Schema<TensorCoreSpec>& tensor_core_schema() {
     static const Schema<TensorCoreSpec> s = [] {
         Schema<TensorCoreSpec> x("tensor_core", "One tensor core (one per sub-partition), dense and sparse modes on the same units.");
@@ -119,6 +134,7 @@ const Schema<TensorCoreSpec>& tensor_core_schema() {
                 {"", "where warp_mma_overhead_cycles and datapath_rows come from", Json("")});
         x.list("rates", &TensorCoreSpec::rates, rate_schema(), "rate factor per input type (first match wins)");
         x.list("latencies", &TensorCoreSpec::latencies, latency_schema(), "latency per opcode, shape, types and sparsity (first match wins)");
+        x.object("wgmma", &TensorCoreSpec::wgmma, wgmma_schema(), "the warp-group MMA path (sm_90a)", false);
         return x;
     }();
     return s;

@@ -53,6 +53,17 @@ struct LatencySpec {
     std::string source;
 };
 
+// Hopper's warp-group MMA (wgmma, sm_90a): the asynchronous issue path that feeds the same
+// dot-product units without the warp-synchronous per-instruction overhead. Each warp of a warp
+// group runs its 16-row slice on its own sub-partition's tensor core (sim/tensor/mma_timing.h).
+struct WgmmaSpec {
+    int fixed_cycles = 0;  // latency of a slice = this + its interval (+ sparse stages); 0: no wgmma path
+    // Shared-memory bytes per cycle per SM the operand streams of A (from a descriptor) and B get;
+    // each sub-partition's slice has a quarter of it.
+    int operand_bytes_per_cycle = 128;
+    std::string source;
+};
+
 struct TensorCoreSpec {
     int dot_product_units = 0;
     int dot_product_width = 0;  // products summed per unit per cycle at rate factor 1
@@ -67,6 +78,7 @@ struct TensorCoreSpec {
     std::string structure_source;  // where warp_mma_overhead_cycles and datapath_rows come from
     std::vector<RateSpec> rates;
     std::vector<LatencySpec> latencies;
+    WgmmaSpec wgmma;
 };
 
 // One execution pipeline of a sub-partition for non-tensor, non-memory instructions.

@@ -37,6 +37,20 @@ OpcodeClasses::OpcodeClasses(const SmSpec& spec, const std::string& arch) {
         forms_.push_back(form);
         timings_.push_back(timing);
     }
+    for (const isa::WgmmaForm& form : isa::wgmma_catalog(*parsed)) {
+        if (form.a_source != isa::WgmmaSource::shared || by_wgmma_sass_.count(form.sass) != 0 ||
+            unrunnable_.count(form.sass) != 0)
+            continue;
+        try {
+            timings_.push_back(resolve_wgmma_timing(form, spec.tensor_core, spec.sub_partitions));
+        } catch (const UserError& error) {
+            unrunnable_.emplace(form.sass, error.what());
+            continue;
+        }
+        const int index = static_cast<int>(timings_.size()) - 1;
+        by_wgmma_sass_[form.sass] = index;
+        wgmma_d_regs_[index] = form.d_regs;
+    }
     for (std::size_t i = 0; i < spec.pipelines.size(); ++i) {
         const PipelineSpec& p = spec.pipelines[i];
         pipes_.push_back({p.latency, std::max(1, p.interval)});
@@ -56,8 +70,18 @@ int OpcodeClasses::mma_index(const std::string& sass) const {
     return it == by_sass_.end() ? -1 : it->second;
 }
 
+int OpcodeClasses::wgmma_index(const std::string& sass) const {
+    const auto it = by_wgmma_sass_.find(sass);
+    return it == by_wgmma_sass_.end() ? -1 : it->second;
+}
+
+int OpcodeClasses::wgmma_d_regs(int index) const {
+    const auto it = wgmma_d_regs_.find(index);
+    return it == wgmma_d_regs_.end() ? 1 : it->second;
+}
+
 const std::string* OpcodeClasses::unrunnable(const std::string& sass) const {
-    if (by_sass_.count(sass) != 0) return nullptr;
+    if (by_sass_.count(sass) != 0 || by_wgmma_sass_.count(sass) != 0) return nullptr;
     const auto it = unrunnable_.find(sass);
     return it == unrunnable_.end() ? nullptr : &it->second;
 }
@@ -113,12 +137,19 @@ struct RegList {
 WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
     const Opcode& op = *t.opcode;
     WarpInstr in;
-    int mma = -1;
+    int mma = -1, wgmma = -1;
     const MemKind mem = t.is_memory() ? memory_kind(op) : MemKind::none;
     if (op.is_mma && (mma = classes_.mma_index(op.full)) >= 0) {
         in.unit = ExecUnit::tensor;
         in.op = static_cast<std::uint16_t>(mma);
-    } else if (const std::string* why = op.is_mma ? classes_.unrunnable(op.full) : nullptr) {
+    } else if (op.is_wgmma && (wgmma = classes_.wgmma_index(op.full)) >= 0) {
+        in.unit = ExecUnit::tensor;
+        in.op = static_cast<std::uint16_t>(wgmma);
+        in.wgmma = true;
+    } else if (op.is_wgmma && classes_.unrunnable(op.full) == nullptr) {
+        throw UserError(fmt::format("{}: not a warp-group MMA of this config's arch (sm_90a has e.g. HGMMA.64x128x16.F32, "
+                                    "HGMMA.SP.64x128x32.F32, IGMMA.64x64x32.S8.S8, QGMMA.64x64x32.F32.E4M3.E4M3)", op.full));
+    } else if (const std::string* why = op.is_mma || op.is_wgmma ? classes_.unrunnable(op.full) : nullptr) {
         throw UserError(fmt::format("{}: the configured tensor cores cannot run it: {}", op.full, *why));
     } else if (mem != MemKind::none) {
         in.unit = ExecUnit::memory;
@@ -133,6 +164,14 @@ WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
     } else if (op.base == "LDGDEPBAR") {
         in.unit = ExecUnit::control;
         in.control = Control::commit;
+    } else if (op.base == "WARPGROUP" && op.has_modifier("ARRIVE")) {
+        in.unit = ExecUnit::control;
+        in.control = Control::wgmma_fence;
+    } else if (op.base == "WARPGROUP" && op.has_modifier("DEPBAR")) {
+        in.unit = ExecUnit::control;
+        in.control = Control::wgmma_wait;
+        in.commits = true;
+        in.count = static_cast<std::uint8_t>(std::clamp<std::int64_t>(t.immediate, 0, 255));
     } else if (op.base == "DEPBAR") {
         in.unit = ExecUnit::control;
         in.control = Control::wait;
@@ -157,6 +196,7 @@ WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
         int width = t.dst[static_cast<std::size_t>(i)].width;
         if (!extended_ && width == 1 && i == 0) {
             if (form != nullptr) width = form->d_regs;
+            else if (wgmma >= 0) width = classes_.wgmma_d_regs(wgmma);
             else if (mem == MemKind::ldmatrix) width = in.count;
             else if (load) width = std::max(1, static_cast<int>(t.mem_width) / 4);
         }
@@ -179,7 +219,7 @@ KernelDecoder::OpInfo& KernelDecoder::info(const Opcode* op) {
     if (it != ops_.end()) return it->second;
     OpInfo info;
     info.base = &counts_.by_base[op->base];
-    if (op->is_mma) info.full = &counts_.mma_by_full[op->full];
+    if (op->is_mma || op->is_wgmma) info.full = &counts_.mma_by_full[op->full];
     return ops_.emplace(op, info).first->second;
 }
 

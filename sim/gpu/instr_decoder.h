@@ -9,6 +9,12 @@
 //     LDSM (.x1/.x2/.x4 from the last modifier: .4, .2, else 1), LDGSTS (cp.async): the LSU,
 //     bytes per lane from the trace's mem_width. A load of a plain trace writes mem_width / 4
 //     registers (LDSM: one per matrix); a store reads mem_width / 4 from its last source.
+//   HGMMA / IGMMA / QGMMA (sm_90a warp-group MMA, e.g. HGMMA.SP.64x128x32.F32): the tensor core
+//     as one warp's slice (sim/tensor/mma_timing.h); the full opcode is matched against the SASS
+//     names of isa::wgmma_catalog(arch), A assumed from shared memory (a trace line does not say).
+//     WARPGROUP.ARRIVE (wgmma.fence) and WARPGROUP.DEPBAR (commit the open group, then
+//     wait_group N, N from the immediate): control. Registers: the accumulator is tracked through
+//     its first WarpInstr::kMaxDst registers.
 //   LDGDEPBAR (commit), DEPBAR (wait_group N, N from the immediate), BAR (barrier; BAR.ARV and
 //     other forms run on the default pipeline), EXIT: control.
 //   Everything else: the sm.pipelines entry that names the full or the base opcode, else
@@ -47,6 +53,9 @@ public:
     const std::vector<std::string>& pipe_names() const { return names_; }
     // Index of the catalog form with this SASS name, -1 if none.
     int mma_index(const std::string& sass) const;
+    // Index (into mma_timings) of the wgmma form with this SASS name, -1 if none.
+    int wgmma_index(const std::string& sass) const;
+    int wgmma_d_regs(int index) const;
     const isa::MmaForm& mma_form(int index) const { return forms_[static_cast<std::size_t>(index)]; }
     int pipeline_of(const trace::Opcode& opcode) const;
     // Why the tensor cores of this config cannot run the MMA with this SASS name (a rate factor of
@@ -57,6 +66,8 @@ private:
     std::vector<isa::MmaForm> forms_;
     std::vector<MmaTiming> timings_;
     std::unordered_map<std::string, int> by_sass_;
+    std::unordered_map<std::string, int> by_wgmma_sass_;  // index into timings_
+    std::unordered_map<int, int> wgmma_d_regs_;
     std::unordered_map<std::string, std::string> unrunnable_;  // SASS opcode -> why the tensor cores cannot run it
     std::vector<PipeTiming> pipes_;
     std::vector<std::string> names_;

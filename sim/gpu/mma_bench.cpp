@@ -9,7 +9,9 @@
 #include "common/errors.h"
 #include "isa/catalog.h"
 #include "isa/lowering.h"
+#include "isa/wgmma_catalog.h"
 #include "sim/gpu/instr_decoder.h"
+#include "sim/gpu/wgmma_bench.h"
 #include "sim/core/engine.h"
 #include "sim/core/stats.h"
 #include "sim/sm/sm.h"
@@ -101,6 +103,7 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
         throw UserError(fmt::format("--warps: expected at most sm.max_warps = {}, got {}", spec.sm.max_warps, params.warps));
     const auto arch = isa::parse_arch(spec.gpu.arch);
     if (!arch) throw UserError("gpu.arch: unknown architecture " + spec.gpu.arch);
+    if (isa::is_wgmma_name(params.instr)) return run_wgmma_bench(spec, params);
     const isa::MmaForm form = isa::parse_mma(params.instr, *arch);
 
     MmaBenchResult result;

@@ -26,6 +26,11 @@ struct MmaBenchParams {
     int warps = 1;              // 1 .. sm.max_warps
     int ilp = 1;                // 1 .. as many chains as 255 registers hold
     std::int64_t iters = 1000;  // 1 .. kMaxBenchIters
+    // wgmma only (sim/gpu/wgmma_bench.h): where A comes from, the chain instructions per commit
+    // group (0: one per chain, i.e. ilp) and the N of the wait_group after each commit.
+    std::string a_source = "shared";
+    int wgmma_group = 0;
+    int wgmma_wait = 1;
 };
 
 // The longest chain a microbenchmark simulates (a bound on its run time, seconds per 10^7).
@@ -43,6 +48,7 @@ struct MmaBenchResult {
     nlohmann::ordered_json stats;         // every registered stat, Stats::document() (stats.json)
 };
 
+// A wgmma name (isa::is_wgmma_name) runs run_wgmma_bench (sim/gpu/wgmma_bench.h).
 // Throws UserError for an instruction illegal on the config's arch, bad parameters, or a config
 // that contradicts itself; DeadlockError if the simulation hangs.
 MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params);

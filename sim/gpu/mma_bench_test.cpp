@@ -21,7 +21,12 @@ GpuSpec load(const std::string& name) {
 }
 
 MmaBenchResult bench(const GpuSpec& spec, const char* instr, int warps, int ilp, std::int64_t iters) {
-    return run_mma_bench(spec, MmaBenchParams{instr, warps, ilp, iters});
+    MmaBenchParams p;
+    p.instr = instr;
+    p.warps = warps;
+    p.ilp = ilp;
+    p.iters = iters;
+    return run_mma_bench(spec, p);
 }
 
 struct Ceiling {

@@ -48,12 +48,13 @@ std::uint64_t OperandCollector::book(int bank, int reads, std::uint64_t first) {
     return (next - 1) / per;
 }
 
-void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& in) {
+void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& in, std::uint32_t tag) {
     std::size_t free = 0;
     while (units_[free].instr != nullptr) ++free;  // precondition has_free()
     Unit& u = units_[free];
     u.instr = &in;
     u.warp = warp;
+    u.tag = tag;
     std::array<int, kMaxBanks> reads{};
     for (int i = 0; i < in.n_src; ++i) ++reads[static_cast<std::size_t>(bank_of_.mod(in.src[static_cast<std::size_t>(i)]))];
     std::uint64_t last = now.value();  // no reads: ready the next cycle

@@ -42,7 +42,8 @@ public:
     bool has_free() const { return static_cast<int>(order_.size()) < static_cast<int>(units_.size()); }
     // Takes a free unit at `now` (after the reads of `now`): it reads from the next cycle on.
     // Its reads and bank conflicts are counted now.
-    void allocate(Cycle now, std::uint32_t warp, const WarpInstr& in);
+    // `tag` travels with the instruction to dispatch (a wgmma's commit group).
+    void allocate(Cycle now, std::uint32_t warp, const WarpInstr& in, std::uint32_t tag = 0);
     // The oldest unit whose operands are all read by `now` (-1 if none).
     int oldest_ready(Cycle now) const;
     // Calls f(unit) for every busy unit, oldest first.
@@ -52,6 +53,7 @@ public:
     }
     const WarpInstr& instr(int unit) const { return *units_[static_cast<std::size_t>(unit)].instr; }
     std::uint32_t warp(int unit) const { return units_[static_cast<std::size_t>(unit)].warp; }
+    std::uint32_t tag(int unit) const { return units_[static_cast<std::size_t>(unit)].tag; }
     Cycle ready_at(int unit) const { return units_[static_cast<std::size_t>(unit)].ready_at; }
     void release(int unit);
     bool idle() const { return order_.empty(); }
@@ -69,6 +71,7 @@ private:
     struct Unit {
         const WarpInstr* instr = nullptr;
         std::uint32_t warp = 0;
+        std::uint32_t tag = 0;
         Cycle ready_at = Cycle::never();
     };
     // Books `reads` reads in `bank` for a unit that may read from cycle `first` on; returns the

@@ -58,6 +58,7 @@ bool SubPartition::tick(Cycle now) {
 void SubPartition::release(const Retirement& r) {
     Warp& w = slots_[r.warp];
     w.scoreboard.release(r.dst.data(), r.n_dst);
+    if (r.wgmma) w.wgmma.retire(r.group);
     --w.in_flight;
     if (w.finished()) host_.warp_finished(w);
 }
@@ -90,6 +91,8 @@ bool SubPartition::dispatch_unit(Cycle now, int unit) {
     r.warp = collector_.warp(unit);
     r.n_dst = in.n_dst;
     std::copy_n(in.dst.begin(), in.n_dst, r.dst.begin());
+    r.wgmma = in.wgmma;
+    r.group = collector_.tag(unit);
     if (in.unit == ExecUnit::tensor) {
         TensorOpTiming op = ops_[in.op];
         op.tail = in.tail;
@@ -140,6 +143,11 @@ void SubPartition::issue_control(Warp& w, const WarpInstr& in) {
     switch (in.control) {
         case Control::barrier: host_.barrier_arrive(w); break;
         case Control::commit: w.cp_async.commit(); break;
+        case Control::wgmma_commit: w.wgmma.commit(); break;
+        case Control::wgmma_wait:
+            if (in.commits) w.wgmma.commit();
+            break;
+        case Control::wgmma_fence:
         case Control::wait:
         case Control::exit:
         case Control::none: break;
@@ -167,6 +175,7 @@ SubPartition::IssueScan SubPartition::scan(Cycle at, bool ask_lsu) const {
         switch (in.unit) {
             case ExecUnit::control:
                 if (in.control == Control::wait && !w.cp_async.satisfied(in.count)) { s.wait = true; continue; }
+                if (in.control == Control::wgmma_wait && !w.wgmma.satisfied(in.count, in.commits)) { s.wait = true; continue; }
                 break;
             case ExecUnit::memory:
                 if (lsu_room < 0) lsu_room = host_.lsu_has_room() ? 1 : 0;
@@ -222,7 +231,11 @@ bool SubPartition::issue(Cycle now) {
         w.scoreboard.reserve(in.dst.data(), in.n_dst);
         ++w.in_flight;
         if (in.unit == ExecUnit::memory) host_.lsu_push(now, w, in);
-        else collector_.allocate(now, w.id, in);
+        else {
+            const std::uint32_t group = in.wgmma ? w.wgmma.issue() : 0;
+            if (in.commits) w.wgmma.commit();
+            collector_.allocate(now, w.id, in, group);
+        }
     }
     advance(w);
     return true;

@@ -9,14 +9,17 @@
 // Issue by unit: tensor and pipeline instructions take a free collector unit; memory
 // instructions go straight to the SM's load/store unit queue (WarpHost::lsu_push; address
 // registers are not read through the collector); control instructions complete at issue
-// (barrier arrival, cp.async commit, a satisfied cp.async wait, exit).
+// (barrier arrival, cp.async commit, a satisfied cp.async wait, exit, wgmma fence / commit and a
+// satisfied wgmma wait). A wgmma (a tensor instruction) is asynchronous: the warp goes on issuing;
+// only its accumulator registers stay reserved until its writeback, and its commit group
+// (Warp::wgmma) counts it until then.
 // A warp that issued an instruction with a stall count (WarpInstr::stall, the compiler's control
 // bits) issues nothing else for that many cycles.
 // Every cycle counts as issued or as one stall reason, the first that applies: collector_full
 // (a warp could issue but no collector unit is free), lsu_full (a memory instruction could issue
 // but the LSU queue is full), stall_wait (a warp waits out its stall count), scoreboard (a warp
 // waits on a register), memory_wait (a warp waits
-// in DEPBAR for its cp.async groups), barrier (warps wait at BAR.SYNC), idle (no warp has an
+// in DEPBAR for its cp.async groups or in WARPGROUP.DEPBAR for its wgmma groups), barrier (warps wait at BAR.SYNC), idle (no warp has an
 // instruction left).
 #pragma once
 
@@ -33,6 +36,7 @@
 #include "sim/sm/scheduler.h"
 #include "sim/sm/scoreboard.h"
 #include "sim/sm/warp_instr.h"
+#include "sim/sm/wgmma_groups.h"
 #include "sim/tensor/tensor_core.h"
 
 namespace stcsim::sim {
@@ -48,6 +52,7 @@ struct alignas(64) Warp {
     int in_flight = 0;
     InstrStream* stream = nullptr;
     CpAsyncGroups cp_async;
+    WgmmaGroups wgmma;
     std::uint64_t issued = 0;
     bool finished() const { return head == nullptr && in_flight == 0; }
 };

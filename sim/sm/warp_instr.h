@@ -33,6 +33,9 @@ enum class Control : std::uint8_t {
     commit,   // LDGDEPBAR: cp.async.commit_group
     wait,     // DEPBAR.LE SB0, N: cp.async.wait_group N (count = N)
     exit,     // EXIT
+    wgmma_fence,   // WARPGROUP.ARRIVE: wgmma.fence (register accesses are in order here: no effect)
+    wgmma_commit,  // wgmma.commit_group: closes the warp's open group of wgmma instructions
+    wgmma_wait,    // wgmma.wait_group N (count = N); traced WARPGROUP.DEPBAR.LE gsb0, N also commits first
 };
 
 struct WarpInstr {
@@ -46,6 +49,8 @@ struct WarpInstr {
     MemKind mem = MemKind::none;
     Control control = Control::none;
     bool bypass_l1 = false;   // global loads: .CG / .BYPASS / LDGSTS
+    bool wgmma = false;       // tensor: a warp-group MMA (counted in the warp's wgmma groups)
+    bool commits = false;     // tensor wgmma: closes its group when issued; wgmma_wait: closes the open group first
     std::uint8_t width = 0;   // memory: bytes per lane
     std::uint8_t count = 0;   // ldmatrix: matrices; wait: groups that may stay pending
     // Compiler-scheduled issue gap (the stall count of the SASS control bits): the warp's next

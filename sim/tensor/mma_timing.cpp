@@ -87,6 +87,46 @@ MmaTiming resolve_timing(const isa::MmaForm& form, const TensorCoreSpec& spec) {
     return t;
 }
 
+MmaTiming resolve_wgmma_timing(const isa::WgmmaForm& form, const TensorCoreSpec& spec, int sub_partitions) {
+    const WgmmaSpec& w = spec.wgmma;
+    if (w.fixed_cycles <= 0)
+        throw UserError(fmt::format("sm.tensor_core.wgmma.fixed_cycles: 0 (no warp-group MMA path) in this config, "
+                                    "which cannot run {}", form.ptx));
+    MmaTiming t;
+    t.wgmma = true;
+    t.opcode = opcode_class(form.sass);
+    t.inputs = input_family(form.a);
+    t.accumulator = std::string(isa::name(form.d));
+    t.sparse = form.sparse;
+    const int slices = isa::kWgmmaM / 16;
+    t.dense_fma = form.dense_fma_count() / slices;
+    t.real_multiplies = form.issued_fma_count() / slices;
+    t.front_cycles = t.sparse ? spec.metadata_decode_cycles + spec.b_select_cycles : 0;
+    const RateSpec* rate = nullptr;
+    for (const RateSpec& r : spec.rates)
+        if (r.inputs == t.inputs && matches(r.accumulator, t.accumulator)) {
+            rate = &r;
+            break;
+        }
+    if (rate == nullptr || rate->factor <= 0)
+        throw UserError(fmt::format("sm.tensor_core.rates: no positive rate for inputs {} with accumulator {} ({})",
+                                    t.inputs, t.accumulator, form.ptx));
+    t.rate_factor = rate->factor;
+    const double per_cycle = static_cast<double>(spec.dot_product_units) * spec.dot_product_width * rate->factor;
+    t.compute_cycles = std::max(1, static_cast<int>(std::ceil(static_cast<double>(t.real_multiplies) / per_cycle - 1e-9)));
+    const int bytes = (form.a_source == isa::WgmmaSource::shared ? form.a_tile_bytes() : 0) + form.b_tile_bytes();
+    const double slice_bytes = static_cast<double>(bytes) / slices;
+    const double port = static_cast<double>(w.operand_bytes_per_cycle) / std::max(1, sub_partitions);
+    t.operand_cycles = static_cast<int>(std::ceil(slice_bytes / port - 1e-9));
+    t.interval = std::max(t.compute_cycles, t.operand_cycles);
+    t.latency = w.fixed_cycles + t.interval + t.front_cycles;
+    if (t.latency > kMaxInstrLatency)
+        throw UserError(fmt::format("sm.tensor_core.wgmma: the latency of {} would be {} cycles, more than {}", form.ptx,
+                                    t.latency, kMaxInstrLatency));
+    t.latency_source = fmt::format("sm.tensor_core.wgmma.fixed_cycles + interval ({})", w.source);
+    return t;
+}
+
 double peak_fma_per_cycle(const MmaTiming& timing) {
     return static_cast<double>(timing.dense_fma) / timing.interval;
 }

@@ -8,12 +8,31 @@
 // than the datapath processes per pass pays for the full pass.
 // A latency entry may override it. latency (issue to dependent issue, unloaded) comes from the
 // first matching latency entry, or default_fixed_cycles + interval (+ sparse stages).
+//
+// Warp-group MMA (wgmma, sm_90a; resolve_wgmma_timing): the four warps of a warp group each issue
+// the instruction (as in SASS, every warp issues HGMMA) and each warp's slice runs on its own
+// sub-partition's tensor core (warp w sits on sub-partition w mod 4, so a warp group covers all
+// four): a slice is the warp's 16 rows of the m64 tile, 16*N*K multiplies (half for .sp). The
+// slice holds the units for interval = max(compute, operands) cycles, with
+//   compute  = ceil(slice multiplies / (dot_product_units * dot_product_width * rate factor)),
+//              no warp_mma_overhead_cycles (that is the warp-synchronous path's cost) and no
+//              datapath_rows padding (a slice has 16 rows);
+//   operands = ceil(slice bytes / (wgmma.operand_bytes_per_cycle / 4)), slice bytes = a quarter of
+//              the shared-memory bytes of the warp group's instruction: A (when from a
+//              descriptor, 64 rows) + B (N columns, read once and broadcast to the four slices).
+// The operand streams are assumed bank-conflict free (the canonical swizzled layouts are) and to
+// have that share of the shared-memory bandwidth to themselves (LDS/STS traffic of the same SM
+// does not slow them; not modelled). The four slices are not synchronised with each other: each
+// starts when its own warp's instruction reaches the tensor core. latency (issue to dependent
+// issue, unloaded) = wgmma.fixed_cycles + interval (+ sparse stages); dense_fma is the slice's
+// share (16*N*K), so warp-level accounting (warps x instructions x dense_fma) stays right.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "isa/catalog.h"
+#include "isa/wgmma_catalog.h"
 #include "sim/config/gpu_spec.h"
 
 namespace stcsim::sim {
@@ -30,12 +49,19 @@ struct MmaTiming {
     int front_cycles = 0;  // sparse: metadata decode + B select, before the dot-product units
     int latency = 0;       // unloaded, issue to dependent issue
     std::string latency_source;
+    bool wgmma = false;    // a warp-group MMA slice (resolve_wgmma_timing)
+    int compute_cycles = 0;  // wgmma: the slice's dot-product cycles
+    int operand_cycles = 0;  // wgmma: the slice's shared-memory operand cycles
 };
 
 std::string input_family(isa::ElemType type);
 
 // Throws UserError naming the config key when no rate entry covers the form.
 MmaTiming resolve_timing(const isa::MmaForm& form, const TensorCoreSpec& spec);
+
+// One warp's slice of a wgmma form (see above). Throws UserError naming the key when the config
+// has no wgmma path (sm.tensor_core.wgmma.fixed_cycles 0) or no rate entry covers the form.
+MmaTiming resolve_wgmma_timing(const isa::WgmmaForm& form, const TensorCoreSpec& spec, int sub_partitions);
 
 // Peak dense-equivalent FMAs per cycle of one tensor core for a form: dense_fma / interval.
 double peak_fma_per_cycle(const MmaTiming& timing);

@@ -31,6 +31,8 @@ struct Retirement {
     std::uint32_t warp = 0;
     std::uint8_t n_dst = 0;
     std::array<std::uint8_t, 4> dst{};
+    bool wgmma = false;
+    std::uint32_t group = 0;  // wgmma: the warp's commit group
 };
 
 class TensorCore {

@@ -25,6 +25,7 @@ Opcode parse_opcode(std::string_view text) {
     static constexpr std::array<std::string_view, 5> kMma = {"HMMA", "IMMA", "QMMA", "DMMA", "BMMA"};
     op.is_mma = std::find(kMma.begin(), kMma.end(), op.base) != kMma.end();
     op.is_sparse_mma = op.is_mma && op.has_modifier("SP");
+    op.is_wgmma = op.base == "HGMMA" || op.base == "IGMMA" || op.base == "QGMMA";
     return op;
 }
 

@@ -39,7 +39,8 @@ struct Opcode {
     std::string base;
     std::vector<std::string> modifiers;
     bool is_mma = false;         // HMMA, IMMA, QMMA, DMMA, BMMA
-    bool is_sparse_mma = false;  // an MMA with the .SP modifier: the last source is the metadata register
+    bool is_sparse_mma = false;
+    bool is_wgmma = false;       // HGMMA, IGMMA, QGMMA (sm_90a warp-group MMA; not is_mma)  // an MMA with the .SP modifier: the last source is the metadata register
 
     bool has_modifier(std::string_view modifier) const;
 };

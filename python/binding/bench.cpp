@@ -22,9 +22,32 @@ Json described(double value, const char* unit, const char* description) {
     return Json{{"value", value}, {"unit", unit}, {"description", description}};
 }
 
+// The leaves of a stats.json document (sim::Stats::document) by their flat dotted names.
+void flatten(const Json& node, const std::string& prefix, Json& flat) {
+    for (const auto& [key, value] : node.items()) {
+        const std::string name = prefix.empty() ? key : prefix + "." + key;
+        if (value.is_object()) flatten(value, name, flat);
+        else flat[name] = value;
+    }
+}
+
+// {name: {value, unit, description}} from a stats.json document: its "units", with the values.
+Json described_stats(const Json& document) {
+    Json values = document;
+    values.erase("units");
+    Json flat = Json::object();
+    flatten(values, "", flat);
+    Json out = Json::object();
+    for (const auto& [name, info] : document.at("units").items())
+        out[name] = Json{{"value", flat.contains(name) ? flat[name] : Json()}, {"unit", info.at("unit")},
+                         {"description", info.at("description")}};
+    return out;
+}
+
 // {"results": {name: {value, unit, description}}, "described": every stat, "config": resolved}
-std::string output(Json results, const Json& stats, const sim::config::LoadedConfig& loaded) {
-    return Json{{"results", std::move(results)}, {"described", stats}, {"config", loaded.resolved}}.dump();
+std::string output(Json results, const Json& stats_document, const sim::config::LoadedConfig& loaded) {
+    return Json{{"results", std::move(results)}, {"described", described_stats(stats_document)}, {"config", loaded.resolved}}
+        .dump();
 }
 
 std::string bench_mma(const std::string& config, const std::vector<std::string>& overrides, bool config_is_json,

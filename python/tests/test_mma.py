@@ -84,7 +84,7 @@ def test_pattern_violation_raises_the_command_line_message(tmp_path, cli):
 def test_bad_arguments_raise_usage_errors(cli):
     with pytest.raises(stcsim.UsageError) as caught:
         stcsim.mma(SPARSE, np.zeros((16, 32)), np.zeros((32, 8)), np.zeros((16, 8)), arch="sm_99")
-    assert str(caught.value) == "unknown --arch 'sm_99'; expected sm_80, sm_86, sm_89 or sm_90"
+    assert str(caught.value) == "unknown --arch 'sm_99'; expected sm_80, sm_86, sm_89, sm_90 or sm_90a"
     assert str(caught.value) in cli("mma", "--arch", "sm_99", "--instr", SPARSE, "--input", "-").stderr
     with pytest.raises(stcsim.Error, match="must be a 16 x 32 array of rows"):
         stcsim.mma(SPARSE, np.zeros((16, 16)), np.zeros((32, 8)), np.zeros((16, 8)))

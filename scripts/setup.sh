@@ -52,5 +52,5 @@ if ! cmp -s tools/requirements-cuda.txt .venv/.installed-requirements-cuda 2>/de
   cp tools/requirements-cuda.txt .venv/.installed-requirements-cuda
 fi
 
-cmake --preset release >/dev/null
+cmake --preset release -DPYTHON_EXECUTABLE="$PWD/.venv/bin/python" >/dev/null
 cmake --build --preset release

@@ -19,6 +19,7 @@ from . import sweep_spec
 from ._native import Error, InternalError
 from .sweep_runners import run_dask, run_local
 from .sweep_store import Store
+from .progress import ProgressLine
 
 
 class SweepSummary:
@@ -70,11 +71,13 @@ def sweep(spec, out=None, scheduler=None, workers=None, progress=None):
     return summary
 
 
-def _print_progress(summary, point, error):
-    finished = summary.skipped + summary.ran + len(summary.failed)
-    state = "FAILED: {}".format(error) if error else "done"
-    print("[{}/{}] {} {} {} {}".format(finished, summary.total, point["config"], point["trace"], point["params"], state),
-          file=sys.stderr, flush=True)
+def _progress_line():
+    """A progress(summary, point, error) callback drawing ProgressLine (on a terminal only), and its close."""
+    line = ProgressLine()
+
+    def progress(summary, point, error):
+        line.update(summary.skipped + summary.ran + len(summary.failed), summary.total)
+    return progress, line
 
 
 def main(argv=None):
@@ -84,22 +87,30 @@ def main(argv=None):
     parser.add_argument("--out", help="result table (SQLite); default: the spec's 'out'")
     parser.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786); default: local processes")
     parser.add_argument("--workers", type=int, help="local worker processes (default: one per core)")
-    parser.add_argument("--quiet", action="store_true", help="no line per finished point on stderr")
+    parser.add_argument("--quiet", action="store_true", help="no progress line on a terminal")
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
+    progress, line = _progress_line() if not args.quiet else (None, None)
     try:
-        summary = sweep(args.spec, out=args.out, scheduler=args.scheduler, workers=args.workers,
-                        progress=None if args.quiet else _print_progress)
+        summary = sweep(args.spec, out=args.out, scheduler=args.scheduler, workers=args.workers, progress=progress)
     except Error as error:
+        if line:
+            line.close()
         print("stcsim sweep: error: {}".format(error), file=sys.stderr)
         return 1
     except InternalError as error:
+        if line:
+            line.close()
         print("stcsim sweep: internal error (a simulator bug): {}".format(error), file=sys.stderr)
         return 3
     except (OSError, sqlite3.Error) as error:  # the scheduler cannot be reached, the table cannot be written
+        if line:
+            line.close()
         print("stcsim sweep: error: {}".format(error), file=sys.stderr)
         return 1
+    if line:
+        line.close()
     print("{}: {} points: {} run now, {} already there; {:.1f} s".format(
         summary.out, summary.total, summary.ran, summary.skipped, summary.seconds))
     return 0

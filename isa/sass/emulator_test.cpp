@@ -314,6 +314,7 @@ TEST(SassEmulator, RefusesWhatItCannotEmulate) {
     // What no lane executes is no error: a branch over it, or a guard false in every lane.
     EXPECT_NO_THROW(run({"BRA 0x20", "TEX.SCR.LL R0, R2, R4, UR4, 2D", "@!PT CALL.REL.NOINC 0x0", "EXIT"}));
     expect_error({"S2R R0, SR_TID.X", "IADD3 R0, R0, 0x1, RZ"}, "runs past the last instruction without EXIT");
+    expect_error({"LEA R0, R1", "EXIT"}, "expected at least 4 operands, found 2");
     expect_error({"BRA.DIV R4, 0x10", "EXIT"}, "BRA.DIV / BRA.CONV without a lane mask is not emulated");
 }
 

@@ -46,7 +46,11 @@ struct Exec {
     bool known = true;                    // the results are known values
     std::uint32_t access_mask = ~0u;      // memory instructions: the lanes that access memory (of mask)
 
-    const Operand& op(int i) const { return d.ops[static_cast<std::size_t>(i)]; }
+    const Operand& op(int i) const {
+        if (static_cast<std::size_t>(i) >= d.ops.size())  // malformed text: fewer operands than the opcode has
+            fail("expected at least " + std::to_string(i + 1) + " operands, found " + std::to_string(d.ops.size()));
+        return d.ops[static_cast<std::size_t>(i)];
+    }
     int nops() const { return static_cast<int>(d.ops.size()); }
     [[noreturn]] void fail(const std::string& reason) const {
         throw UserError(cta.program->where(d) + ": " + reason);

@@ -1,6 +1,8 @@
 #include "isa/sass/disassembler.h"
 
 #include <fmt/format.h>
+
+#include <charconv>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,7 +46,10 @@ void read_resource_usage(const std::string& text, KernelCode& code) {
                 const auto colon = field.find(':');
                 if (colon == std::string::npos) continue;
                 const std::string key = field.substr(0, colon);
-                const auto value = static_cast<std::uint32_t>(std::stoul(field.substr(colon + 1)));
+                std::uint32_t value = 0;
+                const std::string digits = field.substr(colon + 1);
+                const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+                if (error != std::errc() || end != digits.data() + digits.size()) continue;  // not a count: not ours
                 if (key == "REG") code.registers = value;
                 else if (key == "SHARED") code.static_shared = value;
                 else if (key == "STACK") code.stack = value;

@@ -38,13 +38,13 @@ bool parse_hex(std::string_view s, std::int64_t& out) {
     return true;
 }
 
-bool parse_number(std::string_view s, std::uint16_t& out, std::string_view prefix) {
+bool parse_number(std::string_view s, std::uint16_t& out, std::string_view prefix, unsigned max) {
     if (s.substr(0, prefix.size()) != prefix) return false;
     s.remove_prefix(prefix.size());
     if (s.empty()) return false;
     unsigned v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size()) return false;
+    if (ec != std::errc() || p != s.data() + s.size() || v > max) return false;
     out = static_cast<std::uint16_t>(v);
     return true;
 }
@@ -60,10 +60,11 @@ bool parse_register(std::string_view s, Operand& op) {
     else if (name == "URZ") op.kind = OperandKind::ureg, op.reg = kURZ;
     else if (name == "PT") op.kind = OperandKind::pred, op.reg = kPT;
     else if (name == "UPT") op.kind = OperandKind::upred, op.reg = kPT;
-    else if (parse_number(name, op.reg, "UR")) op.kind = OperandKind::ureg;
-    else if (parse_number(name, op.reg, "UP")) op.kind = OperandKind::upred;
-    else if (parse_number(name, op.reg, "R")) op.kind = OperandKind::reg;
-    else if (parse_number(name, op.reg, "P")) op.kind = OperandKind::pred;
+    // Hardware's register files: R0..R254 (+RZ), UR0..UR62 (+URZ), P0..P6 / UP0..UP6 (+PT).
+    else if (parse_number(name, op.reg, "UR", kURZ)) op.kind = OperandKind::ureg;
+    else if (parse_number(name, op.reg, "UP", kPT)) op.kind = OperandKind::upred;
+    else if (parse_number(name, op.reg, "R", kRZ)) op.kind = OperandKind::reg;
+    else if (parse_number(name, op.reg, "P", kPT)) op.kind = OperandKind::pred;
     else return false;
     // Drop the register-reuse cache hint; keep the sub-register selectors.
     std::string kept;

@@ -168,6 +168,9 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
         o.imm = static_cast<std::int64_t>(v);
     }
     d.ndst = static_cast<std::uint8_t>(count_dsts(d, sem->ndst));
+    if (d.ndst > d.ops.size())
+        throw UserError(where(d) + fmt::format(": expected at least {} operands (its destinations), found {}", d.ndst,
+                                               d.ops.size()));
     if (sem->decode) {
         try {
             sem->decode(d);

@@ -8,6 +8,8 @@
 // warp into the lanes that take it and those that do not; EXIT retires lanes (and releases them
 // from every convergence barrier); WARPSYNC waits for the named lanes, which the emulator gets by
 // running diverged lanes apart until they meet at the same PC (lowest PC first).
+#include <algorithm>
+
 #include "isa/sass/semantics.h"
 
 namespace stcsim::isa::sass {
@@ -31,7 +33,9 @@ void decode_exit(Decoded& d) { d.flow = Flow::exit; }
 // The convergence barrier named by the first operand (B0..B15) into Decoded::mode.
 void barrier_number(Decoded& d) {
     const std::string& name = d.ops.empty() ? std::string() : d.ops[0].text;
-    if (name.size() < 2 || name[0] != 'B' || name.size() > 3) unsupported(d, "a convergence barrier operand '" + name + "'");
+    if (name.size() < 2 || name[0] != 'B' || name.size() > 3 ||
+        !std::all_of(name.begin() + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        unsupported(d, "a convergence barrier operand '" + name + "'");
     const int n = std::stoi(name.substr(1));
     if (n < 0 || n > 15) unsupported(d, "convergence barrier " + name);
     d.mode = static_cast<std::uint32_t>(n);

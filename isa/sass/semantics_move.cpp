@@ -67,7 +67,8 @@ void s2r(Exec& x) {
 }
 
 void decode_s2r(Decoded& d) {
-    const std::string& name = d.ops.at(1).text;
+    if (d.ops.size() < 2) throw UserError("S2R needs a destination and a special register");
+    const std::string& name = d.ops[1].text;
     static const char* opaque[] = {"SR_CLOCKLO", "SR_CLOCKHI", "SR_GLOBALTIMERLO", "SR_GLOBALTIMERHI", "SR_SMID",
                                    "SR_VIRTUALSMID", "SR_WARPID", "SR_VIRTID", "SR_NSMID"};
     for (const char* o : opaque)

@@ -129,6 +129,12 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
     std::deque<ChainStream> streams;
     for (int w = 0; w < params.warps; ++w) sm.launch_warp(streams.emplace_back(chains, params.iters));
 
+    finish_bench(spec, sm, params.iters, static_cast<double>(params.warps) * params.ilp * static_cast<double>(params.iters),
+                 result);
+    return result;
+}
+
+void finish_bench(const GpuSpec& spec, Sm& sm, std::int64_t iters, double instructions, MmaBenchResult& result) {
     Stats stats;
     sm.register_stats(stats, "sm0");
     Engine engine(spec.engine);
@@ -139,12 +145,10 @@ MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params) 
     result.cycles = end.value();
     result.warp_instructions = sm.warp_instructions();
     const double cycles = static_cast<double>(std::max<std::uint64_t>(1, result.cycles));
-    result.latency_cycles = cycles / static_cast<double>(params.iters);
-    const double mma_count = static_cast<double>(params.warps) * params.ilp * static_cast<double>(params.iters);
-    result.fma_per_clk_per_sm = mma_count * static_cast<double>(result.timing.dense_fma) / cycles;
+    result.latency_cycles = cycles / static_cast<double>(iters);
+    result.fma_per_clk_per_sm = instructions * static_cast<double>(result.timing.dense_fma) / cycles;
     result.peak_fma_per_clk_per_sm = spec.sm.sub_partitions * peak_fma_per_cycle(result.timing);
     result.stats = stats.document();
-    return result;
 }
 
 }  // namespace stcsim::sim

@@ -53,4 +53,10 @@ struct MmaBenchResult {
 // that contradicts itself; DeadlockError if the simulation hangs.
 MmaBenchResult run_mma_bench(const GpuSpec& spec, const MmaBenchParams& params);
 
+class Sm;
+// The common end of the mma and wgmma benchmarks: runs `sm` (its warps launched) to the end and
+// fills cycles, warp_instructions, latency_cycles (cycles / iters), fma_per_clk_per_sm
+// (`instructions` x result.timing.dense_fma / cycles), the peak and the stats.json document.
+void finish_bench(const GpuSpec& spec, Sm& sm, std::int64_t iters, double instructions, MmaBenchResult& result);
+
 }  // namespace stcsim::sim

@@ -114,21 +114,9 @@ MmaBenchResult run_wgmma_bench(const GpuSpec& spec, const MmaBenchParams& params
     for (int w = 0; w < params.warps; ++w)
         sm.launch_warp(streams.emplace_back(chains, commit, wait, drain, params.iters, group));
 
-    Stats stats;
-    sm.register_stats(stats, "sm0");
-    Engine engine(spec.engine);
-    engine.add(sm);
-    const Cycle end = engine.run();
-    sm.finish(end);
-
-    result.cycles = end.value();
-    result.warp_instructions = sm.warp_instructions();
-    const double cycles = static_cast<double>(std::max<std::uint64_t>(1, result.cycles));
-    result.latency_cycles = cycles / static_cast<double>(params.iters);
-    const double slices = static_cast<double>(params.warps) * params.ilp * static_cast<double>(params.iters);
-    result.fma_per_clk_per_sm = slices * static_cast<double>(result.timing.dense_fma) / cycles;
-    result.peak_fma_per_clk_per_sm = spec.sm.sub_partitions * peak_fma_per_cycle(result.timing);
-    result.stats = stats.described();
+    // One slice per warp and chain instruction: fma_per_clk_per_sm counts each slice's 16 x N x K.
+    finish_bench(spec, sm, params.iters, static_cast<double>(params.warps) * params.ilp * static_cast<double>(params.iters),
+                 result);
     return result;
 }
 

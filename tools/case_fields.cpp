@@ -6,6 +6,7 @@
 
 #include "common/errors.h"
 #include "isa/sparsity.h"
+#include "isa/types.h"
 
 namespace stcsim::cli {
 
@@ -97,6 +98,17 @@ void check_sparse_pattern(const isa::Matrix& a, const std::string& where) {
                                      pattern.kept_per_chunk / (pattern.pairwise ? 2 : 1),
                                      pattern.chunk_width / (pattern.pairwise ? 2 : 1)));
     }
+}
+
+nlohmann::json d_matrix_json(const isa::Matrix& d) {
+    const int digits = isa::hex_digits(d.type);
+    nlohmann::json rows = nlohmann::json::array();
+    for (int r = 0; r < d.rows; ++r) {
+        nlohmann::json row = nlohmann::json::array();
+        for (int c = 0; c < d.cols; ++c) row.push_back(fmt::format("0x{:0{}x}", d.at(r, c), digits));
+        rows.push_back(std::move(row));
+    }
+    return nlohmann::json{{"d", std::move(rows)}};
 }
 
 }  // namespace stcsim::cli

@@ -31,4 +31,7 @@ void check_sparse_pattern(const isa::Matrix& a, const std::string& where);
 const nlohmann::json& required(const nlohmann::json& object, const char* key, const std::string& where,
                                const std::string& context);
 
+// The output line of one case: {"d": rows of the raw bits in hex, as many digits as the type holds}.
+nlohmann::json d_matrix_json(const isa::Matrix& d);
+
 }  // namespace stcsim::cli

@@ -106,15 +106,7 @@ isa::MmaOperands parse_mma_case(const isa::MmaForm& form, const json& object, co
 }
 
 json d_to_json(const isa::MmaForm& form, const isa::WarpFragment& d) {
-    const isa::Matrix matrix = isa::from_fragment(form, isa::Operand::D, d);
-    const int digits = isa::hex_digits(form.d);
-    json rows = json::array();
-    for (int r = 0; r < matrix.rows; ++r) {
-        json row = json::array();
-        for (int c = 0; c < matrix.cols; ++c) row.push_back(fmt::format("0x{:0{}x}", matrix.at(r, c), digits));
-        rows.push_back(std::move(row));
-    }
-    return json{{"d", std::move(rows)}};
+    return d_matrix_json(isa::from_fragment(form, isa::Operand::D, d));
 }
 
 json parse_case_line(const std::string& line, const std::string& where) {

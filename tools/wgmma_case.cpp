@@ -141,16 +141,6 @@ isa::WgmmaMatrices parse_logical(const isa::WgmmaForm& form, const json& object,
     return in;
 }
 
-json matrix_to_json(const isa::Matrix& matrix) {
-    const int digits = isa::hex_digits(matrix.type);
-    json rows = json::array();
-    for (int r = 0; r < matrix.rows; ++r) {
-        json row = json::array();
-        for (int c = 0; c < matrix.cols; ++c) row.push_back(fmt::format("0x{:0{}x}", matrix.at(r, c), digits));
-        rows.push_back(std::move(row));
-    }
-    return json{{"d", std::move(rows)}};
-}
 
 }  // namespace
 
@@ -176,7 +166,7 @@ json run_wgmma_case(const isa::WgmmaForm& parsed_form, isa::Arch arch, const isa
             in.selector = selector;
             in.imm = imm;
         }
-        return matrix_to_json(isa::compute_wgmma(form, arch, in, options));
+        return d_matrix_json(isa::compute_wgmma(form, arch, in, options));
     } catch (const UserError& error) {
         const std::string what = error.what();
         if (what.starts_with(where)) throw;

@@ -78,6 +78,39 @@ struct RegOperand {
     bool operator==(const RegOperand&) const = default;
 };
 
+// A Hopper mbarrier operation or TMA copy, from a line's `mbar=` / `tma=` extension token (see
+// "TMA and mbarriers" in traces/README.md). kind none on every other line.
+enum class AsyncKind : std::uint8_t {
+    none,
+    mbar_init,      // count: arrivals per phase
+    mbar_arrive,    // count: arrivals per lane (0: expect-tx only); bytes: expect-tx per lane
+    mbar_complete,  // bytes: transaction bytes done
+    mbar_wait,      // count: the parity (0 or 1) of the phase waited for
+    mbar_inval,
+    tma_load,       // smem, mbar, bytes, box
+    tma_store,      // smem, bytes, box
+};
+
+inline constexpr int kMaxBoxRowDims = 4;  // a box of rank r has r - 1 row dimensions
+
+struct AsyncOp {
+    AsyncKind kind = AsyncKind::none;
+    std::uint32_t count = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t smem = 0, mbar = 0;  // shared-memory window addresses (TMA)
+    // The global bytes of a TMA box: rows of row_bytes contiguous bytes at
+    // global + sum(i_d * stride[d]), 0 <= i_d < extent[d], d < row_dims.
+    std::uint64_t global = 0;
+    std::uint32_t row_bytes = 0;
+    std::uint8_t row_dims = 0;
+    std::array<std::uint32_t, kMaxBoxRowDims> extent{};
+    std::array<std::int64_t, kMaxBoxRowDims> stride{};
+
+    bool is_mbarrier() const { return kind >= AsyncKind::mbar_init && kind <= AsyncKind::mbar_inval; }
+    bool is_tma() const { return kind == AsyncKind::tma_load || kind == AsyncKind::tma_store; }
+    bool operator==(const AsyncOp&) const = default;
+};
+
 struct TraceInstruction {
     std::uint32_t source_line = 0;  // the `[line_num]` field of `-enable lineinfo = 1` traces
     std::uint64_t pc = 0;
@@ -91,6 +124,7 @@ struct TraceInstruction {
     std::uint32_t mem_width = 0;  // bytes per lane; 0 for an instruction without memory access
     AddressMode address_mode = AddressMode::list;
     std::array<std::uint64_t, kWarpSize> addresses{};  // per lane; 0 for inactive lanes
+    AsyncOp async;  // the `mbar=` / `tma=` extension
 
     bool is_memory() const { return mem_width > 0; }
     int active_lanes() const;

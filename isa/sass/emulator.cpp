@@ -6,6 +6,7 @@
 #include <bit>
 
 #include "common/errors.h"
+#include "isa/sass/semantics.h"
 
 namespace stcsim::isa::sass {
 
@@ -50,15 +51,24 @@ void Emulator::run_cta(const Dim& ctaid, InstructionSink& sink) {
     cta_.ctaid = ctaid;
     cta_.shared.reset(program_.shared_bytes());
     for (std::uint32_t w = 0; w < warps_.size(); ++w) start_warp(w);
+    cta_.mbarriers.clear();
     sink.begin_cta(ctaid, static_cast<std::uint32_t>(warps_.size()));
     for (;;) {
         bool all_done = true;
+        const std::uint64_t before = instructions_;
         for (std::uint32_t w = 0; w < warps_.size(); ++w) {
             if (control_[w].done) continue;
             run_warp(w, sink);
             all_done = all_done && control_[w].done;
         }
         if (all_done) break;
+        if (instructions_ == before) {  // every warp left waits on an mbarrier
+            std::uint32_t w = 0;
+            while (control_[w].done) ++w;
+            throw UserError(fmt::format("kernel {}: CTA ({},{},{}) cannot go on: warp {} waits on the mbarrier {}, whose "
+                                        "phase never completes (no warp left can arrive)",
+                                        program_.code().name, ctaid.x, ctaid.y, ctaid.z, w, control_[w].waiting_on));
+        }
     }
     sink.end_cta();
 }
@@ -162,6 +172,18 @@ void Emulator::merge(Control& c) {
     c.groups.resize(out + 1);
 }
 
+// True (and the warp's waiting_on set) when a lane of `mask` would find its mbarrier's phase not
+// yet completed.
+bool Emulator::waits(std::uint32_t wi, const Decoded& d, std::uint32_t mask) {
+    bool known = true;
+    Exec x{warps_[wi], d, cta_, mask, addresses_, known};
+    x.prepare();
+    std::string why;
+    if (mbarrier_wait_ready(x, why)) return false;
+    control_[wi].waiting_on = why;
+    return true;
+}
+
 void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, bool& yield) {
     WarpState& w = warps_[wi];
     Control& c = control_[wi];
@@ -189,7 +211,15 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
     if (!d.refusal.empty() && mask != 0) throw UserError(d.refusal);
     bool known = true;
     check_known(w, d, mask, known);
+    if (d.flow == Flow::mbar_wait && mask != 0 && !known)
+        throw UserError(program_.where(d) + ": the phase waited for depends on data the emulator does not have");
+    if (d.flow == Flow::mbar_wait && mask != 0 && waits(wi, d, mask)) {
+        --c.executed;
+        yield = true;
+        return;
+    }
     std::uint32_t traced = mask;
+    cta_.async.kind = AsyncKind::none;
     if (mask != 0 && d.handler != nullptr) {
         Exec x{w, d, cta_, d.uniform ? (mask & (0u - mask)) : mask, addresses_, known};
         x.prepare();
@@ -198,11 +228,13 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
         if (d.mem_op >= 0) traced = mask & x.access_mask;
     }
     ++instructions_;
+    if (cta_.async.kind != AsyncKind::none) sink.async_op(cta_.async);
     sink.executed(wi, g.pc, d, traced, addresses_);
 
     const std::uint32_t next = g.pc + 1;
     switch (d.flow) {
         case Flow::next:
+        case Flow::mbar_wait:
         case Flow::warpsync: c.groups[gi].pc = next; break;
         case Flow::barrier:
             c.groups[gi].pc = next;
@@ -210,7 +242,9 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
             break;
         case Flow::branch: {
             std::uint32_t taken = mask;
-            if (d.mode != 0) {  // BRA.DIV / BRA.CONV: a warp-wide decision about convergence
+            if (d.mode == 3) {
+                taken = mask != 0 ? g.mask : 0;
+            } else if (d.mode != 0) {  // BRA.DIV / BRA.CONV: a warp-wide decision about convergence
                 if (!known) throw UserError(program_.where(d) + ": the lane mask depends on data the emulator does not have");
                 Exec x{w, d, cta_, mask, addresses_, known};
                 const std::uint32_t lanes = x.u32(0, 0) & w.live & ~w.exited;

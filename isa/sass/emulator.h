@@ -5,7 +5,10 @@
 // reaches BAR.SYNC or exits, so that what one warp stores to shared memory before a barrier is
 // what the others read after it. Within a warp, lanes that a branch splits run as separate groups,
 // the group at the lowest PC first, and merge again where they meet (at BSYNC, or at the same PC);
-// EXIT retires lanes. Instruction order per warp is the program order of a real warp.
+// EXIT retires lanes. Instruction order per warp is the program order of a real warp. A warp
+// whose next instruction waits on an mbarrier phase (SYNCS.PHASECHK) that has not completed yields
+// before it, and runs it once the phase has completed (so a spin loop runs once); when no warp can
+// make progress, the CTA stops with an error naming a waiting warp and its barrier.
 // Whatever cannot be emulated faithfully stops with a UserError naming the kernel, PC, instruction
 // and reason: an address, a branch condition or a guard that depends on opaque data (loaded from
 // global memory), lanes that wait at a convergence barrier forever. Memory does not grow with the
@@ -13,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <cstdint>
 #include <vector>
 
@@ -34,6 +38,8 @@ public:
     virtual void executed(std::uint32_t warp, std::uint32_t index, const Decoded& d, std::uint32_t mask,
                           const std::array<std::uint64_t, kLanes>& addresses) = 0;
     virtual void end_cta() = 0;
+    // What an mbarrier or TMA instruction did; called just before that instruction's executed().
+    virtual void async_op(const AsyncRecord&) {}
 };
 
 // A warp that executes more instructions than this in one CTA is taken for an endless loop (the
@@ -54,11 +60,13 @@ private:
         std::vector<Group> groups;
         std::array<std::uint32_t, 16> barrier{}, waiting{}, resume{};
         bool done = false;
+        std::string waiting_on;  // the mbarrier the warp waits for, while it waits
         std::uint64_t executed = 0;  // warp instructions in this CTA
     };
     void start_warp(std::uint32_t w);
     void run_warp(std::uint32_t w, InstructionSink& sink);  // until BAR.SYNC or the end
     void step(std::uint32_t w, std::size_t group, InstructionSink& sink, bool& yield);
+    bool waits(std::uint32_t w, const Decoded& d, std::uint32_t mask);
     void check_known(const WarpState& w, const Decoded& d, std::uint32_t mask, bool& known) const;
     void mark_written(WarpState& w, const Decoded& d, std::uint32_t mask, bool known) const;
     void release(Control& c, const WarpState& w, int barrier);

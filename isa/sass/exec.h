@@ -14,9 +14,11 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/errors.h"
+#include "isa/sass/async_record.h"
 #include "isa/sass/program.h"
 #include "isa/sass/warp_state.h"
 
@@ -35,6 +37,8 @@ struct CtaContext {
     Dim ctaid;
     const Program* program = nullptr;
     SharedMemory shared;
+    std::unordered_map<std::uint32_t, MbarrierState> mbarriers;  // by shared-memory offset
+    AsyncRecord async;  // what the current mbarrier / TMA instruction did (kind none otherwise)
 };
 
 struct Exec {

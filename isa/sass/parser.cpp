@@ -178,6 +178,11 @@ Operand parse_operand(std::string_view text) {
         op.suffix = std::string(s.substr(end + 1));
         return op;
     }
+    if (s.substr(0, 6) == "gdesc[" && s.back() == ']') {  // HGMMA's descriptors: URn..URn+3
+        if (!parse_register(s.substr(6, s.size() - 7), op) || op.kind != OperandKind::ureg) fail("expected gdesc[URn]", text);
+        op.suffix = "gdesc";
+        return op;
+    }
     if (s.substr(0, 5) == "desc[" || s.front() == '[') {
         op.kind = OperandKind::mem;
         if (s.front() == 'd') {
@@ -188,6 +193,11 @@ Operand parse_operand(std::string_view text) {
                 fail("expected desc[URn]", text);
             op.desc_ureg = static_cast<std::int16_t>(desc.reg);
             s.remove_prefix(close + 1);
+            if (s.empty()) {  // a descriptor alone (a TMA copy's cache policy): the uniform registers
+                op = desc;
+                op.suffix = "desc";
+                return op;
+            }
         }
         if (s.size() < 2 || s.front() != '[' || s.back() != ']') fail("expected [address]", text);
         parse_address_terms(s.substr(1, s.size() - 2), op, text);

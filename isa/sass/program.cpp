@@ -8,6 +8,7 @@
 
 #include "common/errors.h"
 #include "isa/catalog.h"
+#include "isa/wgmma_catalog.h"
 #include "isa/sass/semantics.h"
 
 namespace stcsim::isa::sass {
@@ -54,6 +55,7 @@ Space space_of(const std::string& base) {
         return Space::global;
     if (base == "LDS" || base == "STS" || base == "ATOMS" || base == "LDSM") return Space::shared;
     if (base == "LDGSTS") return Space::ldgsts;
+    if (base == "SYNCS") return Space::shared;  // mbarriers
     return Space::none;
 }
 
@@ -66,6 +68,21 @@ const MmaForm* mma_form(const std::string& opcode) {
         return m;
     }();
     auto it = forms.find(opcode);
+    return it == forms.end() ? nullptr : &it->second;
+}
+
+bool is_wgmma_opcode(const std::string& base) { return base == "HGMMA" || base == "IGMMA" || base == "QGMMA"; }
+
+// The warp-group MMA form of a SASS opcode (HGMMA.SP.64x128x32.F32): the catalog lists each form
+// with A from shared memory and from registers, which share the opcode; `a_in_registers` picks.
+const WgmmaForm* wgmma_form(const std::string& opcode, bool a_in_registers) {
+    static const std::map<std::pair<std::string, bool>, WgmmaForm> forms = [] {
+        std::map<std::pair<std::string, bool>, WgmmaForm> m;
+        for (const WgmmaForm& f : wgmma_catalog(Arch::sm_90a))
+            m.emplace(std::make_pair(f.sass, f.a_source == WgmmaSource::registers), f);
+        return m;
+    }();
+    auto it = forms.find({opcode, a_in_registers});
     return it == forms.end() ? nullptr : &it->second;
 }
 
@@ -122,6 +139,7 @@ Program::Program(KernelCode code, Launch launch) : code_(std::move(code)), launc
     std::memcpy(bank0_.data(), dims, sizeof dims);
     const std::uint32_t stack_top = 0x00fffc00;  // R1's initial value (the local-memory stack); never an address here
     std::memcpy(bank0_.data() + 0x28, &stack_top, 4);
+    if (params_at >= kParamWindowSlot + 8) std::memcpy(bank0_.data() + kParamWindowSlot, &kParamWindow, 8);
     if (!launch_.params.empty()) std::memcpy(bank0_.data() + params_at, launch_.params.data(), launch_.params.size());
     const std::size_t bank_limit = params_at + launch_.params.size();
 
@@ -188,10 +206,14 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
 
     // Widths of the written registers.
     const int numeric = numeric_modifier(inst, false);
-    const MmaForm* form = d.kind == Kind::tensor ? mma_form(inst.opcode) : nullptr;
-    if (d.kind == Kind::tensor && form == nullptr) throw UserError(where(d) + ": tensor-core form not in the catalog");
+    const bool wgmma = is_wgmma_opcode(inst.base);
+    const MmaForm* form = d.kind == Kind::tensor && !wgmma ? mma_form(inst.opcode) : nullptr;
+    const WgmmaForm* wg = wgmma ? wgmma_form(inst.opcode, d.ops.size() > 1 && d.ops[1].kind == OperandKind::reg) : nullptr;
+    if (d.kind == Kind::tensor && form == nullptr && wg == nullptr)
+        throw UserError(where(d) + ": tensor-core form not in the catalog");
     std::uint8_t w0 = 1;
     if (form) w0 = static_cast<std::uint8_t>(form->d_regs);
+    else if (wg) w0 = static_cast<std::uint8_t>(wg->d_regs);
     else if (inst.base == "LDSM") w0 = static_cast<std::uint8_t>(numeric == 0 ? 1 : numeric);
     else if (inst.base == "CS2R") w0 = inst.has_modifier("32") ? 1 : 2;
     else if (inst.has_modifier("WIDE") || inst.has_modifier("64")) w0 = 2;
@@ -210,6 +232,10 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
         if (form && o.kind == OperandKind::reg) {
             const int widths[4] = {form->a_regs, form->b_regs, form->c_regs, 1};
             width = widths[std::min(mma_src++, 3)];
+        } else if (wg && o.kind == OperandKind::reg) {
+            // D, [A in registers,] C (D's registers, or RZ: scale-d 0), [metadata]
+            const bool a_regs = k == 1;
+            width = a_regs ? wg->a_regs : mma_src++ == 0 ? wg->d_regs : 1;
         } else if ((inst.base == "STS" || inst.base == "STG" || inst.base == "ST") && static_cast<int>(k) > d.mem_op) {
             width = std::max(1, d.access_bytes / 4);
         } else if (inst.has_modifier("WIDE") && static_cast<int>(k) == d.ndst + 2) {
@@ -229,6 +255,7 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
     }
     d.trace_mem_width = d.space == Space::none ? 0 : static_cast<std::uint32_t>(numeric_modifier(inst, true) / 8);
     if (d.space != Space::none && d.trace_mem_width == 0) d.trace_mem_width = 4;
+    if (inst.base == "SYNCS") d.trace_mem_width = 8;  // the 64-bit mbarrier
     for (const Operand& o : inst.operands)  // literal immediates only, not resolved constants
         if (o.kind == OperandKind::imm) d.trace_immediate = o.imm;
     if (d.flow == Flow::branch || d.flow == Flow::bssy) d.trace_immediate = 0;

@@ -37,7 +37,13 @@ struct Launch {
 // read from the SASS of compiled kernels (see README of isa/sass).
 std::uint32_t param_offset(int sm);
 
-enum class Flow : std::uint8_t { next, branch, exit, bssy, bsync, barrier, warpsync };
+// The generic address of the kernel's parameter buffer (c[0x0][0x198] on sm_90 and later), through
+// which kernels address their __grid_constant__ parameters (TMA tensor maps).
+inline constexpr std::uint64_t kParamWindow = 0x00007f6000000000;
+inline constexpr std::uint32_t kParamWindowSlot = 0x198;
+
+// mbar_wait: SYNCS.PHASECHK, which runs only once its mbarrier phase has completed.
+enum class Flow : std::uint8_t { next, branch, exit, bssy, bsync, barrier, warpsync, mbar_wait };
 enum class Space : std::uint8_t { none, global, shared, ldgsts, local };
 enum class Kind : std::uint8_t { alu, memory, tensor, barrier, control };
 

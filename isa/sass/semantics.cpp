@@ -9,7 +9,7 @@ namespace stcsim::isa::sass {
 std::vector<const Semantics*> all_semantics() {
     std::vector<const Semantics*> out;
     for (auto family : {integer_semantics(), logic_semantics(), compare_semantics(), move_semantics(),
-                        float_semantics(), memory_semantics(), control_semantics()})
+                        float_semantics(), memory_semantics(), control_semantics(), async_semantics()})
         for (const Semantics& s : family) out.push_back(&s);
     return out;
 }
@@ -18,7 +18,7 @@ const Semantics* find_semantics(std::string_view base) {
     static const std::map<std::string_view, const Semantics*> table = [] {
         std::map<std::string_view, const Semantics*> m;
         for (auto family : {integer_semantics(), logic_semantics(), compare_semantics(), move_semantics(),
-                            float_semantics(), memory_semantics(), control_semantics()})
+                            float_semantics(), memory_semantics(), control_semantics(), async_semantics()})
             for (const Semantics& s : family) m.emplace(s.base, &s);
         return m;
     }();

@@ -37,11 +37,20 @@ std::span<const Semantics> move_semantics();
 std::span<const Semantics> float_semantics();
 std::span<const Semantics> memory_semantics();
 std::span<const Semantics> control_semantics();
+std::span<const Semantics> async_semantics();
 
 // Every opcode with semantics, in table order.
 std::vector<const Semantics*> all_semantics();
 // Null when the opcode has no semantics.
 const Semantics* find_semantics(std::string_view base);
+
+// The address of the memory operand in `lane`: [Ra(.64)(.Xn) + URb + imm]; 32-bit for shared.
+std::uint64_t memory_address(const Exec& x, int lane);
+
+// SYNCS.PHASECHK: whether every lane of `mask` would find its barrier's phase completed; the
+// emulator runs the instruction only then (a warp that would spin waits instead). Sets `why` to the
+// first barrier waited for ("at shared offset 0x420 (phase parity 0)").
+bool mbarrier_wait_ready(Exec& x, std::string& why);
 
 // Helpers for decoders.
 [[noreturn]] void unsupported(const Decoded& d, std::string_view what);

@@ -26,6 +26,7 @@ void decode_branch(Decoded& d) {
             unsupported(d, "BRA.DIV / BRA.CONV without a lane mask");
         d.mode = has(d, "DIV") ? 1u : 2u;
     }
+    if (has(d, "ANY")) d.mode = 3;  // BRA.U.ANY: the whole group, when the guard holds in any lane
     if (d.ops.empty() || d.ops.back().kind != OperandKind::imm) unsupported(d, "an indirect branch");
     d.flow = Flow::branch;
 }

@@ -16,7 +16,9 @@
 namespace stcsim::isa::sass {
 namespace {
 
-std::uint64_t address(const Exec& x, int lane) {
+}  // namespace
+
+std::uint64_t memory_address(const Exec& x, int lane) {
     const Operand& o = x.op(x.d.mem_op);
     std::uint64_t a = static_cast<std::uint64_t>(o.imm);
     if (o.reg != kRZ) {
@@ -33,6 +35,10 @@ std::uint64_t address(const Exec& x, int lane) {
     if (x.d.space == Space::shared) a &= 0xffffffffu;
     return a;
 }
+
+namespace {
+
+std::uint64_t address(const Exec& x, int lane) { return memory_address(x, lane); }
 
 void check_shared(const Exec& x, std::uint64_t a, std::size_t bytes) {
     if (a + bytes > x.cta.shared.bytes.size())

@@ -142,10 +142,22 @@ void decode_vote(Decoded& d) {
 }
 
 // R2UR UR, R: the register's value in the lowest active lane (compilers use it for warp-uniform values).
+// R2UR P, UR, R (sm_90): the same, and P true in the lanes whose R differs from it; compilers loop
+// over the distinct values of R this way (`@P BRA.U.ANY` back until no lane differs).
 void r2ur(Exec& x) {
     if (x.mask == 0) return;
     const int lane = std::countr_zero(x.mask);
+    if (x.d.ndst == 2) {
+        const std::uint32_t v = x.u32(2, lane);
+        x.set(1, lane, v);
+        x.each([&](int l) { x.set_pred(0, l, x.u32(2, l) != v); });
+        return;
+    }
     x.set(0, lane, x.u32(1, lane));
+}
+
+void decode_r2ur(Decoded& d) {
+    if (!d.ops.empty() && d.ops[0].kind == OperandKind::pred) d.ndst = 2;
 }
 
 const Semantics kTable[] = {
@@ -159,7 +171,7 @@ const Semantics kTable[] = {
     {"SHFL", shfl, 2, Kind::alu, decode_shfl},
     {"VOTE", vote, 2, Kind::alu, decode_vote},
     {"VOTEU", vote, 2, Kind::alu, decode_vote},
-    {"R2UR", r2ur, 1, Kind::alu, nullptr},
+    {"R2UR", r2ur, 1, Kind::alu, decode_r2ur},
 };
 
 }  // namespace

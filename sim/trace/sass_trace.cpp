@@ -34,6 +34,16 @@ void append_pc_mask(fmt::memory_buffer& out, std::uint64_t pc, std::uint32_t mas
     out.append(text, text + n);
 }
 
+// The emulator's record of an mbarrier / TMA instruction and the trace's are the same list.
+static_assert(static_cast<int>(isa::sass::AsyncKind::mbar_init) == static_cast<int>(AsyncKind::mbar_init) &&
+              static_cast<int>(isa::sass::AsyncKind::mbar_arrive) == static_cast<int>(AsyncKind::mbar_arrive) &&
+              static_cast<int>(isa::sass::AsyncKind::mbar_complete) == static_cast<int>(AsyncKind::mbar_complete) &&
+              static_cast<int>(isa::sass::AsyncKind::mbar_wait) == static_cast<int>(AsyncKind::mbar_wait) &&
+              static_cast<int>(isa::sass::AsyncKind::mbar_inval) == static_cast<int>(AsyncKind::mbar_inval) &&
+              static_cast<int>(isa::sass::AsyncKind::tma_load) == static_cast<int>(AsyncKind::tma_load) &&
+              static_cast<int>(isa::sass::AsyncKind::tma_store) == static_cast<int>(AsyncKind::tma_store) &&
+              isa::sass::kMaxBoxRowDims == kMaxBoxRowDims);
+
 // Formats executed instructions into one text buffer per warp; writes the CTA at its end.
 class TraceSink final : public isa::sass::InstructionSink {
 public:
@@ -55,12 +65,39 @@ public:
         if (d.kind == isa::sass::Kind::tensor && mask != 0) ++tensor_;
         // Everything but the mask and the addresses is the same each time the instruction runs:
         // it is formatted once (by the trace writer's own formatter) and reused.
+        if (async_.kind != AsyncKind::none) {  // varies from one execution to the next: formatted whole
+            TraceInstruction inst = make(index, d, mask, addresses);
+            inst.async = async_;
+            async_ = AsyncOp{};
+            line_.clear();
+            format_instruction_line(inst, header_, line_);
+            out.append(std::string_view(line_.data(), line_.size()));
+            out.push_back('\n');
+            return;
+        }
         Cached& cached = cache_[index];
         if (!cached.ready) prepare(index, d, cached);
         append_pc_mask(out, d.inst->pc, mask);
         out.append(std::string_view(cached.middle));
         if (d.trace_mem_width > 0) append_addresses(out, d, mask, addresses);
         out.append(std::string_view(cached.tail));
+    }
+
+    void async_op(const isa::sass::AsyncRecord& r) override {
+        async_ = AsyncOp{};
+        async_.kind = static_cast<AsyncKind>(r.kind);
+        async_.count = r.count;
+        async_.bytes = r.bytes;
+        const bool tma = async_.is_tma();
+        async_.smem = tma ? kSassShmemBase + r.smem : 0;
+        async_.mbar = r.kind == isa::sass::AsyncKind::tma_load ? kSassShmemBase + r.mbar : 0;
+        async_.global = r.global;
+        async_.row_bytes = r.row_bytes;
+        async_.row_dims = r.row_dims;
+        for (int i = 0; i < kMaxBoxRowDims; ++i) {
+            async_.extent[static_cast<std::size_t>(i)] = r.extent[static_cast<std::size_t>(i)];
+            async_.stride[static_cast<std::size_t>(i)] = r.stride[static_cast<std::size_t>(i)];
+        }
     }
 
     void end_cta() override {
@@ -181,6 +218,7 @@ private:
     std::vector<std::uint64_t> counts_;
     fmt::memory_buffer line_;
     std::uint32_t warps_ = 0;
+    AsyncOp async_;  // the record of the instruction about to be reported
 
 public:
     std::uint64_t tensor_ = 0;

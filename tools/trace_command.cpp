@@ -23,8 +23,10 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kTraceUsage =
-    "usage: stcsim trace gen gemm --m M --n N --k K [--dtype f16|bf16] [--sparse] [--compress zst|gz] --out DIR\n"
-    "                             (--impl cutlass, the default: CUTLASS's sm_80 kernel, traced from its SASS)\n"
+    "usage: stcsim trace gen gemm --m M --n N --k K [--dtype f16|bf16] [--sparse] [--arch sm_80|sm_90a]\n"
+    "                             [--compress zst|gz] --out DIR\n"
+    "                             (--impl cutlass, the default: CUTLASS's kernel traced from its SASS; sm_80:\n"
+    "                             CUTLASS 2.x Gemm / SparseGemm; sm_90a: CUTLASS 3.x warp-specialised TMA + wgmma, f16)\n"
     "       stcsim trace gen gemm --impl synthetic --m M --n N --k K --dtype f16|bf16|tf32|s8 --acc f32|f16|s32\n"
     "                             [--sparse] [--tile MxNxK] [--warp-tile MxNxK] [--stages S] [--compress zst|gz] --out DIR\n"
     "       stcsim trace gen kernel --binary FILE --kernel NAME --grid X,Y,Z --block X,Y,Z --params FILE --out DIR ...\n"
@@ -62,12 +64,16 @@ int gen_gemm(const std::vector<std::string>& args, Streams& io) {
         ("out", po::value<std::string>()->required(), "output folder")
         ("impl", po::value<std::string>()->default_value("cutlass"),
          "cutlass: CUTLASS's compiled kernel traced from its SASS (f16/bf16 -> f32); synthetic: the hand-built look-alike")
-        ("cutlass-gemm", po::value<std::string>(), "the cutlass_gemm program (default: the one this build made)");
+        ("arch", po::value<std::string>()->default_value("sm_80"),
+         "--impl cutlass: sm_80 (CUTLASS 2.x) or sm_90a (CUTLASS 3.x Hopper kernels)")
+        ("cutlass-gemm", po::value<std::string>(), "the cutlass_gemm (sm_80) or cutlass3_gemm (sm_90a) program "
+         "(default: the one this build made)");
     po::variables_map values;
     if (!parse_options(args, kTraceUsage, options, values, io)) return kExitOk;
     const std::string impl = values["impl"].as<std::string>();
     if (impl == "cutlass") return gen_gemm_cutlass(values, io);
     if (impl != "synthetic") throw UsageError(fmt::format("--impl must be cutlass or synthetic, not '{}'", impl));
+    if (!values["arch"].defaulted()) throw UsageError("--arch is for --impl cutlass (the synthetic kernel is sm_80)");
     trace::GemmTraceSpec spec;
     spec.m = values["m"].as<std::int64_t>();
     spec.n = values["n"].as<std::int64_t>();

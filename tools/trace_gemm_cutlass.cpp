@@ -22,13 +22,26 @@
 namespace stcsim::cli {
 namespace {
 
-std::string cutlass_gemm_program(const boost::program_options::variables_map& values) {
+// The program that builds the launches: cutlass_gemm (CUTLASS 2.x, sm_80) or cutlass3_gemm
+// (CUTLASS 3.x warp-specialised TMA + wgmma kernels, sm_90a).
+std::string cutlass_gemm_program(const boost::program_options::variables_map& values, bool hopper) {
     if (values.count("cutlass-gemm")) return values["cutlass-gemm"].as<std::string>();
 #ifdef STCSIM_CUTLASS_GEMM
-    if (std::filesystem::exists(STCSIM_CUTLASS_GEMM)) return STCSIM_CUTLASS_GEMM;
+    if (!hopper && std::filesystem::exists(STCSIM_CUTLASS_GEMM)) return STCSIM_CUTLASS_GEMM;
 #endif
-    throw UserError("the cutlass_gemm program was not built (it needs nvcc and the CUTLASS headers that "
-                    "scripts/setup.sh installs); give --cutlass-gemm PATH, or use --impl synthetic");
+#ifdef STCSIM_CUTLASS3_GEMM
+    if (hopper && std::filesystem::exists(STCSIM_CUTLASS3_GEMM)) return STCSIM_CUTLASS3_GEMM;
+#endif
+    throw UserError(fmt::format("the {} program was not built (it needs nvcc and the CUTLASS headers that "
+                                "scripts/setup.sh installs); give --cutlass-gemm PATH, or use --impl synthetic",
+                                hopper ? "cutlass3_gemm" : "cutlass_gemm"));
+}
+
+// The opcode of the kernel's tensor-core instructions, as its SASS writes it.
+std::string mma_opcode(const isa::sass::Program& program) {
+    for (const isa::sass::Instruction& inst : program.code().instructions)
+        if (inst.base == "HMMA" || inst.base == "HGMMA") return inst.opcode;
+    return "";
 }
 
 }  // namespace
@@ -37,7 +50,11 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
     for (const char* fixed : {"tile", "warp-tile"})
         if (values.count(fixed))
             throw UsageError(fmt::format("--{} is fixed by the CUTLASS kernel (use --impl synthetic to choose it)", fixed));
-    if (!values["stages"].defaulted()) throw UsageError("--stages is fixed by the CUTLASS kernel (3)");
+    const std::string arch = values["arch"].as<std::string>();
+    if (arch != "sm_80" && arch != "sm_90a")
+        throw UsageError(fmt::format("--impl cutlass has sm_80 (CUTLASS 2.x) and sm_90a (CUTLASS 3.x) kernels, not '{}'", arch));
+    const bool hopper = arch == "sm_90a";
+    if (!values["stages"].defaulted()) throw UsageError("--stages is fixed by the CUTLASS kernel");
     const std::string dtype = values["dtype"].as<std::string>();
     if (dtype != "f16" && dtype != "bf16")
         throw UsageError(fmt::format("--impl cutlass has f16 and bf16 kernels, not '{}' (see --impl synthetic)", dtype));
@@ -50,7 +67,8 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
                                         values["m"].as<std::int64_t>(), values["n"].as<std::int64_t>(), values["k"].as<std::int64_t>()));
     }
     const bool sparse = values["sparse"].as<bool>();
-    const std::string kernel = fmt::format("stcsim_cutlass_{}_{}", sparse ? "sparse" : "dense", dtype);
+    if (hopper && dtype != "f16") throw UsageError("--impl cutlass --arch sm_90a has f16 kernels");
+    const std::string kernel = fmt::format("stcsim_cutlass{}_{}_{}", hopper ? "3" : "", sparse ? "sparse" : "dense", dtype);
     const std::string compress = values["compress"].as<std::string>();
     if (compress != "none" && compress != "zst" && compress != "gz")
         throw UsageError(fmt::format("--compress must be none, zst or gz, not '{}'", compress));
@@ -58,7 +76,7 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
     std::filesystem::create_directories(dir);
 
     const auto start = std::chrono::steady_clock::now();
-    const std::string program_path = cutlass_gemm_program(values);
+    const std::string program_path = cutlass_gemm_program(values, hopper);
     const std::string params_path = (std::filesystem::path(dir) / "kernel-1.params").string();
     const std::string launch_text = isa::sass::run_tool(
         program_path, {"launch", "--kernel", kernel, "--m", std::to_string(values["m"].as<std::int64_t>()), "--n",
@@ -70,10 +88,13 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
     launch.block = {launch_json["block"][0], launch_json["block"][1], launch_json["block"][2]};
     launch.dynamic_shared = launch_json["smem"];
     {
+        // The Params struct sits at param_offset in the parameter buffer (a 64-byte-aligned struct
+        // whose constant-bank address the compiler aligns); the bytes before it are padding.
+        launch.params.assign(launch_json.value("param_offset", 0u), 0);
         std::ifstream in(params_path, std::ios::binary);
-        launch.params.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        launch.params.insert(launch.params.end(), std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
-    isa::sass::KernelCode code = isa::sass::disassemble_kernel(find_cuda_tool("cuobjdump"), program_path, kernel, "sm_80");
+    isa::sass::KernelCode code = isa::sass::disassemble_kernel(find_cuda_tool("cuobjdump"), program_path, kernel, arch);
     const isa::sass::Program program(std::move(code), std::move(launch));
 
     trace::SassTraceOptions options;
@@ -92,10 +113,8 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     nlohmann::ordered_json summary = {{"kernel_file", result.kernel_file},
                                       {"kernel", kernel},
-                                      {"mma_sass", sparse ? (dtype == "f16" ? "HMMA.SP.16832.F32" : "HMMA.SP.16832.F32.BF16")
-                                                          : (dtype == "f16" ? "HMMA.16816.F32" : "HMMA.16816.F32.BF16")},
+                                      {"mma_sass", mma_opcode(program)},
                                       {"mma_instructions", result.tensor_instructions},
-                                      {"mma_instructions_mnk", launch_json["mma_instructions"]},
                                       {"instructions", result.instructions},
                                       {"thread_blocks", result.ctas},
                                       {"warps_per_block", (program.launch().block.count() + 31) / 32},
@@ -105,6 +124,7 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
                                       {"trace_cpu_seconds", result.cpu_seconds},
                                       {"instructions_per_cpu_second",
                                        result.cpu_seconds > 0 ? static_cast<double>(result.instructions) / result.cpu_seconds : 0.0}};
+    if (launch_json.contains("mma_instructions")) summary["mma_instructions_mnk"] = launch_json["mma_instructions"];
     io.out << summary.dump() << '\n';
     return kExitOk;
 }

@@ -49,7 +49,8 @@ void sum_sms(ReplayTotals& t, const std::vector<std::unique_ptr<Sm>>& sms, Cycle
 
 void add_mma_work(ReplayTotals& t, const OpcodeClasses& classes) {
     for (const auto& [sass, n] : t.mma_by_full) {
-        const int index = classes.mma_index(sass);
+        int index = classes.mma_index(sass);
+        if (index < 0) index = classes.wgmma_index(sass);  // one warp's slice of a warp-group MMA
         if (index < 0) continue;  // an MMA the catalog does not know runs nowhere near the tensor peak
         const MmaTiming& timing = classes.mma_timings()[static_cast<std::size_t>(index)];
         const double count = static_cast<double>(n);

@@ -127,7 +127,9 @@ TEST_P(Cutlass3Trace, MatchesTheTiling) {
     const std::uint64_t e_bytes = t.launch["buffers"]["E"][1], d_bytes = t.launch["buffers"]["D"][1];
     EXPECT_EQ(t.loaded.at("A"), a_bytes * (n / tile_n));
     EXPECT_EQ(t.loaded.at("B"), b_bytes * (m / tile_m));
-    if (sparse) EXPECT_EQ(t.loaded.at("E"), e_bytes * (n / tile_n));
+    if (sparse) {
+        EXPECT_EQ(t.loaded.at("E"), e_bytes * (n / tile_n));
+    }
     EXPECT_EQ(t.stored.at("D"), d_bytes);
     EXPECT_EQ(t.stored.size(), 1u);
     EXPECT_EQ(t.outside, 0u);
@@ -144,7 +146,7 @@ TEST_P(Cutlass3Trace, OverhangingTilesStayInsideTheMatrices) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DenseAndSparse, Cutlass3Trace, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "sparse" : "dense"; });
+                         [](const auto& p) { return p.param ? "sparse" : "dense"; });
 
 }  // namespace
 }  // namespace stcsim

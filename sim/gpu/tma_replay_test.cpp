@@ -85,6 +85,36 @@ TEST(TmaReplay, PipelineSampleRunsWithinTheBoundsTheConfigImplies) {
     EXPECT_GE(r.cycles, kSteps * static_cast<std::uint64_t>(m.l2.near_hit_latency));
 }
 
+// Warp 1 waits on a barrier that warp 0 arrives on after a BAR.SYNC: the arrive takes effect
+// sm.mbarrier.arrive_latency after its issue and warp 1 issues again wake_latency after that, so
+// each latency adds exactly its own cycles to the run.
+std::uint64_t handoff_cycles(int arrive_latency, int wake_latency) {
+    GpuSpec spec = load("h100-sxm.json");
+    spec.sm.mbarrier.arrive_latency = arrive_latency;
+    spec.sm.mbarrier.wake_latency = wake_latency;
+    const fs::path dir = fs::temp_directory_path() / ("stcsim_tma_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string path = (dir / "handoff.traceg").string();
+    std::ofstream(path) << "-grid dim = (1,1,1)\n-block dim = (64,1,1)\n-accelsim tracer version = 5\n-stcsim trace version = 1\n\n"
+                           "#BEGIN_TB\nthread block = 0,0,0\nwarp = 0\ninsts = 4\n"
+                           "0000 00000001 0 SYNCS.EXCH.64 1 R4 8 1 0x7f8000000000 0 0 mbar=init:1\n"
+                           "0010 ffffffff 0 BAR.SYNC 0 0 0\n"
+                           "0020 00000001 0 SYNCS.ARRIVE.TRANS64.A1T0 1 R4 8 1 0x7f8000000000 0 0 mbar=arrive:1:0\n"
+                           "0030 ffffffff 0 EXIT 0 0 0\n"
+                           "warp = 1\ninsts = 3\n"
+                           "0000 ffffffff 0 BAR.SYNC 0 0 0\n"
+                           "0010 ffffffff 0 SYNCS.PHASECHK.TRANS64.TRYWAIT 1 R4 8 1 0x7f8000000000 0 0 mbar=wait:0\n"
+                           "0020 ffffffff 0 EXIT 0 0 0\n#END_TB\n";
+    return run_replay(spec, path).cycles;
+}
+
+TEST(TmaReplay, ArriveAndWakeLatenciesAddExactlyTheirCycles) {
+    const std::uint64_t base = handoff_cycles(8, 8);
+    EXPECT_EQ(handoff_cycles(8 + 5, 8), base + 5);
+    EXPECT_EQ(handoff_cycles(8, 8 + 7), base + 7);
+    EXPECT_EQ(handoff_cycles(100, 50), base + 92 + 42);
+}
+
 TEST(TmaReplay, SkippingIdleCyclesChangesNoResult) {
     GpuSpec spec = load("h100-sxm.json");
     const ReplayResult fast = run_replay(spec, kSample);

@@ -7,6 +7,7 @@
 
 #include "common/errors.h"
 #include "common/printable.h"
+#include "sim/core/engine.h"
 #include "tools/commands.h"
 
 #ifndef STCSIM_VERSION
@@ -81,6 +82,11 @@ int run_cli(const std::vector<std::string>& argv, Streams& io) {
         } catch (const std::ios_base::failure& error) {
             io.err << "stcsim " << command.name << ": error: " << printable(error.what()) << '\n';
             return kExitBadInput;
+        } catch (const sim::DeadlockError& error) {
+            // Warps that wait for each other forever (a trace that lost an arrive, say) or a bug.
+            io.err << "stcsim " << command.name << ": the simulation stopped making progress (warps that wait "
+                   << "for each other forever, or a simulator bug): " << printable(error.what()) << '\n';
+            return kExitInternalError;
         } catch (const InternalError& error) {
             io.err << "stcsim " << command.name << ": internal error (a simulator bug): "
                    << printable(error.what()) << '\n';

@@ -168,6 +168,37 @@ const Schema<LsuSpec>& lsu_schema() {
     return s;
 }
 
+const Schema<TmaSpec>& tma_schema() {
+    static const Schema<TmaSpec> s = [] {
+        Schema<TmaSpec> x("tma", "Tensor Memory Accelerator of one SM (sm_90: UTMALDG / UTMASTG copies between global and shared memory).");
+        x.field("issue_cycles", &TmaSpec::issue_cycles,
+                {"cycles", "cycles the unit takes to accept one copy (descriptor and box set-up) before its first request; copies are accepted one after another",
+                 Json(8), {}, 0.0, 65536.0});
+        x.field("max_outstanding", &TmaSpec::max_outstanding,
+                {"requests", "line requests (at most one L2 line each) in flight to L2 at once; the unit sends at most one per cycle",
+                 Json(64), {}, 1.0, 65536.0});
+        x.field("smem_bytes_per_cycle", &TmaSpec::smem_bytes_per_cycle,
+                {"bytes/cycle", "shared-memory bytes the unit writes (loads: arriving data, zeros for clipped rows) or reads (stores) per cycle",
+                 Json(128), {}, 1.0, 65536.0});
+        x.field("source", &TmaSpec::source, {"", "where the values come from", Json("")});
+        return x;
+    }();
+    return s;
+}
+
+const Schema<MbarrierSpec>& mbarrier_schema() {
+    static const Schema<MbarrierSpec> s = [] {
+        Schema<MbarrierSpec> x("mbarrier", "Hopper mbarriers (shared-memory barriers with transaction counts) of one SM.");
+        x.field("arrive_latency", &MbarrierSpec::arrive_latency,
+                {"cycles", "cycles from the issue of an arrive (or complete_tx) line to its effect on the barrier", Json(8), {}, 0.0, 65536.0});
+        x.field("wake_latency", &MbarrierSpec::wake_latency,
+                {"cycles", "cycles from the completion of a phase to the first issue of a warp that waited on it", Json(8), {}, 0.0, 65536.0});
+        x.field("source", &MbarrierSpec::source, {"", "where the values come from", Json("")});
+        return x;
+    }();
+    return s;
+}
+
 const Schema<SmSpec>& sm_schema() {
     static const Schema<SmSpec> s = [] {
         Schema<SmSpec> x("sm", "One streaming multiprocessor.");
@@ -186,6 +217,8 @@ const Schema<SmSpec>& sm_schema() {
         x.field("default_pipeline", &SmSpec::default_pipeline,
                 {"", "pipeline of an opcode that no pipelines entry names (unknown and NOP-like opcodes); counted under its opcode", Json("alu")});
         x.object("lsu", &SmSpec::lsu, lsu_schema(), "load/store unit", false);
+        x.object("tma", &SmSpec::tma, tma_schema(), "Tensor Memory Accelerator (sm_90 traces)", false);
+        x.object("mbarrier", &SmSpec::mbarrier, mbarrier_schema(), "mbarrier timing (sm_90 traces)", false);
         return x;
     }();
     return s;

@@ -96,6 +96,21 @@ struct LsuSpec {
     std::string source;
 };
 
+// The SM's Tensor Memory Accelerator (Hopper TMA: UTMALDG / UTMASTG; sim/memory/tma.h).
+struct TmaSpec {
+    int issue_cycles = 8;             // cycles to accept one copy before its requests start
+    int max_outstanding = 64;         // line requests in flight to L2
+    int smem_bytes_per_cycle = 128;   // shared-memory bytes written (loads) or read (stores) per cycle
+    std::string source;
+};
+
+// Hopper mbarriers (sim/sm/mbarrier.h).
+struct MbarrierSpec {
+    int arrive_latency = 8;  // cycles from an arrive / complete line's issue to its effect on the barrier
+    int wake_latency = 8;    // cycles from a phase's completion to the first issue of a warp that waited on it
+    std::string source;
+};
+
 struct SmSpec {
     int sub_partitions = 4;
     int max_warps = 64;
@@ -107,6 +122,8 @@ struct SmSpec {
     std::vector<PipelineSpec> pipelines;
     std::string default_pipeline = "alu";  // pipeline of opcodes no entry names
     LsuSpec lsu;
+    TmaSpec tma;
+    MbarrierSpec mbarrier;
 };
 
 struct GpuSpec {

@@ -131,4 +131,30 @@ void CompactReader::addresses(LaneAddresses& out) const {
     for (std::size_t lane = 0; lane < 32; ++lane) out.addr[lane] = ((p.mask >> lane) & 1u) ? current_ + p.offset[lane] : 0;
 }
 
+void CompactWarp::append_async(const trace::AsyncOp& op) {
+    for (const std::uint64_t v : {std::uint64_t{static_cast<std::uint8_t>(op.kind)}, std::uint64_t{op.count}, op.bytes, op.smem,
+                                  op.mbar, op.global, std::uint64_t{op.row_bytes}, std::uint64_t{op.row_dims}})
+        put_varint(bytes, v);
+    for (int d = 0; d < op.row_dims; ++d) {
+        put_varint(bytes, op.extent[static_cast<std::size_t>(d)]);
+        put_zigzag(bytes, static_cast<std::uint64_t>(op.stride[static_cast<std::size_t>(d)]));
+    }
+}
+
+void CompactReader::read_async(trace::AsyncOp& out) {
+    out = trace::AsyncOp{};
+    out.kind = static_cast<trace::AsyncKind>(varint());
+    out.count = static_cast<std::uint32_t>(varint());
+    out.bytes = varint();
+    out.smem = varint();
+    out.mbar = varint();
+    out.global = varint();
+    out.row_bytes = static_cast<std::uint32_t>(varint());
+    out.row_dims = static_cast<std::uint8_t>(varint());
+    for (int d = 0; d < out.row_dims; ++d) {
+        out.extent[static_cast<std::size_t>(d)] = static_cast<std::uint32_t>(varint());
+        out.stride[static_cast<std::size_t>(d)] = zigzag();
+    }
+}
+
 }  // namespace stcsim::sim

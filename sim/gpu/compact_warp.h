@@ -9,6 +9,10 @@
 //           the first active lane's address and slot = instruction index mod kSlots (GEMM loops
 //           advance one instruction's addresses by a constant step, so these deltas are small)
 //   p = 0:  varint mask, then per further active lane zigzag (address - previous lane's address)
+// and, for an mbarrier operation or a TMA copy (after its addresses, if any), its AsyncOp:
+//   varint kind, count, bytes, smem, mbar, global, row_bytes, row_dims, then per row dimension
+//   varint extent and zigzag stride (kept with the block: a TMA copy's addresses change with
+//   every copy, so they are not interned).
 // A pattern is an active mask and each active lane's offset from the first one: traced kernels
 // repeat few of them, so they are interned once per kernel (at most kMaxPatterns; addresses of
 // further shapes are written explicitly).
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "sim/memory/shared_memory.h"
+#include "sim/trace/trace_instruction.h"
 
 namespace stcsim::sim {
 
@@ -53,6 +58,8 @@ struct CompactWarp {
     // Appends one instruction; `lanes`/`n`: the active lanes' addresses of a memory instruction.
     void append(std::uint32_t index, bool memory, std::uint32_t mask, const std::uint64_t* lanes, int n,
                 AddressPatterns& patterns);
+    // Appends the operation of the instruction appended last (an mbarrier operation or TMA copy).
+    void append_async(const trace::AsyncOp& op);
     // Gives back memory that a longer block needed (after a block much longer than usual).
     void trim();
 };
@@ -68,6 +75,8 @@ public:
     std::uint32_t next_index();
     void read_addresses(std::uint32_t index);
     void addresses(LaneAddresses& out) const;
+    // The operation of the current instruction (after read_addresses, for an mbarrier operation).
+    void read_async(trace::AsyncOp& out);
 
 private:
     std::uint64_t varint();

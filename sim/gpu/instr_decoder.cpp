@@ -14,9 +14,10 @@ namespace stcsim::sim {
 using trace::Opcode;
 using trace::TraceInstruction;
 
-OpcodeClasses::OpcodeClasses(const SmSpec& spec, const std::string& arch) {
+OpcodeClasses::OpcodeClasses(const SmSpec& spec, const std::string& arch) : arch_(arch) {
     const auto parsed = isa::parse_arch(arch);
     if (!parsed) throw UserError("gpu.arch: unknown architecture " + arch);
+    has_tma_ = arch == "sm_90" || arch == "sm_90a";
     for (const isa::MmaForm& form : isa::catalog(*parsed)) {
         if (by_sass_.count(form.sass) != 0 && form.c != form.d) continue;
         MmaTiming timing;
@@ -138,8 +139,16 @@ WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
     const Opcode& op = *t.opcode;
     WarpInstr in;
     int mma = -1, wgmma = -1;
-    const MemKind mem = t.is_memory() ? memory_kind(op) : MemKind::none;
-    if (op.is_mma && (mma = classes_.mma_index(op.full)) >= 0) {
+    const MemKind mem = t.is_memory() && t.async.kind == trace::AsyncKind::none ? memory_kind(op) : MemKind::none;
+    if (t.async.kind != trace::AsyncKind::none) {
+        if (!classes_.has_tma())
+            throw UserError(fmt::format("{}: {} needs an sm_90 config (mbarrier transactions and TMA); this config's arch is {}",
+                                        op.full, t.async.is_tma() ? "a TMA copy (tma=)" : "an mbarrier operation (mbar=)",
+                                        classes_.arch()));
+        in.unit = ExecUnit::control;
+        in.control = Control::async;
+        in.async = t.async.kind;
+    } else if (op.is_mma && (mma = classes_.mma_index(op.full)) >= 0) {
         in.unit = ExecUnit::tensor;
         in.op = static_cast<std::uint16_t>(mma);
     } else if (op.is_wgmma && (wgmma = classes_.wgmma_index(op.full)) >= 0) {
@@ -240,6 +249,7 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
     Key key{};
     key.w[0] = reinterpret_cast<std::uintptr_t>(t.opcode);
     key.w[1] = t.opcode->base == "DEPBAR" ? static_cast<std::uint64_t>(t.immediate) : 0;
+    key.w[1] |= std::uint64_t{static_cast<std::uint8_t>(t.async.kind)} << 56;
     key.w[2] = t.mem_width | (std::uint64_t{t.is_memory()} << 32) | (std::uint64_t{t.dst_count} << 40) |
                (std::uint64_t{t.src_count} << 48);
     for (int i = 0; i < t.dst_count; ++i)
@@ -250,7 +260,8 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
     const OpInfo& counts = table_counts_[index];  // the key holds the opcode: one entry, one opcode
     ++*counts.base;
     if (counts.full != nullptr) ++*counts.full;
-    const bool memory = table_[index].unit == ExecUnit::memory;
+    const bool async = table_[index].control == Control::async;
+    const bool memory = table_[index].unit == ExecUnit::memory || (async && t.async.is_mbarrier());
     if (t.opcode->is_sparse_mma && t.has_immediate && table_[index].unit == ExecUnit::tensor) {
         const int selectors = classes_.mma_form(table_[index].op).selector_count;
         if (t.immediate < 0 || t.immediate >= selectors)
@@ -268,6 +279,7 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
         for (int l = 0; l < trace::kWarpSize; ++l)
             if (t.lane_active(l)) lanes[n++] = t.addresses[static_cast<std::size_t>(l)];
     warp.append(index, memory, t.active_mask, lanes, n, patterns_);
+    if (async) warp.append_async(t.async);
 }
 
 void CompactStream::reset(const CompactWarp& warp, const KernelDecoder& decoder) {
@@ -279,7 +291,12 @@ const WarpInstr* CompactStream::next() {
     if (reader_.at_end()) return nullptr;
     const std::uint32_t index = reader_.next_index();
     const WarpInstr* in = &decoder_->instr(index);
-    if (in->unit == ExecUnit::memory) reader_.read_addresses(index);
+    if (in->control == Control::async) {
+        if (in->async != trace::AsyncKind::tma_load && in->async != trace::AsyncKind::tma_store) reader_.read_addresses(index);
+        reader_.read_async(async_);
+    } else if (in->unit == ExecUnit::memory) {
+        reader_.read_addresses(index);
+    }
     return in;
 }
 

@@ -15,6 +15,10 @@
 //     WARPGROUP.ARRIVE (wgmma.fence) and WARPGROUP.DEPBAR (commit the open group, then
 //     wait_group N, N from the immediate): control. Registers: the accumulator is tracked through
 //     its first WarpInstr::kMaxDst registers.
+//   A line with an `mbar=` / `tma=` token (Hopper mbarrier operation or TMA copy, whatever its
+//     opcode): control (Control::async, WarpInstr::async the kind); the SM acts on it at issue
+//     (sim/sm/sm.h). Only sm_90 / sm_90a configs run them: elsewhere an error naming the opcode and
+//     the arch. The operation (and an mbarrier line's barrier addresses) travels with the block.
 //   LDGDEPBAR (commit), DEPBAR (wait_group N, N from the immediate), BAR (barrier; BAR.ARV and
 //     other forms run on the default pipeline), EXIT: control.
 //   Everything else: the sm.pipelines entry that names the full or the base opcode, else
@@ -61,6 +65,8 @@ public:
     // Why the tensor cores of this config cannot run the MMA with this SASS name (a rate factor of
     // 0, no rate entry, ...), or nullptr when they can or the catalog does not know it.
     const std::string* unrunnable(const std::string& sass) const;
+    const std::string& arch() const { return arch_; }
+    bool has_tma() const { return has_tma_; }  // sm_90 and later: mbarrier transactions and TMA
 
 private:
     std::vector<isa::MmaForm> forms_;
@@ -73,6 +79,8 @@ private:
     std::vector<std::string> names_;
     std::unordered_map<std::string, int> by_opcode_;
     int default_pipe_ = 0;
+    std::string arch_;
+    bool has_tma_ = false;
 };
 
 // Instruction counts by opcode (map nodes are stable: stats point at them).
@@ -131,10 +139,12 @@ public:
     void reset(const CompactWarp& warp, const KernelDecoder& decoder);
     const WarpInstr* next() override;
     void addresses(LaneAddresses& out) const override;
+    const trace::AsyncOp& async_op() const override { return async_; }
 
 private:
     const KernelDecoder* decoder_ = nullptr;
     CompactReader reader_;
+    trace::AsyncOp async_;
 };
 
 }  // namespace stcsim::sim

@@ -22,6 +22,7 @@ void sum_sms(ReplayTotals& t, const std::vector<std::unique_ptr<Sm>>& sms, Cycle
             t.lsu_full += s.stall_lsu_full;
             t.memory_wait += s.stall_memory_wait;
             t.barrier += s.stall_barrier;
+            t.mbarrier += s.stall_mbarrier;
             t.idle += s.idle;
             t.pipeline_instructions += s.pipeline_instructions;
             t.tensor_instructions += p.tensor().state().accepted;
@@ -43,6 +44,18 @@ void sum_sms(ReplayTotals& t, const std::vector<std::unique_ptr<Sm>>& sms, Cycle
         t.global_stores += l.global_stores;
         t.cp_async += l.cp_async;
         t.lsu_stall_memory += l.stall_memory;
+        const auto& tma = sm->tma().state();
+        t.tma_loads += tma.loads;
+        t.tma_stores += tma.stores;
+        t.tma_bytes_loaded += tma.bytes_loaded;
+        t.tma_bytes_stored += tma.bytes_stored;
+        t.tma_requests += tma.requests;
+        const auto& mb = sm->mbarrier_stats();
+        t.mbar_operations += mb.operations;
+        t.mbar_waits += mb.waits;
+        t.mbar_blocked_waits += mb.blocked_waits;
+        t.mbar_wait_cycles += mb.wait_cycles;
+        t.mbar_phases += mb.phases_completed;
     }
     t.warp_instructions = t.issued;
 }
@@ -98,7 +111,11 @@ ReplayTotals difference(const ReplayTotals& later, const ReplayTotals& earlier) 
                        &ReplayTotals::smem_ldmatrix, &ReplayTotals::smem_wavefronts, &ReplayTotals::smem_conflicts,
                        &ReplayTotals::smem_bytes, &ReplayTotals::global_loads, &ReplayTotals::global_stores,
                        &ReplayTotals::cp_async, &ReplayTotals::lsu_stall_memory, &ReplayTotals::kernels,
-                       &ReplayTotals::memcpy_skipped, &ReplayTotals::ctas_launched, &ReplayTotals::resident_warp_cycles})
+                       &ReplayTotals::memcpy_skipped, &ReplayTotals::ctas_launched, &ReplayTotals::resident_warp_cycles,
+                       &ReplayTotals::mbarrier, &ReplayTotals::tma_loads, &ReplayTotals::tma_stores,
+                       &ReplayTotals::tma_bytes_loaded, &ReplayTotals::tma_bytes_stored, &ReplayTotals::tma_requests,
+                       &ReplayTotals::mbar_operations, &ReplayTotals::mbar_waits, &ReplayTotals::mbar_blocked_waits,
+                       &ReplayTotals::mbar_wait_cycles, &ReplayTotals::mbar_phases})
         d.*field = later.*field - earlier.*field;
     d.by_base = difference(later.by_base, earlier.by_base);
     d.mma_by_full = difference(later.mma_by_full, earlier.mma_by_full);
@@ -149,11 +166,22 @@ void register_replay_stats(Stats& s, const ReplayTotals& t, const GpuSpec& spec)
     s.counter("stalls.lsu_full", "cycles", d + "the LSU queue is full", &t.lsu_full);
     s.counter("stalls.memory_wait", "cycles", d + "warps wait in DEPBAR for cp.async groups", &t.memory_wait);
     s.counter("stalls.barrier", "cycles", d + "warps wait at BAR.SYNC", &t.barrier);
+    s.counter("stalls.mbarrier", "cycles", d + "warps wait for an mbarrier phase (mbar=wait) or the wake-up after it", &t.mbarrier);
     s.counter("stalls.idle", "cycles", d + "no warp has work", &t.idle);
     s.counter("lsu.global_loads", "warp instructions", "global loads sent to the memory system", &t.global_loads);
     s.counter("lsu.global_stores", "warp instructions", "global stores sent to the memory system", &t.global_stores);
     s.counter("lsu.cp_async", "warp instructions", "cp.async (LDGSTS) copies", &t.cp_async);
     s.counter("lsu.stall_memory", "cycles", "cycles the LSU head waited for the memory system to accept", &t.lsu_stall_memory);
+    s.counter("tma.loads", "copies", "TMA loads (UTMALDG, tma=load) accepted by the SMs' TMA units", &t.tma_loads);
+    s.counter("tma.stores", "copies", "TMA stores (UTMASTG, tma=store) accepted", &t.tma_stores);
+    s.counter("tma.bytes_loaded", "bytes", "BYTES of the finished TMA loads (clipped rows included), all completed on their mbarriers", &t.tma_bytes_loaded);
+    s.counter("tma.bytes_stored", "bytes", "BYTES of the finished TMA stores", &t.tma_bytes_stored);
+    s.counter("tma.requests", "requests", "requests of at most one L2 line the TMA units sent to the memory system", &t.tma_requests);
+    s.counter("mbarrier.operations", "warp instructions", "mbarrier operations (mbar= lines) issued", &t.mbar_operations);
+    s.counter("mbarrier.waits", "warp instructions", "mbarrier waits (mbar=wait) issued", &t.mbar_waits);
+    s.counter("mbarrier.blocked_waits", "warp instructions", "of which found their phase not yet completed and held the warp", &t.mbar_blocked_waits);
+    s.counter("mbarrier.wait_cycles", "cycles", "summed over blocked waits: issue to the warp's release (sm.mbarrier.wake_latency included)", &t.mbar_wait_cycles);
+    s.counter("mbarrier.phases_completed", "phases", "mbarrier phases completed (all CTAs)", &t.mbar_phases);
     s.counter("shared_memory.accesses", "warp accesses", "shared-memory accesses (ld/st.shared, ldmatrix, cp.async stores)", &t.smem_accesses);
     s.counter("shared_memory.ldmatrix", "warp instructions", "ldmatrix instructions", &t.smem_ldmatrix);
     s.counter("shared_memory.wavefronts", "wavefronts", "bank wavefronts served", &t.smem_wavefronts);

@@ -29,6 +29,9 @@ struct ReplayTotals {
     std::uint64_t issued = 0, scoreboard = 0, collector_full = 0, lsu_full = 0, memory_wait = 0, barrier = 0, idle = 0;
     std::uint64_t smem_accesses = 0, smem_ldmatrix = 0, smem_wavefronts = 0, smem_conflicts = 0, smem_bytes = 0;
     std::uint64_t global_loads = 0, global_stores = 0, cp_async = 0, lsu_stall_memory = 0;
+    std::uint64_t mbarrier = 0;  // scheduler cycles stalled on mbarrier waits
+    std::uint64_t tma_loads = 0, tma_stores = 0, tma_bytes_loaded = 0, tma_bytes_stored = 0, tma_requests = 0;
+    std::uint64_t mbar_operations = 0, mbar_waits = 0, mbar_blocked_waits = 0, mbar_wait_cycles = 0, mbar_phases = 0;
     std::uint64_t kernels = 0, memcpy_skipped = 0, ctas_launched = 0, max_ctas_per_sm = 0, peak_resident_ctas = 0;
     std::uint64_t resident_warp_cycles = 0;
     std::map<std::string, std::uint64_t> by_base, mma_by_full;

@@ -62,6 +62,11 @@ bool MemorySystem::can_accept(int sm, const WarpMemRequest& request) const {
 std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle now) {
     L1& l1 = l1_.at(static_cast<std::size_t>(sm));
     if (l1.client == nullptr) throw InternalError("memory: SM " + std::to_string(sm) + " has no client attached");
+    return issue(sm, request, now, *l1.client);
+}
+
+std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle now, MemoryClient& client) {
+    L1& l1 = l1_.at(static_cast<std::size_t>(sm));
     std::vector<LineRequest>& lines = lines_scratch_;
     coalesce(request.lanes, request.width_bytes, spec_.l1.line_bytes, spec_.l1.sector_bytes, lines);
     std::uint32_t token = 0;
@@ -72,6 +77,8 @@ std::uint64_t MemorySystem::issue(int sm, const WarpMemRequest& request, Cycle n
         token = l1.free_tokens.back();
         l1.free_tokens.pop_back();
     }
+    if (l1.token_client.size() <= token) l1.token_client.resize(token + 1, nullptr);
+    l1.token_client[token] = &client;
     int& remaining = l1.remaining[token];
     remaining = 0;
     Burst b;
@@ -147,7 +154,7 @@ bool MemorySystem::deliver(Cycle now) {
         if (remaining == 0) {
             l1.free_tokens.push_back(r.token);
             ++state_.completed;
-            l1.client->on_complete(r.token, now);
+            l1.token_client[r.token]->on_complete(r.token, now);
         }
     });
     return progressed;

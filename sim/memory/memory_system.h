@@ -79,6 +79,9 @@ public:
     void attach(int sm, MemoryClient& client);
     bool can_accept(int sm, const WarpMemRequest& request) const;
     std::uint64_t issue(int sm, const WarpMemRequest& request, Cycle now);
+    // The same for another client of the SM (its TMA unit), which gets that access's on_complete;
+    // on_drained still goes to the attached client only.
+    std::uint64_t issue(int sm, const WarpMemRequest& request, Cycle now, MemoryClient& client);
     // The SM's client gets on_drained() the next time its L1 queue takes sectors (once): a
     // request can_accept() refused cannot be accepted before.
     void notify_when_drained(int sm) { l1_[static_cast<std::size_t>(sm)].notify_drained = true; }
@@ -90,6 +93,7 @@ public:
     void warm_l2(std::uint64_t line);
 
     int sms() const { return static_cast<int>(l1_.size()); }
+    int line_bytes() const { return spec_.l2.line_bytes; }
     int side_of(int sm) const;
     std::uint64_t line_of(std::uint64_t address) const { return address / static_cast<std::uint64_t>(spec_.l1.line_bytes); }
 
@@ -149,6 +153,7 @@ private:
         bool notify_drained = false;
         MemoryClient* client = nullptr;
         std::vector<int> remaining;  // by token: sectors not yet delivered
+        std::vector<MemoryClient*> token_client;  // by token: who gets on_complete
         std::vector<std::uint32_t> free_tokens;
     };
     struct L2Partition {

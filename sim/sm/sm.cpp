@@ -12,13 +12,19 @@ void InstrStream::addresses(LaneAddresses&) const {
     throw InternalError("this instruction stream has no memory addresses");
 }
 
+const trace::AsyncOp& InstrStream::async_op() const {
+    throw InternalError("this instruction stream has no mbarrier or TMA operations");
+}
+
 Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops)
     : Sm(std::move(name), spec, std::move(ops), {}, SmContext{}) {}
 
 Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::vector<PipeTiming> pipes,
        const SmContext& context)
     : name_(std::move(name)), spec_(spec), context_(context), ops_(std::move(ops)), pipes_(std::move(pipes)),
-      lsu_(spec_, context_.shared, context_.memory, context_.index, context_.skip_idle, this) {
+      lsu_(spec_, context_.shared, context_.memory, context_.index, context_.skip_idle, this),
+      tma_(spec_.tma, context_.memory, context_.index, context_.memory != nullptr ? context_.memory->line_bytes() : 128,
+           static_cast<TmaHost&>(*this), this) {
     for (const MmaTiming& t : ops_) op_timing_.push_back({t.front_cycles, t.interval, 0});
     warps_.resize(static_cast<std::size_t>(std::max(1, spec_.max_warps)));
     warp_used_.assign(warps_.size(), false);
@@ -99,6 +105,7 @@ void Sm::launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams,
     cta.arrived = 0;
     cta.needs = needs;
     cta.warps.clear();
+    cta.mbarriers.clear();
     ++ctas_used_;
     registers_used_ += needs.registers;
     shared_used_ += needs.shared_bytes;
@@ -159,6 +166,7 @@ void Sm::warp_finished(Warp& warp) {
         --warps_used_;
     }
     cta.used = false;
+    cta.mbarriers.clear();
     --ctas_used_;
     registers_used_ -= cta.needs.registers;
     shared_used_ -= cta.needs.shared_bytes;
@@ -185,9 +193,12 @@ bool Sm::tick(Cycle now) {
     end_ = now;
     // Nothing can change before parts_due_ unless the LSU has work due or a CTA arrived: skip
     // the tick; the sub-partitions charge the skipped cycles to their last stall reason.
-    if (context_.skip_idle && !woken_ && now < parts_due_ && !lsu_.due(now)) return false;
+    const bool mbar_due = !mbar_pending_.empty() && mbar_pending_.front().at <= now;
+    if (context_.skip_idle && !woken_ && now < parts_due_ && !lsu_.due(now) && !mbar_due && !tma_.due(now)) return false;
     woken_ = false;
     bool progress = retire_memory(now);
+    progress = apply_mbar(now) || progress;
+    progress = tma_.tick(now) || progress;
     for (std::size_t i = 0; i < parts_.size(); ++i) {
         // A sub-partition that has not moved sleeps until its next event, unless one of its warps
         // waits for room in the LSU and there is room now (a tick without it would find the same).
@@ -209,11 +220,13 @@ bool Sm::tick(Cycle now) {
 }
 
 Cycle Sm::next_event(Cycle now) const {
-    return std::min(lsu_.next_event(now), woken_ ? now + 1 : std::max(parts_due_, now + 1));
+    Cycle next = std::min({lsu_.next_event(now), tma_.next_event(now), woken_ ? now + 1 : std::max(parts_due_, now + 1)});
+    if (!mbar_pending_.empty()) next = std::min(next, std::max(mbar_pending_.front().at, now + 1));
+    return next;
 }
 
 bool Sm::done() const {
-    return lsu_.idle() && std::all_of(parts_.begin(), parts_.end(), [](const auto& p) { return p->done(); });
+    return lsu_.idle() && tma_.idle() && mbar_pending_.empty() && std::all_of(parts_.begin(), parts_.end(), [](const auto& p) { return p->done(); });
 }
 
 void Sm::finish(Cycle end) {
@@ -239,6 +252,11 @@ nlohmann::ordered_json Sm::dump_state() const {
     out["resident_warps"] = warps_used_;
     for (std::size_t i = 0; i < parts_.size(); ++i) out[fmt::format("sp{}", i)] = parts_[i]->dump_state();
     out["lsu"] = lsu_.dump_state();
+    out["tma"] = tma_.dump_state();
+    auto& barriers = out["mbarriers"] = nlohmann::ordered_json::object();
+    for (const Cta& cta : ctas_)
+        if (cta.used && !cta.mbarriers.empty()) barriers[fmt::format("cta{}", cta.tag)] = cta.mbarriers.dump_state();
+    out["mbarrier_operations_pending"] = mbar_pending_.size();
     return out;
 }
 
@@ -250,6 +268,7 @@ void Sm::register_stats(Stats& stats, const std::string& prefix) const {
         stats.counter(at + "scheduler.stall_scoreboard", "cycles", "no issue: every warp with work waits on a register", &p.state().stall_scoreboard);
         stats.counter(at + "scheduler.stall_wait", "cycles", "no issue: every warp that could issue waits out the stall count of its last instruction", &p.state().stall_wait);
         stats.counter(at + "scheduler.stall_collector_full", "cycles", "no issue: a warp was ready but no collector unit was free", &p.state().stall_collector_full);
+        stats.counter(at + "scheduler.stall_mbarrier", "cycles", "no issue: every warp with work waits for an mbarrier phase (or the wake-up after it)", &p.state().stall_mbarrier);
         stats.counter(at + "scheduler.idle", "cycles", "no issue: no warp has an instruction left", &p.state().idle);
         stats.counter(at + "regfile.reads", "warp registers", "register-bank reads by the operand collector", &p.collector().state().reads);
         stats.counter(at + "regfile.bank_conflicts", "reads", "reads deferred a cycle because their bank was busy", &p.collector().state().bank_conflicts);

@@ -36,7 +36,9 @@
 
 #include "sim/core/component.h"
 #include "sim/core/stats.h"
+#include "sim/memory/tma.h"
 #include "sim/sm/lsu.h"
+#include "sim/sm/mbarrier.h"
 #include "sim/sm/sub_partition.h"
 #include "sim/tensor/mma_timing.h"
 
@@ -58,7 +60,17 @@ struct SmContext {
     bool skip_idle = true;  // false: no unit sleeps (EngineSpec::skip_idle)
 };
 
-class Sm final : public Component, private WarpHost {
+// Hopper (sm_90 traces): each CTA has an MbarrierTable (sim/sm/mbarrier.h). An `mbar=` line acts
+// per active lane on that lane's barrier: init and inval at issue; arrive and complete after
+// sm.mbarrier.arrive_latency; a wait holds its warp until the phase of its parity has completed on
+// every barrier its lanes name, then sm.mbarrier.wake_latency more. A `tma=` line goes to the SM's
+// TmaUnit (sim/memory/tma.h), whose landed bytes complete on their barrier as they land. Waiting
+// warps, arrives not yet applied and copies not yet done count as the warp's work in flight, so a
+// CTA never ends under them; a wait that is never released leaves the SM with no event, which the
+// engine reports as a deadlock (the SM's state lists the CTAs' barriers and the waiting warps).
+// Malformed uses (a barrier never initialised, too many arrivals) are UserErrors naming the SM,
+// the CTA and the warp.
+class Sm final : public Component, private WarpHost, private TmaHost {
 public:
     Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops);
     Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::vector<PipeTiming> pipes,
@@ -103,6 +115,15 @@ public:
     const SubPartition& sub_partition(int i) const { return *parts_[static_cast<std::size_t>(i)]; }
     int sub_partitions() const { return static_cast<int>(parts_.size()); }
     const Lsu& lsu() const { return lsu_; }
+    const TmaUnit& tma() const { return tma_; }
+    struct MbarrierStats {
+        std::uint64_t operations = 0;       // mbar= lines issued
+        std::uint64_t waits = 0;            // wait lines issued
+        std::uint64_t blocked_waits = 0;    // of which found their phase not yet completed
+        std::uint64_t wait_cycles = 0;      // issue of a blocked wait to the warp's release (wake-up included)
+        std::uint64_t phases_completed = 0;
+    };
+    const MbarrierStats& mbarrier_stats() const { return mbar_stats_; }
 
 private:
     struct Cta {
@@ -113,10 +134,28 @@ private:
         int unfinished = 0;  // warps not finished
         CtaNeeds needs;
         std::vector<std::uint32_t> warps;
+        MbarrierTable mbarriers;
+    };
+    // An arrive or complete line, applied arrive_latency after its issue.
+    struct PendingMbar {
+        Cycle at;
+        std::uint32_t warp = 0;
+        trace::AsyncKind kind = trace::AsyncKind::none;
+        std::uint32_t count = 0;
+        std::uint64_t bytes = 0;
+        LaneAddresses lanes;
     };
     bool lsu_has_room() const override { return lsu_.has_room(); }
     void lsu_push(Cycle now, Warp& warp, const WarpInstr& in) override;
     void barrier_arrive(Warp& warp) override;
+    void async_issue(Cycle now, Warp& warp, const WarpInstr& in) override;
+    void tma_landed(std::uint64_t tag, std::uint64_t mbar, std::uint64_t bytes, Cycle at) override;
+    void tma_done(std::uint64_t tag, Cycle at) override;
+    Cta& cta_of(const Warp& warp, const char* what);
+    void mbar_wait(Cycle now, Warp& warp, const LaneAddresses& lanes, int parity);
+    bool apply_mbar(Cycle now);
+    void phase_completed(Cta& cta, Cycle at);  // releases the table's waiters
+    void work_done(Warp& warp);                // one of the warp's operations in flight ended
     void warp_exited(Warp& warp) override;
     void warp_finished(Warp& warp) override;
     void check_barrier(Cta& cta);
@@ -135,6 +174,9 @@ private:
     std::vector<Cta> ctas_;
     std::vector<std::unique_ptr<SubPartition>> parts_;
     Lsu lsu_;
+    TmaUnit tma_;
+    std::deque<PendingMbar> mbar_pending_;  // in cycle order (one latency for all)
+    MbarrierStats mbar_stats_;
     std::vector<std::uint64_t> finished_;
     std::vector<std::uint64_t>* finished_sink_ = &finished_;
     int warps_used_ = 0, ctas_used_ = 0;

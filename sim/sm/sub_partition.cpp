@@ -39,7 +39,7 @@ SubPartition::State SubPartition::state_through(Cycle through) const {
     if (last_tick_ != Cycle::never() && through > last_tick_) {
         // last_reason_ points at one field of state_: charge the same field of the copy.
         for (auto field : {&State::issued, &State::stall_scoreboard, &State::stall_wait, &State::stall_collector_full,
-                           &State::stall_lsu_full, &State::stall_memory_wait, &State::stall_barrier, &State::idle})
+                           &State::stall_lsu_full, &State::stall_memory_wait, &State::stall_barrier, &State::stall_mbarrier, &State::idle})
             if (last_reason_ == &(state_.*field)) s.*field += through - last_tick_;
     }
     return s;
@@ -139,8 +139,9 @@ void SubPartition::advance(Warp& w) {
     }
 }
 
-void SubPartition::issue_control(Warp& w, const WarpInstr& in) {
+void SubPartition::issue_control(Cycle now, Warp& w, const WarpInstr& in) {
     switch (in.control) {
+        case Control::async: host_.async_issue(now, w, in); break;
         case Control::barrier: host_.barrier_arrive(w); break;
         case Control::commit: w.cp_async.commit(); break;
         case Control::wgmma_commit: w.wgmma.commit(); break;
@@ -166,6 +167,12 @@ SubPartition::IssueScan SubPartition::scan(Cycle at, bool ask_lsu) const {
         s.work = true;
         const WarpInstr& in = *w.head;
         if (w.at_barrier) { s.barrier = true; continue; }
+        if (w.mbar_waits > 0) { s.mbarrier = true; continue; }
+        if (w.mbar_ready > at) {
+            s.mbarrier = true;
+            s.stall_release = std::min(s.stall_release, w.mbar_ready);
+            continue;
+        }
         if (w.next_issue > at) {
             s.stalled = true;
             s.stall_release = std::min(s.stall_release, w.next_issue);
@@ -192,7 +199,7 @@ SubPartition::IssueScan SubPartition::scan(Cycle at, bool ask_lsu) const {
 std::uint64_t* SubPartition::stall_reason(const IssueScan& s) {
     return s.collector ? &state_.stall_collector_full : s.lsu ? &state_.stall_lsu_full
            : s.stalled ? &state_.stall_wait : s.scoreboard ? &state_.stall_scoreboard : s.wait ? &state_.stall_memory_wait
-           : s.barrier ? &state_.stall_barrier : s.work ? &state_.stall_scoreboard : &state_.idle;
+           : s.mbarrier ? &state_.stall_mbarrier : s.barrier ? &state_.stall_barrier : s.work ? &state_.stall_scoreboard : &state_.idle;
 }
 
 Cycle SubPartition::next_after_progress(Cycle now) {
@@ -226,7 +233,7 @@ bool SubPartition::issue(Cycle now) {
     scheduler_->issued(slot);
     if (in.stall > 0) w.next_issue = now + in.stall;
     if (in.unit == ExecUnit::control) {
-        issue_control(w, in);
+        issue_control(now, w, in);
     } else {
         w.scoreboard.reserve(in.dst.data(), in.n_dst);
         ++w.in_flight;
@@ -265,6 +272,7 @@ nlohmann::ordered_json SubPartition::dump_state() const {
     for (const Warp* w : warps_)
         warps.push_back({{"warp", w->id}, {"cta", w->cta}, {"issued", w->issued}, {"in_flight", w->in_flight},
                          {"has_next", w->head != nullptr}, {"at_barrier", w->at_barrier},
+                         {"mbarrier_waits", w->mbar_waits},
                          {"pending_registers", w->scoreboard.count()}, {"cp_async_pending", w->cp_async.pending_copies()}});
     out["collector"] = collector_.dump_state();
     out["tensor_core"] = tensor_.dump_state();

@@ -19,8 +19,12 @@
 // (a warp could issue but no collector unit is free), lsu_full (a memory instruction could issue
 // but the LSU queue is full), stall_wait (a warp waits out its stall count), scoreboard (a warp
 // waits on a register), memory_wait (a warp waits
-// in DEPBAR for its cp.async groups or in WARPGROUP.DEPBAR for its wgmma groups), barrier (warps wait at BAR.SYNC), idle (no warp has an
-// instruction left).
+// in DEPBAR for its cp.async groups or in WARPGROUP.DEPBAR for its wgmma groups), mbarrier (a warp
+// waits for an mbarrier phase, `mbar=wait`, or for the wake-up after it), barrier (warps wait at
+// BAR.SYNC), idle (no warp has an instruction left).
+// An mbarrier operation or TMA copy (Control::async) goes to the SM at issue (WarpHost::async_issue):
+// the warp does not wait for a copy or an arrive; a wait holds it (Warp::mbar_waits) until the SM
+// releases it.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +53,9 @@ struct alignas(64) Warp {
     Cycle next_issue{0};         // the stall count of the last issued instruction holds the warp until then
     Scoreboard scoreboard;
     bool at_barrier = false;
+    int mbar_waits = 0;     // mbarrier phases this warp waits for (an `mbar=wait` line issued)
+    Cycle mbar_ready{0};    // after its last wait was released: it issues from this cycle on
+    Cycle mbar_since{0};    // the cycle its current wait issued
     int in_flight = 0;
     InstrStream* stream = nullptr;
     CpAsyncGroups cp_async;
@@ -65,6 +72,8 @@ public:
     // Queues `in` (the head of `warp`, whose stream still points at it) in the load/store unit.
     virtual void lsu_push(Cycle now, Warp& warp, const WarpInstr& in) = 0;
     virtual void barrier_arrive(Warp& warp) = 0;
+    // An mbarrier operation or TMA copy (Control::async, the head of `warp`) issued at `now`.
+    virtual void async_issue(Cycle now, Warp& warp, const WarpInstr& in) = 0;
     virtual void warp_exited(Warp& warp) = 0;   // the stream ended (EXIT issued)
     virtual void warp_finished(Warp& warp) = 0;  // ended and nothing in flight
 };
@@ -108,6 +117,7 @@ public:
         std::uint64_t stall_lsu_full = 0;
         std::uint64_t stall_memory_wait = 0;
         std::uint64_t stall_barrier = 0;
+        std::uint64_t stall_mbarrier = 0;
         std::uint64_t idle = 0;
         std::uint64_t pipeline_instructions = 0;
     };
@@ -133,6 +143,7 @@ private:
     struct IssueScan {
         std::uint64_t ready = 0;
         bool work = false, scoreboard = false, collector = false, lsu = false, wait = false, barrier = false;
+        bool mbarrier = false;  // a warp waits on an mbarrier phase (or its wake-up latency)
         bool stalled = false;                // a warp waits out its stall count
         Cycle stall_release = Cycle::never();  // the first cycle such a warp may issue
     };
@@ -141,7 +152,7 @@ private:
     std::uint64_t* stall_reason(const IssueScan& scan);  // the counter of a scan with nothing ready
     Cycle next_after_progress(Cycle now);
     bool issue(Cycle now);
-    void issue_control(Warp& w, const WarpInstr& in);
+    void issue_control(Cycle now, Warp& w, const WarpInstr& in);
     void advance(Warp& w);
     void release(const Retirement& r);
     Cycle unit_available(int unit) const;

@@ -7,6 +7,8 @@
 #include <array>
 #include <cstdint>
 
+#include "sim/trace/trace_instruction.h"
+
 namespace stcsim::sim {
 
 // Which unit executes an instruction.
@@ -36,6 +38,7 @@ enum class Control : std::uint8_t {
     wgmma_fence,   // WARPGROUP.ARRIVE: wgmma.fence (register accesses are in order here: no effect)
     wgmma_commit,  // wgmma.commit_group: closes the warp's open group of wgmma instructions
     wgmma_wait,    // wgmma.wait_group N (count = N); traced WARPGROUP.DEPBAR.LE gsb0, N also commits first
+    async,         // an mbarrier operation or a TMA copy (`async` says which; the stream supplies the rest)
 };
 
 struct WarpInstr {
@@ -56,6 +59,7 @@ struct WarpInstr {
     // Compiler-scheduled issue gap (the stall count of the SASS control bits): the warp's next
     // instruction issues no earlier than `stall` cycles after this one; 0 when not known.
     std::uint8_t stall = 0;
+    trace::AsyncKind async = trace::AsyncKind::none;  // Control::async: which operation
     std::array<std::uint8_t, kMaxSrc> src{};
     std::array<std::uint8_t, kMaxDst> dst{};
     // Bit r set when register r is a source or a destination (the scoreboard's issue check);
@@ -81,9 +85,12 @@ public:
     // The next instruction, or nullptr when the warp has no more. The pointer stays valid until
     // the following call.
     virtual const WarpInstr* next() = 0;
-    // The per-lane addresses of the memory instruction the last next() returned. Streams without
-    // memory instructions need not implement it.
+    // The per-lane addresses of the memory instruction (or mbarrier operation: its barriers) the
+    // last next() returned. Streams without memory instructions need not implement it.
     virtual void addresses(LaneAddresses& out) const;
+    // The operation of the Control::async instruction the last next() returned. Streams without
+    // such instructions need not implement it.
+    virtual const trace::AsyncOp& async_op() const;
 };
 
 }  // namespace stcsim::sim

@@ -7,6 +7,7 @@
 
 #include "common/errors.h"
 #include "common/printable.h"
+#include "sim/trace/async_token.h"
 #include "sim/trace/parse_util.h"
 
 namespace stcsim::trace {
@@ -149,9 +150,14 @@ void parse_tail(LineParser& p, const KernelHeader& header, TraceInstruction& out
     std::string_view token;
     bool saw_extension = false;
     while (p.tokens().next(token)) {
-        if (header.extended() && (token.starts_with("dst=") || token.starts_with("src="))) {
+        if (header.extended() && out.async.kind == AsyncKind::none && (token.starts_with("dst=") || token.starts_with("src="))) {
             if (token[0] == 'd') parse_widths(p, token, out.dst.data(), out.dst_count);
             else parse_widths(p, token, out.src.data(), out.src_count);
+            saw_extension = true;
+            continue;
+        }
+        if (header.extended() && is_async_token(token)) {  // the last token of its line
+            parse_async_token(token, out, p.where());
             saw_extension = true;
             continue;
         }
@@ -162,7 +168,8 @@ void parse_tail(LineParser& p, const KernelHeader& header, TraceInstruction& out
             continue;
         }
         fail_expected(p.where(),
-                      header.extended() ? "an immediate, 'dst=...', 'src=...' or the end of the line"
+                      header.extended() ? (out.async.kind != AsyncKind::none ? "the end of the line after 'mbar=' / 'tma='"
+                                                                             : "an immediate, 'dst=...', 'src=...', 'mbar=...', 'tma=...' or the end of the line")
                       : out.has_immediate ? "the end of the line"
                                           : "a decimal immediate or the end of the line",
                       token);
@@ -263,6 +270,9 @@ void format_instruction_line(const TraceInstruction& inst, const KernelHeader& h
     if (header.extended()) {
         if (any_wide(inst.dst.data(), inst.dst_count)) format_operands(inst.dst.data(), inst.dst_count, " dst=", out);
         if (any_wide(inst.src.data(), inst.src_count)) format_operands(inst.src.data(), inst.src_count, " src=", out);
+        format_async_token(inst.async, out);
+    } else if (inst.async.kind != AsyncKind::none) {
+        throw InternalError("an mbarrier or TMA operation in a trace without the stcsim extension");
     }
 }
 

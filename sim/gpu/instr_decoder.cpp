@@ -188,6 +188,8 @@ WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
     } else if (op.base == "BAR" && !op.has_modifier("ARV")) {
         in.unit = ExecUnit::control;
         in.control = Control::barrier;
+        in.count = t.barrier;
+        in.threads = t.barrier_threads;
     } else if (op.base == "EXIT") {
         in.unit = ExecUnit::control;
         in.control = Control::exit;
@@ -250,6 +252,7 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
     key.w[0] = reinterpret_cast<std::uintptr_t>(t.opcode);
     key.w[1] = t.opcode->base == "DEPBAR" ? static_cast<std::uint64_t>(t.immediate) : 0;
     key.w[1] |= std::uint64_t{static_cast<std::uint8_t>(t.async.kind)} << 56;
+    key.w[1] |= (std::uint64_t{t.barrier} << 32) | (std::uint64_t{t.barrier_threads} << 40);
     key.w[2] = t.mem_width | (std::uint64_t{t.is_memory()} << 32) | (std::uint64_t{t.dst_count} << 40) |
                (std::uint64_t{t.src_count} << 48);
     for (int i = 0; i < t.dst_count; ++i)

@@ -102,7 +102,8 @@ void Sm::launch_cta(std::uint64_t tag, const std::vector<InstrStream*>& streams,
     cta.tag = tag;
     cta.used = true;
     cta.live = cta.unfinished = needs.warps;
-    cta.arrived = 0;
+    cta.arrived.fill(0);
+    cta.expected.fill(0);
     cta.needs = needs;
     cta.warps.clear();
     cta.mbarriers.clear();
@@ -133,26 +134,36 @@ void Sm::lsu_push(Cycle, Warp& warp, const WarpInstr& in) {
     warp.stream->addresses(lsu_.push(in, what));
 }
 
-void Sm::check_barrier(Cta& cta) {
-    if (cta.arrived == 0 || cta.arrived < cta.live) return;
-    cta.arrived = 0;
-    for (std::uint32_t id : cta.warps) warps_[id].at_barrier = false;
-    for (std::size_t i = 0; i < parts_.size(); ++i) wake_part(i);
+void Sm::check_barrier(Cta& cta, int id) {
+    const auto i = static_cast<std::size_t>(id);
+    const int expected = cta.expected[i] > 0 ? cta.expected[i] : cta.live;
+    if (cta.arrived[i] == 0 || cta.arrived[i] < expected) return;
+    cta.arrived[i] = 0;
+    for (std::uint32_t w : cta.warps)
+        if (warps_[w].at_barrier && warps_[w].barrier == id) warps_[w].at_barrier = false;
+    for (std::size_t p = 0; p < parts_.size(); ++p) wake_part(p);
 }
 
-void Sm::barrier_arrive(Warp& warp) {
+void Sm::barrier_arrive(Warp& warp, int id, int threads) {
     if (warp.cta < 0) return;
     Cta& cta = ctas_[static_cast<std::size_t>(warp.cta)];
+    const auto i = static_cast<std::size_t>(id);
+    const int expected = (threads + trace::kWarpSize - 1) / trace::kWarpSize;
+    if (cta.arrived[i] > 0 && cta.expected[i] != expected)
+        throw UserError(fmt::format("SM {}: warp {} arrives at barrier {} for {} threads while the warps there wait for {}",
+                                    context_.index, warp.id, id, threads, cta.expected[i] * trace::kWarpSize));
+    cta.expected[i] = expected;
     warp.at_barrier = true;
-    ++cta.arrived;
-    check_barrier(cta);
+    warp.barrier = static_cast<std::uint8_t>(id);
+    ++cta.arrived[i];
+    check_barrier(cta, id);
 }
 
 void Sm::warp_exited(Warp& warp) {
     if (warp.cta < 0) return;
     Cta& cta = ctas_[static_cast<std::size_t>(warp.cta)];
     --cta.live;
-    check_barrier(cta);
+    for (int id = 0; id < 16; ++id) check_barrier(cta, id);
 }
 
 void Sm::warp_finished(Warp& warp) {

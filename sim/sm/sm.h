@@ -17,8 +17,9 @@
 // a UserError (the config contradicts its own datapath).
 //
 // CTAs: launch_cta() places a thread block's warps when can_launch() says the SM has room
-// (warps, CTA slots, registers, shared memory). Barriers (BAR.SYNC) are per CTA: a warp that
-// arrives waits until every warp of its CTA that has not exited arrived. A CTA whose warps all
+// (warps, CTA slots, registers, shared memory). Barriers (BAR.SYNC id[, threads]) are per CTA,
+// 16 of them: a warp that arrives at barrier id waits until threads / 32 warps arrived there, or
+// without a thread count until every warp of its CTA that has not exited arrived. A CTA whose warps all
 // finished (ended, nothing in flight) frees its resources and is reported by finished_ctas().
 // A tick at a cycle before which nothing can change (no LSU work due, the sub-partitions'
 // next_event not reached, no CTA launched since) does nothing: idle SMs cost no time. An engine
@@ -130,7 +131,8 @@ private:
         std::uint64_t tag = 0;
         bool used = false;
         int live = 0;        // warps that have not exited
-        int arrived = 0;     // warps waiting at the barrier
+        // Per named barrier (BAR.SYNC id): warps waiting, and the warps it waits for (0: every live warp).
+        std::array<int, 16> arrived{}, expected{};
         int unfinished = 0;  // warps not finished
         CtaNeeds needs;
         std::vector<std::uint32_t> warps;
@@ -147,7 +149,7 @@ private:
     };
     bool lsu_has_room() const override { return lsu_.has_room(); }
     void lsu_push(Cycle now, Warp& warp, const WarpInstr& in) override;
-    void barrier_arrive(Warp& warp) override;
+    void barrier_arrive(Warp& warp, int id, int threads) override;
     void async_issue(Cycle now, Warp& warp, const WarpInstr& in) override;
     void tma_landed(std::uint64_t tag, std::uint64_t mbar, std::uint64_t bytes, Cycle at) override;
     void tma_done(std::uint64_t tag, Cycle at) override;
@@ -158,7 +160,7 @@ private:
     void work_done(Warp& warp);                // one of the warp's operations in flight ended
     void warp_exited(Warp& warp) override;
     void warp_finished(Warp& warp) override;
-    void check_barrier(Cta& cta);
+    void check_barrier(Cta& cta, int id);
     Warp& place_warp(InstrStream& stream, std::int32_t cta);
     bool retire_memory(Cycle now);
     void wake_part(std::size_t i);  // a warp of sub-partition i changed from outside

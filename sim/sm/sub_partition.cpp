@@ -142,7 +142,7 @@ void SubPartition::advance(Warp& w) {
 void SubPartition::issue_control(Cycle now, Warp& w, const WarpInstr& in) {
     switch (in.control) {
         case Control::async: host_.async_issue(now, w, in); break;
-        case Control::barrier: host_.barrier_arrive(w); break;
+        case Control::barrier: host_.barrier_arrive(w, in.count, in.threads); break;
         case Control::commit: w.cp_async.commit(); break;
         case Control::wgmma_commit: w.wgmma.commit(); break;
         case Control::wgmma_wait:

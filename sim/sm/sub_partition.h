@@ -53,6 +53,7 @@ struct alignas(64) Warp {
     Cycle next_issue{0};         // the stall count of the last issued instruction holds the warp until then
     Scoreboard scoreboard;
     bool at_barrier = false;
+    std::uint8_t barrier = 0;    // the named barrier it waits at, while at_barrier
     int mbar_waits = 0;     // mbarrier phases this warp waits for (an `mbar=wait` line issued)
     Cycle mbar_ready{0};    // after its last wait was released: it issues from this cycle on
     Cycle mbar_since{0};    // the cycle its current wait issued
@@ -71,7 +72,8 @@ public:
     virtual bool lsu_has_room() const = 0;
     // Queues `in` (the head of `warp`, whose stream still points at it) in the load/store unit.
     virtual void lsu_push(Cycle now, Warp& warp, const WarpInstr& in) = 0;
-    virtual void barrier_arrive(Warp& warp) = 0;
+    // BAR.SYNC on named barrier `id` (0..15) waiting for `threads` threads (0: every live warp).
+    virtual void barrier_arrive(Warp& warp, int id, int threads) = 0;
     // An mbarrier operation or TMA copy (Control::async, the head of `warp`) issued at `now`.
     virtual void async_issue(Cycle now, Warp& warp, const WarpInstr& in) = 0;
     virtual void warp_exited(Warp& warp) = 0;   // the stream ended (EXIT issued)

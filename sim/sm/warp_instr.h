@@ -31,7 +31,7 @@ enum class MemKind : std::uint8_t {
 
 enum class Control : std::uint8_t {
     none,
-    barrier,  // BAR.SYNC: wait until every live warp of the CTA arrived
+    barrier,  // BAR.SYNC: wait at barrier `count` until `threads` / 32 warps (0: every live warp of the CTA) arrived
     commit,   // LDGDEPBAR: cp.async.commit_group
     wait,     // DEPBAR.LE SB0, N: cp.async.wait_group N (count = N)
     exit,     // EXIT
@@ -55,11 +55,12 @@ struct WarpInstr {
     bool wgmma = false;       // tensor: a warp-group MMA (counted in the warp's wgmma groups)
     bool commits = false;     // tensor wgmma: closes its group when issued; wgmma_wait: closes the open group first
     std::uint8_t width = 0;   // memory: bytes per lane
-    std::uint8_t count = 0;   // ldmatrix: matrices; wait: groups that may stay pending
+    std::uint8_t count = 0;   // ldmatrix: matrices; wait: groups that may stay pending; barrier: its id
     // Compiler-scheduled issue gap (the stall count of the SASS control bits): the warp's next
     // instruction issues no earlier than `stall` cycles after this one; 0 when not known.
     std::uint8_t stall = 0;
     trace::AsyncKind async = trace::AsyncKind::none;  // Control::async: which operation
+    std::uint16_t threads = 0;  // Control::barrier: the threads the barrier waits for (0: all the CTA's)
     std::array<std::uint8_t, kMaxSrc> src{};
     std::array<std::uint8_t, kMaxDst> dst{};
     // Bit r set when register r is a source or a destination (the scoreboard's issue check);

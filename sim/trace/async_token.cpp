@@ -182,3 +182,24 @@ void format_async_token(const AsyncOp& op, fmt::memory_buffer& out) {
 }
 
 }  // namespace stcsim::trace
+
+namespace stcsim::trace {
+
+void parse_barrier_token(std::string_view token, TraceInstruction& inst, const Where& where) {
+    const std::string_view body = token.substr(4);
+    const std::size_t comma = body.find(',');
+    std::uint64_t id = 0, threads = 0;
+    if (comma == std::string_view::npos || !parse_unsigned(body.substr(0, comma), id, 10) || id > 15 ||
+        !parse_unsigned(body.substr(comma + 1), threads, 10) || threads > 1024 || threads % 32 != 0)
+        fail_expected(where, "bar=ID,THREADS (ID 0..15, THREADS 0..1024 in multiples of 32)", token);
+    if (inst.opcode == nullptr || inst.opcode->base != "BAR") fail_expected(where, "bar= on a BAR line only", token);
+    inst.barrier = static_cast<std::uint8_t>(id);
+    inst.barrier_threads = static_cast<std::uint16_t>(threads);
+}
+
+void format_barrier_token(const TraceInstruction& inst, fmt::memory_buffer& out) {
+    if (inst.barrier != 0 || inst.barrier_threads != 0)
+        fmt::format_to(std::back_inserter(out), " bar={},{}", inst.barrier, inst.barrier_threads);
+}
+
+}  // namespace stcsim::trace

@@ -35,6 +35,13 @@ void parse_async_token(std::string_view token, TraceInstruction& inst, const Whe
 // Appends " mbar=..." / " tma=..." for `op` (nothing for AsyncKind::none).
 void format_async_token(const AsyncOp& op, fmt::memory_buffer& out);
 
+// The `bar=ID,THREADS` token of a BAR.SYNC line (named barriers: ID 0..15, THREADS a multiple of 32
+// up to 1024, or 0 for every thread of the CTA), into inst.barrier / barrier_threads.
+inline bool is_barrier_token(std::string_view token) { return token.starts_with("bar="); }
+void parse_barrier_token(std::string_view token, TraceInstruction& inst, const Where& where);
+// Appends " bar=ID,THREADS" unless the line names barrier 0 of every thread.
+void format_barrier_token(const TraceInstruction& inst, fmt::memory_buffer& out);
+
 // Rows of a TMA box (the product of its extents; 1 for a box without row dimensions).
 std::uint64_t box_rows(const AsyncOp& op);
 

@@ -184,6 +184,18 @@ private:
         out.append(text, p);
     }
 
+    // BAR.SYNC id [, threads]: the named barrier and the threads it waits for (the `bar=` token).
+    void set_barrier(const Decoded& d, TraceInstruction& inst) const {
+        if (d.ops.empty()) return;
+        if (d.ops[0].kind != isa::sass::OperandKind::imm || (d.ops.size() > 1 && d.ops[1].kind != isa::sass::OperandKind::imm))
+            throw UserError(program_.where(d) + ": a barrier named by a register is not traced");
+        const std::int64_t id = d.ops[0].imm, threads = d.ops.size() > 1 ? d.ops[1].imm : 0;
+        if (id < 0 || id > 15 || threads < 0 || threads > 1024 || threads % 32 != 0)
+            throw UserError(program_.where(d) + fmt::format(": barrier {} of {} threads (0..15, 0..1024 in multiples of 32)", id, threads));
+        inst.barrier = static_cast<std::uint8_t>(id);
+        inst.barrier_threads = static_cast<std::uint16_t>(threads);
+    }
+
     TraceInstruction make(std::uint32_t index, const Decoded& d, std::uint32_t mask,
                           const std::array<std::uint64_t, kLanes>& addresses) {
         if (opcodes_[index] == nullptr) opcodes_[index] = table_.intern(d.inst->opcode);
@@ -197,6 +209,7 @@ private:
         for (int i = 0; i < d.n_src_regs; ++i) inst.src[static_cast<std::size_t>(i)] = {d.src_regs[static_cast<std::size_t>(i)].reg, d.src_regs[static_cast<std::size_t>(i)].width};
         inst.has_immediate = true;
         inst.immediate = d.trace_immediate;
+        if (d.inst->base == "BAR") set_barrier(d, inst);
         inst.mem_width = d.trace_mem_width;
         if (inst.mem_width > 0) {
             const std::uint64_t base = d.space == isa::sass::Space::shared ? kSassShmemBase : 0;

@@ -83,7 +83,8 @@ bool TraceInstruction::operator==(const TraceInstruction& o) const {
            std::equal(dst.begin(), dst.begin() + dst_count, o.dst.begin()) &&
            std::equal(src.begin(), src.begin() + src_count, o.src.begin()) &&
            has_immediate == o.has_immediate && immediate == o.immediate && mem_width == o.mem_width &&
-           (mem_width == 0 || (address_mode == o.address_mode && addresses == o.addresses)) && async == o.async;
+           (mem_width == 0 || (address_mode == o.address_mode && addresses == o.addresses)) && async == o.async &&
+           barrier == o.barrier && barrier_threads == o.barrier_threads;
 }
 
 AddressMode choose_address_mode(std::uint32_t mask, const std::array<std::uint64_t, kWarpSize>& addresses) {

@@ -125,6 +125,10 @@ struct TraceInstruction {
     AddressMode address_mode = AddressMode::list;
     std::array<std::uint64_t, kWarpSize> addresses{};  // per lane; 0 for inactive lanes
     AsyncOp async;  // the `mbar=` / `tma=` extension
+    // BAR.SYNC's barrier (0..15) and the threads it waits for (0: every thread of the CTA), from the
+    // `bar=` extension; 0 and 0 without it.
+    std::uint8_t barrier = 0;
+    std::uint16_t barrier_threads = 0;
 
     bool is_memory() const { return mem_width > 0; }
     int active_lanes() const;

@@ -13,16 +13,16 @@
 
 #include "validation/cutlass/cutlass3_args.h"
 #include "validation/cutlass/cutlass3_host.h"
+#include "validation/cutlass/cutlass_common.h"
 
 namespace stcsim::cutlass3_gemm {
 namespace {
 
-// The buffers of a traced launch: distinct, 4 GiB apart, as cutlass_gemm places them.
-constexpr std::uint64_t kAddressA = 0x0000700000000000ull;
-constexpr std::uint64_t kAddressB = 0x0000700100000000ull;
-constexpr std::uint64_t kAddressE = 0x0000700200000000ull;
-constexpr std::uint64_t kAddressD = 0x0000700300000000ull;
-constexpr std::uint64_t kAddressC = 0x0000700400000000ull;
+using cutlass_common::kAddressA;
+using cutlass_common::kAddressB;
+using cutlass_common::kAddressC;
+using cutlass_common::kAddressD;
+using cutlass_common::kAddressE;
 
 // The kernel's parameter buffer starts at byte 0x210 of constant bank 0 on sm_90, and the
 // compiler aligns each parameter's absolute address there to the parameter's alignment: Params
@@ -60,6 +60,19 @@ std::string tensor_maps_json() {
     return s + "]";
 }
 
+// CUTLASS builds Params from temporaries whose padding bytes are whatever the stack held, and the
+// copies carry them along. Zeroing the stack below this frame and building Params in a frame there
+// makes them 0, so that the params file is the same on every run (the kernel never reads padding).
+__attribute__((noinline)) void zero_stack_below() {
+    volatile unsigned char scratch[1 << 18];
+    for (auto& b : scratch) b = 0;
+}
+
+template <class Kernel>
+__attribute__((noinline)) void build_params(const typename Kernel::Arguments& args, unsigned char* out) {
+    new (out) typename Kernel::Params(Kernel::to_underlying_arguments(args, nullptr));
+}
+
 template <class Kernel>
 int launch(const Options& o, const char* name) {
     using Params = typename Kernel::Params;
@@ -75,7 +88,9 @@ int launch(const Options& o, const char* name) {
     // Params as bytes with zero padding (the bytes cudaLaunchKernel copies for the one parameter).
     alignas(Params) unsigned char bytes[sizeof(Params)];
     std::memset(bytes, 0, sizeof bytes);
-    const Params* params = new (bytes) Params(Kernel::to_underlying_arguments(args, nullptr));
+    zero_stack_below();
+    build_params<Kernel>(args, bytes);
+    const Params* params = std::launder(reinterpret_cast<const Params*>(bytes));
     FILE* f = std::fopen(o.params_out.c_str(), "wb");
     if (!f || std::fwrite(bytes, sizeof bytes, 1, f) != 1 || std::fclose(f) != 0) {
         std::fprintf(stderr, "cutlass3_gemm: cannot write %s\n", o.params_out.c_str());

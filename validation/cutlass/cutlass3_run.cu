@@ -23,6 +23,7 @@
 #include <cutlass/transform/device/transform_universal_adapter.hpp>
 
 #include "validation/common/json_line.h"
+#include "validation/cutlass/cutlass_common.h"
 #include "validation/cutlass/cutlass3_args.h"
 #include "validation/cutlass/cutlass3_host.h"
 
@@ -46,15 +47,7 @@ namespace {
         }                                                                                                      \
     } while (0)
 
-struct Rng {
-    std::uint64_t s;
-    std::uint32_t next() {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        return static_cast<std::uint32_t>(s >> 33);
-    }
-    int small() { return static_cast<int>(next() % 5) - 2; }         // -2..2
-    int nonzero() { const int v = int(next() % 4) - 2; return v >= 0 ? v + 1 : v; }  // -2, -1, 1, 2
-};
+using cutlass_common::Rng;
 
 // Device buffers freed on every return path.
 struct DeviceBuffers {

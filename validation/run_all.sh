@@ -9,7 +9,9 @@
 #   memory.jsonl         memory_bench: pointer-chase latency 4 KB..1 GB, bandwidth l1/l2/dram,
 #                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides
 #   gemm.jsonl           gemm_bench: dense and 2:4 sparse f16 GEMMs (the traced kernel) at 1024^3,
-#                        2048^3 and 4096^3, timed with CUDA events
+#                        2048^3 and 4096^3, timed with CUDA events; on an sm_90 GPU also
+#                        cutlass3_gemm (CUTLASS 3.x wgmma/TMA kernels, "experiment": "cutlass_gemm")
+#                        dense and sparse at the same sizes, when it was built
 #   sass_mma.txt         cuobjdump -sass of mma_bench: kernel names and their HMMA/IMMA/QMMA lines
 #   logs/<step>.log      stderr of each step
 # Usage: validation/run_all.sh OUT_DIR [BUILD_DIR (default build/release)]
@@ -70,6 +72,16 @@ for size in 1024 2048 4096; do
             --dtype f16 --acc f32 "${flag[@]}" --iters 20 --out "$out/gemm.jsonl"
     done
 done
+
+# CUTLASS 3.x's Hopper GEMMs: sm_90a SASS only, so only on a GPU of compute capability 9.0.
+if [[ $(smi compute_cap) == 9.0 && -x $bin/cutlass3_gemm ]]; then
+    for size in 1024 2048 4096; do
+        for sparsity in dense sparse; do
+            step "cutlass3_${size}_$sparsity" 30 "$out/logs/cutlass3_${size}_$sparsity.stdout" "$bin/cutlass3_gemm" run \
+                --kernel "stcsim_cutlass3_${sparsity}_f16" --m "$size" --n "$size" --k "$size" --iters 20 --out "$out/gemm.jsonl"
+        done
+    done
+fi
 
 cuobjdump=$(command -v cuobjdump || echo /usr/local/cuda/bin/cuobjdump)
 if [[ -x $cuobjdump ]]; then

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "validation/cutlass/cutlass_common.h"
 #include "validation/cutlass/cutlass_kernels.h"
 
 #define STCSIM_DEFINE_KERNEL(name, Op)                                                              \
@@ -38,12 +39,13 @@ STCSIM_CUTLASS_KERNELS(STCSIM_DEFINE_KERNEL)
 namespace {
 
 using cutlass::gemm::GemmCoord;
+namespace cutlass_common = stcsim::cutlass_common;
 
-// Device addresses of the buffers in a traced launch: distinct, 4 GiB apart.
-constexpr std::uint64_t kAddressA = 0x0000700000000000ull;
-constexpr std::uint64_t kAddressB = 0x0000700100000000ull;
-constexpr std::uint64_t kAddressE = 0x0000700200000000ull;
-constexpr std::uint64_t kAddressD = 0x0000700300000000ull;
+using cutlass_common::kAddressA;
+using cutlass_common::kAddressB;
+using cutlass_common::kAddressD;
+using cutlass_common::kAddressE;
+using cutlass_common::Rng;
 
 constexpr const char* kUsage =
     "usage: cutlass_gemm launch --kernel NAME --m M --n N --k K --params-out FILE   (no GPU needed)\n"

@@ -185,3 +185,32 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace stcsim::trace
+
+namespace stcsim::trace {
+namespace {
+
+TEST(BarrierToken, ReadsWritesAndRefuses) {
+    OpcodeTable opcodes;
+    const KernelHeader header = extended_header();
+    const auto named = parse("0200 ffffffff 0 BAR.SYNC.DEFER_BLOCKING 0 0 256 bar=1,256", opcodes);
+    EXPECT_EQ(named.barrier, 1);
+    EXPECT_EQ(named.barrier_threads, 256);
+    fmt::memory_buffer out;
+    format_instruction_line(named, header, out);
+    EXPECT_EQ(std::string(out.data(), out.size()), "0200 ffffffff 0 BAR.SYNC.DEFER_BLOCKING 0 0 256 bar=1,256");
+    const auto plain = parse("0210 ffffffff 0 BAR.SYNC.DEFER_BLOCKING 0 0 0", opcodes);
+    EXPECT_EQ(plain.barrier, 0);
+    EXPECT_EQ(plain.barrier_threads, 0);
+    for (const char* bad : {"bar=16,32", "bar=1,33", "bar=1,2048", "bar=1", "bar=x,32"}) {
+        try {
+            parse(std::string("0200 ffffffff 0 BAR.SYNC.DEFER_BLOCKING 0 0 0 ") + bad, opcodes);
+            ADD_FAILURE() << bad << " was accepted";
+        } catch (const UserError& e) {
+            EXPECT_NE(std::string(e.what()).find("k.traceg:7: expected bar=ID,THREADS"), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_THROW(parse("0200 ffffffff 0 EXIT 0 0 0 bar=1,32", opcodes), UserError);
+}
+
+}  // namespace
+}  // namespace stcsim::trace

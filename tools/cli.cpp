@@ -1,7 +1,10 @@
 #include "tools/cli.h"
 
+#include <unistd.h>
+
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <ios>
 #include <ostream>
 
@@ -16,6 +19,21 @@
 
 namespace stcsim::cli {
 namespace {
+
+// A deadlock report ends with the state of every unit (hundreds of kilobytes on a full GPU): it
+// goes to a file, and the message names it.
+std::string deadlock_summary(const std::string& report) {
+    const std::string marker = "; state: ";
+    const std::size_t at = report.find(marker);
+    if (at == std::string::npos) return report;
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("stcsim-deadlock-" + std::to_string(::getpid()) + ".json");
+    std::ofstream out(path);
+    out << report.substr(at + marker.size()) << '\n';
+    out.close();
+    if (!out) return report.substr(0, at) + "; the state of every unit could not be written to " + path.string();
+    return report.substr(0, at) + "; the state of every unit is in " + path.string();
+}
 
 void print_usage(std::ostream& out) {
     out << "usage: stcsim <command> [options]\n\n"
@@ -85,7 +103,7 @@ int run_cli(const std::vector<std::string>& argv, Streams& io) {
         } catch (const sim::DeadlockError& error) {
             // Warps that wait for each other forever (a trace that lost an arrive, say) or a bug.
             io.err << "stcsim " << command.name << ": the simulation stopped making progress (warps that wait "
-                   << "for each other forever, or a simulator bug): " << printable(error.what()) << '\n';
+                   << "for each other forever, or a simulator bug): " << printable(deadlock_summary(error.what())) << '\n';
             return kExitInternalError;
         } catch (const InternalError& error) {
             io.err << "stcsim " << command.name << ": internal error (a simulator bug): "

@@ -17,6 +17,7 @@
 //                      the swizzle width keeps the plain layout)
 //   invalid_nibble_X   (invalid group) every slot holds nibble X, illegal for the form: compare
 //                      with --invalid-metadata=mux
+// A form wider than N = 64 gets one random case per selector and the layout groups only.
 #pragma once
 
 #include <cstdint>

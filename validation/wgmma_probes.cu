@@ -75,22 +75,25 @@ struct Batch {
     }
 };
 
-// Runs every case (batched per selector); the descriptors the kernel built must be the ones
+// Runs every case (batched per selector and transpose); the descriptors the kernel built must be the ones
 // isa::encode_descriptor gives for the case's fields at the kernel's shared address.
 std::vector<CaseResult> run_cases(int form, ASource source, const std::vector<const WgmmaProbeCase*>& cases) {
     const WgmmaFormInfo& f = wgmma_forms()[static_cast<std::size_t>(form)];
     std::vector<CaseResult> results(cases.size());
     const auto per_case = static_cast<std::size_t>(kWarpgroupThreads * f.d_regs);
-    for (int sel = 0; sel < std::max(1, f.selectors); ++sel) {
+    for (int batch_index = 0; batch_index < 2 * std::max(1, f.selectors); ++batch_index) {
+        const int sel = batch_index / 2;
+        const bool trans = batch_index % 2 == 1;
         Batch batch;
         for (std::size_t i = 0; i < cases.size(); ++i)
-            if (cases[i]->selector == sel) batch.add(i, *cases[i]);
+            if (cases[i]->selector == sel && cases[i]->transposed == trans) batch.add(i, *cases[i]);
         const std::size_t n = batch.picked.size();
         if (n == 0) continue;
         WgmmaProbeLaunch p;
         p.form = form;
         p.a_from_registers = source == ASource::registers;
         p.selector = sel;
+        p.transposed = trans;
         p.cases = static_cast<int>(n);
         p.max_image_bytes = batch.max_bytes;
         p.images = to_device(batch.images);

@@ -82,6 +82,8 @@ isa::WgmmaOperands operands(const WgmmaFormInfo& f, ASource source, const WgmmaP
     ops.d.words = pc.c_regs;
     for (int t = 0; t < kWarpgroupThreads; ++t) ops.metadata[static_cast<std::size_t>(t)] = pc.e[static_cast<std::size_t>(t)];
     ops.selector = pc.selector;
+    ops.imm.trans_a = pc.transposed && source == ASource::shared;
+    ops.imm.trans_b = pc.transposed;
     return ops;
 }
 
@@ -101,7 +103,8 @@ TEST(WgmmaProbeCases, ValidCasesRunAndInvalidOnesAreRefused) {
                         << f.ptx << " " << g.label;
                 }
             }
-            EXPECT_EQ(layouts, 4) << f.ptx;
+            const bool f16 = f.a == Elem::f16 || f.a == Elem::bf16;
+            EXPECT_EQ(layouts, 4 + (f16 ? (source == ASource::shared ? 2 : 1) : 0)) << f.ptx;
             EXPECT_EQ(set.invalid.empty(), !f.sparse) << f.ptx;
             for (const WgmmaProbeGroup& g : set.invalid)
                 for (const WgmmaProbeCase& pc : g.cases) {

@@ -38,7 +38,9 @@ FormInfo slice_info(const WgmmaFormInfo& f) {
     return info;
 }
 
-enum class Layout { plain, mn_first, sw32, sw64, sw128 };
+enum class Layout { plain, mn_first, sw32, sw64, sw128, mn_major, mn_major_sw128 };
+
+bool transposed(Layout l) { return l == Layout::mn_major || l == Layout::mn_major_sw128; }
 
 isa::Swizzle swizzle_of(Layout l) {
     switch (l) {
@@ -66,6 +68,25 @@ isa::MatrixDescriptor tile_descriptor(Layout layout, std::uint32_t start, int ro
         const DescriptorFields plain = plain_k_major(start, k_bytes);
         d.leading_byte_offset = plain.lbo;
         d.stride_byte_offset = plain.sbo;
+    }
+    return d;
+}
+
+// Descriptor fields of an M/N-major tile (imm-trans 1) of `mn_bytes` bytes along M/N at `start`:
+// without a swizzle, 16-byte chunks of M/N one core matrix (8 K rows x 16 bytes) apart (SBO = 128)
+// and groups of 8 K rows after the whole M/N extent (LBO); with the 128-byte swizzle (a tile exactly
+// one 128-byte atom wide), groups of 8 K rows 8 x 128 bytes apart (SBO; LBO, the step between
+// atoms along M/N, is not used).
+isa::MatrixDescriptor mn_major_descriptor(bool swizzle128, std::uint32_t start, int mn_bytes) {
+    isa::MatrixDescriptor d;
+    d.start_address = start;
+    if (swizzle128 && mn_bytes == 128) {
+        d.swizzle = isa::Swizzle::b128;
+        d.leading_byte_offset = 16;
+        d.stride_byte_offset = 8 * 128;
+    } else {
+        d.leading_byte_offset = kCoreMatrixBytes * static_cast<std::uint32_t>(mn_bytes / 16);
+        d.stride_byte_offset = kCoreMatrixBytes;
     }
     return d;
 }
@@ -118,12 +139,16 @@ private:
         isa::SharedMemoryImage smem;
         std::uint32_t next = 0;
         isa::MatrixDescriptor da{}, db{};
-        const isa::OperandTile ta = isa::wgmma_tile(form_, true, false), tb = isa::wgmma_tile(form_, false, false);
+        const bool trans = transposed(layout);
+        pc.transposed = trans;
+        const isa::OperandTile ta = isa::wgmma_tile(form_, true, trans), tb = isa::wgmma_tile(form_, false, trans);
         if (source_ == ASource::shared) {
-            da = tile_descriptor(layout, 0, kWgmmaRows, f_.a_k_bytes());
+            da = trans ? mn_major_descriptor(layout == Layout::mn_major_sw128, 0, kWgmmaRows * elem_bits(f_.a) / 8)
+                       : tile_descriptor(layout, 0, kWgmmaRows, f_.a_k_bytes());
             next = align_up(tile_end(da, ta), kTileAlign);
         }
-        db = tile_descriptor(layout, next, f_.n, f_.b_k_bytes());
+        db = trans ? mn_major_descriptor(false, next, f_.n * elem_bits(f_.b) / 8)
+                   : tile_descriptor(layout, next, f_.n, f_.b_k_bytes());
         smem.bytes.assign(align_up(tile_end(db, tb), 16), 0);
         if (source_ == ASource::shared) isa::write_operand(smem, da, ta, a, true);
         isa::write_operand(smem, db, tb, b, false);
@@ -170,6 +195,12 @@ WgmmaProbeSet make_wgmma_probes(const WgmmaFormInfo& f, ASource source, std::uin
     for (auto [layout, label] : {std::pair{Layout::mn_first, "layout_mn_first"}, std::pair{Layout::sw32, "layout_sw32"},
                                  std::pair{Layout::sw64, "layout_sw64"}, std::pair{Layout::sw128, "layout_sw128"}})
         set.valid.push_back({label, {builder.make(rng, 0, false, layout)}});
+    // M/N-major operands (imm-trans 1): f16 and bf16 only; the swizzled one needs A in shared memory.
+    if (f.a == Elem::f16 || f.a == Elem::bf16) {
+        set.valid.push_back({"layout_mn_major", {builder.make(rng, 0, false, Layout::mn_major)}});
+        if (source == ASource::shared)
+            set.valid.push_back({"layout_mn_major_sw128", {builder.make(rng, 0, false, Layout::mn_major_sw128)}});
+    }
     for (std::uint32_t nibble : wide ? std::vector<std::uint32_t>{} : illegal_nibbles(slice)) {
         WgmmaProbeCase pc = builder.make(rng, 0, false, Layout::plain);
         std::fill(pc.e.begin(), pc.e.end(), uniform_metadata(nibble));
@@ -228,6 +259,10 @@ std::string wgmma_case_json(const WgmmaFormInfo& f, ASource source, const WgmmaP
     JsonLine line;
     line.add_raw("fragments", fragments.str()).add_raw("smem", smem.str());
     if (f.sparse) line.add("selector", pc.selector);  // stcsim mma rejects a selector on dense forms
+    if (pc.transposed) {
+        if (source == ASource::shared) line.add("trans_a", 1);
+        line.add("trans_b", 1);
+    }
     return line.str();
 }
 

@@ -15,6 +15,9 @@
 //                      (LBO = the whole MN extent, SBO = 128): tells LBO from SBO
 //   layout_sw32, layout_sw64, layout_sw128   K-major swizzled tiles (a tile whose K bytes exceed
 //                      the swizzle width keeps the plain layout)
+//   layout_mn_major    (f16, bf16) M/N-major tiles, imm-trans-b = 1 and, for A in shared memory,
+//                      imm-trans-a = 1; no swizzle
+//   layout_mn_major_sw128  (f16, bf16; A in shared memory) the same with A 128-byte swizzled
 //   invalid_nibble_X   (invalid group) every slot holds nibble X, illegal for the form: compare
 //                      with --invalid-metadata=mux
 // A form wider than N = 64 gets one random case per selector and the layout groups only.
@@ -31,6 +34,7 @@ namespace stcsim::validation {
 
 struct WgmmaProbeCase {
     int selector = 0;
+    bool transposed = false;               // imm-trans-b = 1, and imm-trans-a = 1 for A in shared memory
     std::vector<std::uint8_t> image;       // relative shared-memory image, a multiple of 16 bytes
     DescriptorFields a_desc, b_desc;       // start relative to the image; a_desc unused for A in registers
     std::vector<std::uint32_t> a_regs;     // 128 x 4, thread-major (A from registers; zeros otherwise)

@@ -14,7 +14,7 @@ namespace stcsim::validation {
 
 inline constexpr std::uint32_t kProbeImageAlign = 1024;
 
-template <class F, bool REGS, int SEL>
+template <class F, bool REGS, int SEL, bool TRANS>
 __global__ void __launch_bounds__(128) wgmma_probe_kernel(WgmmaProbeLaunch p) {
     extern __shared__ __align__(16) std::uint32_t raw[];
     const int c = static_cast<int>(blockIdx.x);
@@ -38,7 +38,7 @@ __global__ void __launch_bounds__(128) wgmma_probe_kernel(WgmmaProbeLaunch p) {
     for (int i = 0; i < F::kD; ++i) d[i] = p.c_regs[slot * F::kD + i];
     const std::uint32_t e = p.e[slot];
     device::wgmma_fence();
-    F::template run<REGS, SEL>(d, a, desc_a, desc_b, e);
+    F::template run<REGS, SEL, TRANS>(d, a, desc_a, desc_b, e);
     device::wgmma_commit();
     device::wgmma_wait<0>();
 #pragma unroll
@@ -50,12 +50,12 @@ __global__ void __launch_bounds__(128) wgmma_probe_kernel(WgmmaProbeLaunch p) {
     }
 }
 
-template <class F, bool REGS, int SEL>
+template <class F, bool REGS, int SEL, bool TRANS>
 bool launch_wgmma_probe_sel(const WgmmaProbeLaunch& p) {
-    if constexpr (SEL >= (F::kSelectors > 0 ? F::kSelectors : 1)) {
+    if constexpr (SEL >= (F::kSelectors > 0 ? F::kSelectors : 1) || (TRANS && !F::kTransposable)) {
         return false;
     } else {
-        const auto kernel = &wgmma_probe_kernel<F, REGS, SEL>;
+        const auto kernel = &wgmma_probe_kernel<F, REGS, SEL, TRANS>;
         const std::size_t smem = p.max_image_bytes + kProbeImageAlign;
         if (smem > 48 * 1024 &&
             cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(smem)) != cudaSuccess)
@@ -65,13 +65,18 @@ bool launch_wgmma_probe_sel(const WgmmaProbeLaunch& p) {
     }
 }
 
-template <class F>
-bool launch_wgmma_probe(const WgmmaProbeLaunch& p) {
+template <class F, bool TRANS>
+bool launch_wgmma_probe_trans(const WgmmaProbeLaunch& p) {
     switch (p.selector) {
-        case 0: return p.a_from_registers ? launch_wgmma_probe_sel<F, true, 0>(p) : launch_wgmma_probe_sel<F, false, 0>(p);
-        case 1: return p.a_from_registers ? launch_wgmma_probe_sel<F, true, 1>(p) : launch_wgmma_probe_sel<F, false, 1>(p);
+        case 0: return p.a_from_registers ? launch_wgmma_probe_sel<F, true, 0, TRANS>(p) : launch_wgmma_probe_sel<F, false, 0, TRANS>(p);
+        case 1: return p.a_from_registers ? launch_wgmma_probe_sel<F, true, 1, TRANS>(p) : launch_wgmma_probe_sel<F, false, 1, TRANS>(p);
         default: return false;
     }
+}
+
+template <class F>
+bool launch_wgmma_probe(const WgmmaProbeLaunch& p) {
+    return p.transposed ? launch_wgmma_probe_trans<F, true>(p) : launch_wgmma_probe_trans<F, false>(p);
 }
 
 }  // namespace stcsim::validation

@@ -15,6 +15,7 @@ struct WgmmaProbeLaunch {
     int form = 0;
     bool a_from_registers = false;
     int selector = 0;
+    bool transposed = false;                  // imm-trans-a (shared-memory A) and imm-trans-b = 1
     int cases = 0;
     std::uint32_t max_image_bytes = 0;        // the largest image of the batch
     const std::uint32_t* images = nullptr;    // every case's image, each starting at image_offset[c] words
@@ -30,7 +31,8 @@ struct WgmmaProbeLaunch {
     std::uint32_t* smem_base = nullptr;       // cases: the shared address of the image
 };
 
-// Each returns false when the form is not in its half or the selector is not legal for it.
+// Each returns false when the form is not in its half, the selector is not legal for it, or it
+// has no transpose (not f16 / bf16) and `transposed` is set.
 bool launch_wgmma_probe_dense(const WgmmaProbeLaunch& launch);
 bool launch_wgmma_probe_sp(const WgmmaProbeLaunch& launch);
 

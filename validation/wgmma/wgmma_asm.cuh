@@ -4,7 +4,8 @@
 //   Wg_<id>::run<REGS, SEL>(d, a, desc_a, desc_b, e): D = A*B + D on the thread's accumulator
 //   registers d (the form's D registers, in place), A from registers a[0..3] when REGS, else from
 //   the shared-memory descriptor desc_a; B from desc_b; .sp: metadata register e and selector SEL
-//   (an immediate). Immediates: scale-d 1 (accumulate), imm-scale-a/b 1, imm-trans-a/b 0 (K-major).
+//   (an immediate). Immediates: scale-d 1 (accumulate), imm-scale-a/b 1, imm-trans-a/b 0 (K-major),
+//   or with TRANS (f16 / bf16 forms) imm-trans-b 1 and, for a shared-memory A, imm-trans-a 1.
 // Plus the wgmma.fence / commit_group / wait_group and the async-proxy fence the kernels need.
 // Outside an sm_90a device pass (the host pass, other architectures) every body is empty; the
 // programs are built for sm_90a only (CMake: CUDA_ARCHITECTURES 90a-real).
@@ -91,6 +92,17 @@
 #define STC_WG_TAIL_SCALED_REGS "1, 1, 1"
 #define STC_WG_TAIL_INT_SMEM "1"
 #define STC_WG_TAIL_INT_REGS "1"
+// TRANS: imm-trans-a = 1 (shared-memory A) and imm-trans-b = 1, M/N-major operands (f16, bf16).
+// The other syntaxes have no transpose; their kernels are never instantiated with TRANS.
+#define STC_WG_TAIL_F16_SMEM_T "1, 1, 1, 1, 1"
+#define STC_WG_TAIL_F16_REGS_T "1, 1, 1, 1"
+#define STC_WG_TAIL_SCALED_SMEM_T STC_WG_TAIL_SCALED_SMEM
+#define STC_WG_TAIL_SCALED_REGS_T STC_WG_TAIL_SCALED_REGS
+#define STC_WG_TAIL_INT_SMEM_T STC_WG_TAIL_INT_SMEM
+#define STC_WG_TAIL_INT_REGS_T STC_WG_TAIL_INT_REGS
+#define STC_WG_TRANSPOSABLE_F16 true
+#define STC_WG_TRANSPOSABLE_SCALED false
+#define STC_WG_TRANSPOSABLE_INT false
 
 // Inputs: A (descriptor, or four registers), the B descriptor, then for .sp the metadata register
 // and the selector.
@@ -151,14 +163,17 @@ enum WgmmaFormIndex : int {
         static constexpr int kD = DREGS;                                                                   \
         static constexpr int kSelectors = NSEL;                                                            \
         static constexpr bool kSparse = NSEL > 0;                                                          \
-        template <bool REGS, int SEL>                                                                      \
+        static constexpr bool kTransposable = STC_WG_TRANSPOSABLE_##SYNTAX;                                \
+        template <bool REGS, int SEL, bool TRANS = false>                                                  \
         __device__ __forceinline__ static void run(std::uint32_t (&d)[DREGS], const std::uint32_t (&a)[4], \
                                                    std::uint64_t desc_a, std::uint64_t desc_b,             \
                                                    std::uint32_t e) {                                       \
             (void)a; (void)desc_a; (void)desc_b; (void)e; (void)d;                                          \
             if constexpr (STC_WGMMA_ENABLED) {                                                             \
-                if constexpr (REGS) { STC_WG_ASM_REGS_##SPARSITY(ptx, DREGS, STC_WG_TAIL_##SYNTAX##_REGS); }  \
-                else { STC_WG_ASM_SMEM_##SPARSITY(ptx, DREGS, STC_WG_TAIL_##SYNTAX##_SMEM); }                \
+                if constexpr (REGS && TRANS) { STC_WG_ASM_REGS_##SPARSITY(ptx, DREGS, STC_WG_TAIL_##SYNTAX##_REGS_T); } \
+                else if constexpr (REGS) { STC_WG_ASM_REGS_##SPARSITY(ptx, DREGS, STC_WG_TAIL_##SYNTAX##_REGS); }   \
+                else if constexpr (TRANS) { STC_WG_ASM_SMEM_##SPARSITY(ptx, DREGS, STC_WG_TAIL_##SYNTAX##_SMEM_T); } \
+                else { STC_WG_ASM_SMEM_##SPARSITY(ptx, DREGS, STC_WG_TAIL_##SYNTAX##_SMEM); }                    \
             }                                                                                               \
         }                                                                                                   \
     };

@@ -50,6 +50,27 @@ TEST(CliRun, JsonPrintsTheStatsOfOneKernelFile) {
     EXPECT_EQ(stats["warp_instructions"], 9);
 }
 
+// H200 is H100's SM with more memory bandwidth: the named config runs the wgmma sample, to the
+// cycle of the H100 replay (a tensor-core-bound trace that never reaches DRAM), and is listed.
+TEST(CliRun, H200ConfigRunsTheWgmmaSampleLikeH100) {
+    const std::string trace = kSource + "/traces/samples/stcsim_wgmma_sparse/kernel-1.traceg";
+    const CommandResult h200 = run_stcsim("run --json --config h200 --trace " + trace);
+    ASSERT_EQ(h200.status, 0) << h200.err;
+    const CommandResult h100 = run_stcsim("run --json --config h100-sxm --trace " + trace);
+    ASSERT_EQ(h100.status, 0) << h100.err;
+    const json a = json::parse(h200.out), b = json::parse(h100.out);
+    EXPECT_EQ(a["mma_instructions_by_opcode"]["HGMMA.SP.64x128x32.F32"], 12);
+    EXPECT_EQ(a["cycles"], b["cycles"]);
+    const json h200_config = read_json(kSource + "/configs/h200.json"), h100_config = read_json(kSource + "/configs/h100-sxm.json");
+    EXPECT_EQ(h200_config["sm"], h100_config["sm"]);
+    // 4.8 TB/s at the 1830 MHz clock (NVIDIA H200 datasheet), against H100 SXM5's 3352 GB/s.
+    EXPECT_EQ(h200_config["memory"]["dram"]["bytes_per_clk"], 2623);
+    const CommandResult list = run_stcsim("config list");
+    ASSERT_EQ(list.status, 0) << list.err;
+    EXPECT_NE(list.out.find("h200"), std::string::npos) << list.out;
+    EXPECT_NE(list.out.find("NVIDIA H200 SXM 141GB: sm_90a"), std::string::npos) << list.out;
+}
+
 TEST(CliRun, WgmmaSampleReplaysAtTheAnalyticCycleCount) {
     const std::string trace = kSource + "/traces/samples/stcsim_wgmma_sparse/kernel-1.traceg";
     const CommandResult r = run_stcsim("run --json --config " + kSource + "/configs/h100-sxm.json --trace " + trace);

@@ -10,7 +10,8 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed (${rc}): ${out}")
 endif()
-foreach(file bin/stcsim share/stcsim/configs/a100.json share/stcsim/configs/h100-sxm.json share/stcsim/configs/rtx3090.json)
+foreach(file bin/stcsim share/stcsim/configs/a100.json share/stcsim/configs/h100-sxm.json share/stcsim/configs/h200.json
+             share/stcsim/configs/rtx3090.json)
   if(NOT EXISTS "${prefix}/${file}")
     message(FATAL_ERROR "not installed: ${prefix}/${file}")
   endif()

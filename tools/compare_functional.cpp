@@ -7,9 +7,11 @@
 #include "common/errors.h"
 #include "isa/arch.h"
 #include "isa/catalog.h"
+#include "isa/wgmma_catalog.h"
 #include "tools/measurements.h"
 #include "tools/mma_case.h"
 #include "tools/parallel.h"
+#include "tools/wgmma_case.h"
 
 namespace stcsim::cli {
 namespace {
@@ -65,9 +67,13 @@ void replay(PairJob& job, int keep) {
         res.note = fmt::format("not replayed: stcsim does not model arch '{}'", res.arch);
         return;
     }
+    // A warp-group instruction replays through tools/wgmma_case.h, as `stcsim mma` runs it.
+    const bool wgmma = isa::is_wgmma_name(res.instr);
     isa::MmaForm form;
+    isa::WgmmaForm wgmma_form;
     try {
-        form = isa::parse_mma(res.instr, *arch);
+        if (wgmma) wgmma_form = isa::parse_wgmma(res.instr, *arch);
+        else form = isa::parse_mma(res.instr, *arch);
     } catch (const UserError& error) {
         res.note = fmt::format("not replayed: {}", error.what());
         return;
@@ -87,7 +93,9 @@ void replay(PairJob& job, int keep) {
         ++res.cases;
         std::string difference;
         try {
-            difference = first_difference(gpu_d, run_mma_case(form, *arch, options, object, where), gpu_where);
+            const json sim_d = wgmma ? run_wgmma_case(wgmma_form, *arch, options, object, where)
+                                     : run_mma_case(form, *arch, options, object, where);
+            difference = first_difference(gpu_d, sim_d, gpu_where);
         } catch (const UserError& error) {
             if (std::string(error.what()).rfind(gpu_where, 0) == 0) throw;
             difference = fmt::format("stcsim rejects the case: {}", error.what());

@@ -1,5 +1,6 @@
 // The functional half of `stcsim compare`: every probe file pair named by probes/index.json is
-// replayed through the functional model exactly as `stcsim mma` runs it (tools/mma_case.h), and
+// replayed through the functional model exactly as `stcsim mma` runs it (tools/mma_case.h; a
+// "wgmma..." instr through tools/wgmma_case.h), and
 // each case's D is held against the GPU's, bit for bit. Invalid-metadata files are replayed with
 // --invalid-metadata=mux, as the index says.
 #pragma once

@@ -5,6 +5,10 @@
 #include <map>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "common/errors.h"
+
 namespace stcsim::cli {
 namespace {
 
@@ -20,24 +24,32 @@ double mma_rate(const MeasuredRecord& r) {
     return cycles > 0 ? work / cycles : 0;
 }
 
+// The plateau a point is held against: its instruction, and for a wgmma also where A came from
+// (a register A and a shared-memory A are different programs with different peaks).
+std::string plateau_key(const MeasuredRecord& r) {
+    const std::string instr = string_field(r, "instr");
+    return is_wgmma_record(r) ? instr + " a=" + wgmma_a_source(r) : instr;
+}
+
 void classify_mma(const std::vector<MeasuredRecord>& records, std::vector<std::string>& out) {
     std::map<std::string, double> best;
     std::map<std::string, int> count;
     for (const MeasuredRecord& r : records) {
         if (skipped(r) || experiment(r) != "mma") continue;
-        const std::string instr = string_field(r, "instr");
-        best[instr] = std::max(best[instr], mma_rate(r));
-        ++count[instr];
+        const std::string key = plateau_key(r);
+        best[key] = std::max(best[key], mma_rate(r));
+        ++count[key];
     }
     for (std::size_t i = 0; i < records.size(); ++i) {
         const MeasuredRecord& r = records[i];
         if (skipped(r) || experiment(r) != "mma") continue;
-        const std::string instr = string_field(r, "instr");
-        if (count[instr] == 1) {
-            out[i] = "mma";
+        const std::string key = plateau_key(r);
+        const std::string prefix = is_wgmma_record(r) ? "wgmma" : "mma";
+        if (count[key] == 1) {
+            out[i] = prefix;
             continue;
         }
-        out[i] = mma_rate(r) >= kSaturatedFraction * best[instr] ? "mma_throughput" : "mma_latency";
+        out[i] = prefix + (mma_rate(r) >= kSaturatedFraction * best[key] ? "_throughput" : "_latency");
     }
 }
 
@@ -68,6 +80,16 @@ void classify_latency(const std::vector<MeasuredRecord>& records, std::vector<st
 }
 
 }  // namespace
+
+bool is_wgmma_record(const MeasuredRecord& record) { return string_field(record, "instr").starts_with("wgmma."); }
+
+std::string wgmma_a_source(const MeasuredRecord& record) {
+    if (!record.data.contains("a_source")) return "shared";
+    const std::string source = string_field(record, "a_source");
+    if (source != "shared" && source != "registers")
+        throw UserError(fmt::format("{}: key 'a_source' must be \"shared\" or \"registers\", got \"{}\"", record.source, source));
+    return source;
+}
 
 std::vector<std::string> regime_classes(const std::vector<MeasuredRecord>& records) {
     std::vector<std::string> out(records.size());

@@ -8,7 +8,9 @@
 //                    instruction (no plateau to hold it against), compared in cycles. A form the
 //                    architecture has no tensor instruction for (isa::MmaForm::emulated) gets
 //                    "_emulated" after "mma" (mma_emulated_latency, ...): a compiled instruction
-//                    sequence, held to its own limits.
+//                    sequence, held to its own limits. A warp-group record (instr "wgmma...")
+//                    gets "wgmma_throughput", "wgmma_latency" or "wgmma" instead, and its plateau
+//                    is that of its instruction with the same A source ("a_source").
 //   latency records  "latency_plateau" when its neighbours on the curve (same stride, the next
 //                    smaller and larger footprints, where they exist) measure within
 //                    kPlateauTolerance of it; else "latency_transition" (a footprint between two
@@ -33,6 +35,12 @@ inline constexpr std::int64_t kMaxRecordIlp = 255;
 inline constexpr std::int64_t kMaxRecordIters = std::int64_t{1} << 50;
 inline constexpr std::int64_t kMaxRecordFootprint = std::int64_t{1} << 36;  // sim::kMaxFootprintBytes
 inline constexpr double kPlateauTolerance = 0.03;
+
+// True for a record of a warp-group MMA (its "instr" starts with "wgmma.").
+bool is_wgmma_record(const MeasuredRecord& record);
+// Where a wgmma record's A came from: its "a_source", "shared" (the default) or "registers";
+// UserError naming the record for anything else.
+std::string wgmma_a_source(const MeasuredRecord& record);
 
 // One class name per record (empty for records of other experiments); UserError naming the
 // record for a malformed one.

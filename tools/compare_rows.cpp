@@ -8,6 +8,7 @@
 
 #include "common/errors.h"
 #include "isa/catalog.h"
+#include "isa/wgmma_catalog.h"
 #include "sim/gpu/memory_bench.h"
 #include "sim/gpu/mma_bench.h"
 #include "tools/compare_gemm.h"
@@ -46,8 +47,30 @@ double simulated_mma_cycles(const sim::GpuSpec& spec, sim::MmaBenchParams p, std
     return short_run + (long_run - short_run) * static_cast<double>(iters - kShortIters) / static_cast<double>(kShortIters);
 }
 
-// mma_latency rows compare cycles per dependent instruction, mma_throughput rows dense FMAs per
-// cycle per SM, lone "mma" rows whole-run cycles (compare_regimes.h says which is which).
+// The dense FMAs of one instruction of the record's form on `arch` (UserError for a form the arch
+// lacks); a form the compiler emulates marks its class "_emulated". A wgmma record's form is read
+// with its A source, and its warps must make whole warp groups.
+std::int64_t record_form_fmas(const MeasuredRecord& r, sim::MmaBenchParams& p, isa::Arch arch, std::string& regime) {
+    if (is_wgmma_record(r)) {
+        p.a_source = wgmma_a_source(r);
+        if (p.warps % (isa::kWarpgroupSize / 32) != 0)
+            throw UserError(fmt::format("{}: key 'warps' must be a multiple of 4 for a wgmma (whole warp groups), got {}",
+                                        r.source, p.warps));
+        if (r.data.contains("wgmma_wait"))
+            p.wgmma_wait = static_cast<int>(integer_field(r, "wgmma_wait", 0, 255));
+        // Per warp: one 16-row slice of each warp-group instruction, as the simulator counts it.
+        const isa::WgmmaForm form = isa::parse_wgmma(p.instr, arch, p.a_source == "registers" ? isa::WgmmaSource::registers
+                                                                                              : isa::WgmmaSource::shared);
+        return form.dense_fma_count() / (isa::kWarpgroupSize / 32);
+    }
+    const isa::MmaForm form = isa::parse_mma(p.instr, arch);
+    // A form the compiler emulates is a sequence of instructions, held to its own limits.
+    if (form.emulated && regime.rfind("mma", 0) == 0) regime.insert(3, "_emulated");
+    return form.dense_fma_count();
+}
+
+// *_latency rows compare cycles per dependent instruction, *_throughput rows dense FMAs per cycle
+// per SM, lone "mma" / "wgmma" rows whole-run cycles (compare_regimes.h says which is which).
 Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch) {
     sim::MmaBenchParams p;
     p.instr = string_field(r, "instr");
@@ -57,21 +80,20 @@ Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch)
     p.iters = integer_field(r, "iters", 1, kMaxRecordIters);
     const double measured_cycles = number_field(r, "cycles");
     if (!(measured_cycles > 0)) throw UserError(r.source + ": key 'cycles' must be positive");
-    const bool throughput = cls == "mma_throughput";
-    const std::string key = fmt::format("{} w{} ilp{} n{}", p.instr, p.warps, p.ilp, p.iters);
+    const bool throughput = cls.ends_with("_throughput");
+    std::string key = fmt::format("{} w{} ilp{} n{}", p.instr, p.warps, p.ilp, p.iters);
     // Dense FMAs of the whole run; a form the config's arch lacks leaves the row unsimulated.
     double work = 0;
     std::string unsupported;
     std::string regime = cls;
     try {
-        const isa::MmaForm form = isa::parse_mma(p.instr, arch);
-        work = static_cast<double>(form.dense_fma_count()) * p.warps * p.ilp * static_cast<double>(p.iters);
-        // A form the compiler emulates is a sequence of instructions, held to its own limits.
-        if (form.emulated && regime.rfind("mma", 0) == 0) regime.insert(3, "_emulated");
+        work = static_cast<double>(record_form_fmas(r, p, arch, regime)) * p.warps * p.ilp * static_cast<double>(p.iters);
     } catch (const UserError& error) {
+        if (std::string(error.what()).rfind(r.source, 0) == 0) throw;  // a malformed record
         unsupported = fmt::format("not simulated: {}", error.what());
     }
-    const double per = cls == "mma_latency" ? static_cast<double>(p.iters) : 1.0;
+    if (is_wgmma_record(r)) key = fmt::format("{} a={} w{} ilp{} n{}", p.instr, p.a_source, p.warps, p.ilp, p.iters);
+    const double per = cls.ends_with("_latency") ? static_cast<double>(p.iters) : 1.0;
     auto value = [throughput, work, per](double cycles) { return throughput ? work / cycles : cycles / per; };
     Pending out{{CompareRow{regime, key, r.cited(), value(measured_cycles), std::nullopt, unsupported}}, {}};
     if (!unsupported.empty()) return out;

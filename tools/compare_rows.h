@@ -1,6 +1,8 @@
 // The timing half of `stcsim compare`: every measured timing record becomes one or more rows
 // (class, key, measured, simulated) by running the matching simulation:
 //   mma       mma_sweep.jsonl "mma" records       cycles           run_mma_bench(instr, warps, ilp, iters)
+//   wgmma     wgmma_sweep.jsonl "mma" records of a "wgmma..." instr: the same, with the record's
+//             a_source (default shared) and wgmma_wait (default 1); warps = 4 x warp groups
 //   latency   memory.jsonl "latency"              latency_cycles   run_latency_bench(footprint, stride)
 //   bandwidth memory.jsonl "bandwidth"            bytes_per_clk_per_sm  run_bandwidth_bench(level)
 //   ldmatrix_latency     "ldmatrix"               latency_cycles   run_ldmatrix_bench(x, trans), 32-byte rows

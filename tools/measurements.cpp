@@ -95,12 +95,15 @@ MeasurementFolder read_measurement_folder(const fs::path& dir) {
         if (entry.is_regular_file() && entry.path().extension() == ".jsonl") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const auto& file : files) read_records(file, folder.records);
-    const fs::path index = dir / "probes" / "index.json";
-    if (fs::exists(index)) {
-        folder.probe_index = read_json_file(index);
-        if (!folder.probe_index->is_object() || !folder.probe_index->contains("forms") ||
-            !(*folder.probe_index)["forms"].is_array())
+    // probes/index.json (mma_probes) and probes/wgmma_index.json (wgmma_probes): one list of forms.
+    for (const char* name : {"index.json", "wgmma_index.json"}) {
+        const fs::path index = dir / "probes" / name;
+        if (!fs::exists(index)) continue;
+        json part = read_json_file(index);
+        if (!part.is_object() || !part.contains("forms") || !part["forms"].is_array())
             throw UserError(index.string() + ": key 'forms' is missing or not an array");
+        if (!folder.probe_index) folder.probe_index = std::move(part);
+        else for (json& form : part["forms"]) (*folder.probe_index)["forms"].push_back(std::move(form));
     }
     return folder;
 }

@@ -1,7 +1,8 @@
 // A measurement folder as validation/run_all.sh writes it (validation/README.md lists the files):
 // header.json, the timing records of every top-level *.jsonl file (mma_sweep.jsonl, memory.jsonl,
 // gemm.jsonl, ...: one JSON object per line with "experiment"), and probes/index.json with the
-// functional probe files it names. Reading checks the structure only; every problem is a
+// functional probe files it names (and probes/wgmma_index.json, the warp-group probes). Reading
+// checks the structure only; every problem is a
 // UserError that names the file and the line or key.
 #pragma once
 
@@ -33,7 +34,8 @@ struct MeasurementFolder {
     bool published = false;
     std::string published_by;
     std::vector<MeasuredRecord> records;          // every timing record, files in name order
-    std::optional<nlohmann::json> probe_index;    // probes/index.json when present
+    // probes/index.json when present, with the forms of probes/wgmma_index.json appended
+    std::optional<nlohmann::json> probe_index;
 };
 
 MeasurementFolder read_measurement_folder(const std::filesystem::path& dir);

@@ -13,6 +13,10 @@
 #                        cutlass3_gemm (CUTLASS 3.x wgmma/TMA kernels, "experiment": "cutlass_gemm")
 #                        dense and sparse at the same sizes, when it was built
 #   sass_mma.txt         cuobjdump -sass of mma_bench: kernel names and their HMMA/IMMA/QMMA lines
+#   wgmma_sweep.jsonl    compute capability 9.x only: wgmma_bench --sweep, every wgmma form x A source
+#                        x warp groups {1,2,3,4} x ILP {1..4} (within its registers)
+#   probes/wgmma_*       compute capability 9.x only: wgmma_probes (wgmma_index.json and file pairs)
+#   sass_wgmma.txt       cuobjdump -sass of wgmma_bench: kernel names and their [HIQ]GMMA lines
 #   logs/<step>.log      stderr of each step
 # Usage: validation/run_all.sh OUT_DIR [BUILD_DIR (default build/release)]
 set -euo pipefail
@@ -25,7 +29,7 @@ out=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${2:-$src/build/release}
 bin=$build/validation
-for program in mma_bench mma_probes memory_bench gemm_bench; do
+for program in mma_bench mma_probes memory_bench gemm_bench wgmma_bench wgmma_probes; do
     [[ -x $bin/$program ]] || { echo "$0: $bin/$program is missing; build first (cmake --build $build)" >&2; exit 1; }
 done
 mkdir -p "$out/probes" "$out/logs"
@@ -57,8 +61,17 @@ step() {
 
 smi() { nvidia-smi --query-gpu="$1" --format=csv,noheader 2>/dev/null | head -n 1 | sed 's/"/\\"/g' || echo unknown; }
 
-step mma_sweep 240 "$out/logs/mma_sweep.stdout" "$bin/mma_bench" --sweep --out "$out/mma_sweep.jsonl"
-step probes 150 "$out/logs/probes.stdout" "$bin/mma_probes" --out "$out/probes"
+hopper=false
+[[ $(smi compute_cap) == 9.* ]] && hopper=true
+
+# On Hopper the warp-group steps take part of the budget the warp-level sweep has elsewhere.
+if $hopper; then mma_cap=180; probe_cap=120; else mma_cap=240; probe_cap=150; fi
+step mma_sweep $mma_cap "$out/logs/mma_sweep.stdout" "$bin/mma_bench" --sweep --out "$out/mma_sweep.jsonl"
+step probes $probe_cap "$out/logs/probes.stdout" "$bin/mma_probes" --out "$out/probes"
+if $hopper; then
+    step wgmma_sweep 45 "$out/logs/wgmma_sweep.stdout" "$bin/wgmma_bench" --sweep --out "$out/wgmma_sweep.jsonl"
+    step wgmma_probes 45 "$out/logs/wgmma_probes.stdout" "$bin/wgmma_probes" --out "$out/probes"
+fi
 : > "$out/memory.jsonl"
 step latency 60 "$out/logs/latency.stdout" "$bin/memory_bench" --mode latency --sweep --out "$out/memory.jsonl"
 step bandwidth 30 "$out/logs/bandwidth.stdout" "$bin/memory_bench" --mode bandwidth --sweep --out "$out/memory.jsonl"
@@ -88,6 +101,11 @@ if [[ -x $cuobjdump ]]; then
     printf '%q ' "$cuobjdump" -sass "$bin/mma_bench" >> "$out/commands.txt"
     echo "| grep -E 'Function|code for sm_|[HIQ]MMA'" >> "$out/commands.txt"
     "$cuobjdump" -sass "$bin/mma_bench" | grep -E 'Function|code for sm_|[HIQ]MMA' > "$out/sass_mma.txt" || status=1
+    if $hopper; then
+        printf '%q ' "$cuobjdump" -sass "$bin/wgmma_bench" >> "$out/commands.txt"
+        echo "| grep -E 'Function|code for sm_|[HIQ]GMMA'" >> "$out/commands.txt"
+        "$cuobjdump" -sass "$bin/wgmma_bench" | grep -E 'Function|code for sm_|[HIQ]GMMA' > "$out/sass_wgmma.txt" || status=1
+    fi
 else
     echo "$0: cuobjdump not found; sass_mma.txt not written" >&2
     status=1

@@ -11,8 +11,7 @@
 //                                            to compare with `stcsim mma --invalid-metadata=mux`
 //   wgmma_index.json                         device, arch, seed, command, and per form and source:
 //                                            instr, arch (sm_90a), a_source, files, case counts, groups
-// probes/index.json (mma_probes) lists these entries too when run_all.sh merges them; `stcsim
-// compare` reads any index. Check one file:
+// `stcsim compare` reads wgmma_index.json beside mma_probes' index.json. Check one file:
 //   stcsim mma --arch sm_90a --instr INSTR --input <file>.cases.jsonl | diff - <file>.gpu.jsonl
 // Exit status: 0 ok (also on a GPU other than compute capability 9.0: nothing is probed, the index
 // says why), 1 runtime failure, 2 bad usage, 3 no CUDA device.
@@ -53,59 +52,69 @@ struct CaseResult {
     std::uint32_t smem_base = 0;
 };
 
-// Runs every case (batched per selector).
+// The batch of one selector's cases, in the arrays the kernel reads.
+struct Batch {
+    std::vector<std::size_t> picked;
+    std::vector<std::uint32_t> images, offsets, words, a, c, e;
+    std::vector<DescriptorFields> fa, fb;
+    std::uint32_t max_bytes = 0;
+
+    void add(std::size_t index, const WgmmaProbeCase& pc) {
+        picked.push_back(index);
+        offsets.push_back(static_cast<std::uint32_t>(images.size()));
+        words.push_back(static_cast<std::uint32_t>(pc.image.size() / 4));
+        for (std::size_t w = 0; w < pc.image.size() / 4; ++w)
+            images.push_back(std::uint32_t{pc.image[4 * w]} | std::uint32_t{pc.image[4 * w + 1]} << 8 |
+                             std::uint32_t{pc.image[4 * w + 2]} << 16 | std::uint32_t{pc.image[4 * w + 3]} << 24);
+        max_bytes = std::max(max_bytes, static_cast<std::uint32_t>(pc.image.size()));
+        fa.push_back(pc.a_desc);
+        fb.push_back(pc.b_desc);
+        a.insert(a.end(), pc.a_regs.begin(), pc.a_regs.end());
+        c.insert(c.end(), pc.c_regs.begin(), pc.c_regs.end());
+        e.insert(e.end(), pc.e.begin(), pc.e.end());
+    }
+};
+
+// Runs every case (batched per selector and transpose); the descriptors the kernel built must be the ones
+// isa::encode_descriptor gives for the case's fields at the kernel's shared address.
 std::vector<CaseResult> run_cases(int form, ASource source, const std::vector<const WgmmaProbeCase*>& cases) {
     const WgmmaFormInfo& f = wgmma_forms()[static_cast<std::size_t>(form)];
     std::vector<CaseResult> results(cases.size());
     const auto per_case = static_cast<std::size_t>(kWarpgroupThreads * f.d_regs);
-    for (int sel = 0; sel < std::max(1, f.selectors); ++sel) {
-        std::vector<std::size_t> picked;
-        std::vector<std::uint32_t> images, offsets, words, a, c, e;
-        std::vector<DescriptorFields> fa, fb;
-        std::uint32_t max_bytes = 0;
-        for (std::size_t i = 0; i < cases.size(); ++i) {
-            const WgmmaProbeCase& pc = *cases[i];
-            if (pc.selector != sel) continue;
-            picked.push_back(i);
-            offsets.push_back(static_cast<std::uint32_t>(images.size()));
-            words.push_back(static_cast<std::uint32_t>(pc.image.size() / 4));
-            for (std::size_t w = 0; w < pc.image.size() / 4; ++w)
-                images.push_back(std::uint32_t{pc.image[4 * w]} | std::uint32_t{pc.image[4 * w + 1]} << 8 |
-                                 std::uint32_t{pc.image[4 * w + 2]} << 16 | std::uint32_t{pc.image[4 * w + 3]} << 24);
-            max_bytes = std::max(max_bytes, static_cast<std::uint32_t>(pc.image.size()));
-            fa.push_back(pc.a_desc);
-            fb.push_back(pc.b_desc);
-            a.insert(a.end(), pc.a_regs.begin(), pc.a_regs.end());
-            c.insert(c.end(), pc.c_regs.begin(), pc.c_regs.end());
-            e.insert(e.end(), pc.e.begin(), pc.e.end());
-        }
-        if (picked.empty()) continue;
+    for (int batch_index = 0; batch_index < 2 * std::max(1, f.selectors); ++batch_index) {
+        const int sel = batch_index / 2;
+        const bool trans = batch_index % 2 == 1;
+        Batch batch;
+        for (std::size_t i = 0; i < cases.size(); ++i)
+            if (cases[i]->selector == sel && cases[i]->transposed == trans) batch.add(i, *cases[i]);
+        const std::size_t n = batch.picked.size();
+        if (n == 0) continue;
         WgmmaProbeLaunch p;
         p.form = form;
         p.a_from_registers = source == ASource::registers;
         p.selector = sel;
-        p.cases = static_cast<int>(picked.size());
-        p.max_image_bytes = max_bytes;
-        p.images = to_device(images);
-        p.image_offset = to_device(offsets);
-        p.image_words = to_device(words);
-        p.a_fields = to_device(fa);
-        p.b_fields = to_device(fb);
-        p.a_regs = to_device(a);
-        p.c_regs = to_device(c);
-        p.e = to_device(e);
-        p.d_regs = to_device(std::vector<std::uint32_t>(picked.size() * per_case, 0));
-        p.descriptors = to_device(std::vector<std::uint64_t>(2 * picked.size(), 0));
-        p.smem_base = to_device(std::vector<std::uint32_t>(picked.size(), 0));
-        const bool launched = f.sparse ? launch_wgmma_probe_sp(p) : launch_wgmma_probe_dense(p);
-        if (!launched) {
+        p.transposed = trans;
+        p.cases = static_cast<int>(n);
+        p.max_image_bytes = batch.max_bytes;
+        p.images = to_device(batch.images);
+        p.image_offset = to_device(batch.offsets);
+        p.image_words = to_device(batch.words);
+        p.a_fields = to_device(batch.fa);
+        p.b_fields = to_device(batch.fb);
+        p.a_regs = to_device(batch.a);
+        p.c_regs = to_device(batch.c);
+        p.e = to_device(batch.e);
+        p.d_regs = to_device(std::vector<std::uint32_t>(n * per_case, 0));
+        p.descriptors = to_device(std::vector<std::uint64_t>(2 * n, 0));
+        p.smem_base = to_device(std::vector<std::uint32_t>(n, 0));
+        if (!(f.sparse ? launch_wgmma_probe_sp(p) : launch_wgmma_probe_dense(p))) {
             std::cerr << "wgmma_probes: no kernel for " << f.ptx << " selector " << sel << "\n";
             std::exit(1);
         }
         STC_CUDA_CHECK(cudaGetLastError());
-        const auto d = to_host(p.d_regs, picked.size() * per_case);
-        const auto descriptors = to_host(p.descriptors, 2 * picked.size());
-        const auto bases = to_host(p.smem_base, picked.size());
+        const auto d = to_host(p.d_regs, n * per_case);
+        const auto descriptors = to_host(p.descriptors, 2 * n);
+        const auto bases = to_host(p.smem_base, n);
         for (const void* ptr : {static_cast<const void*>(p.images), static_cast<const void*>(p.image_offset),
                                 static_cast<const void*>(p.image_words), static_cast<const void*>(p.a_fields),
                                 static_cast<const void*>(p.b_fields), static_cast<const void*>(p.a_regs),
@@ -113,14 +122,13 @@ std::vector<CaseResult> run_cases(int form, ASource source, const std::vector<co
                                 static_cast<const void*>(p.d_regs), static_cast<const void*>(p.descriptors),
                                 static_cast<const void*>(p.smem_base)})
             STC_CUDA_CHECK(cudaFree(const_cast<void*>(ptr)));
-        for (std::size_t j = 0; j < picked.size(); ++j) {
-            CaseResult& r = results[picked[j]];
+        for (std::size_t j = 0; j < n; ++j) {
+            CaseResult& r = results[batch.picked[j]];
             r.d.assign(d.begin() + static_cast<std::ptrdiff_t>(j * per_case), d.begin() + static_cast<std::ptrdiff_t>((j + 1) * per_case));
             r.a_desc = descriptors[2 * j];
             r.b_desc = descriptors[2 * j + 1];
             r.smem_base = bases[j];
-            // The kernel's descriptors must be the ones isa/ encodes for the same fields.
-            const WgmmaProbeCase& pc = *cases[picked[j]];
+            const WgmmaProbeCase& pc = *cases[batch.picked[j]];
             if (r.b_desc != expected_descriptor(pc.b_desc, r.smem_base) ||
                 (source == ASource::shared && r.a_desc != expected_descriptor(pc.a_desc, r.smem_base))) {
                 std::cerr << "wgmma_probes: " << f.ptx << ": the kernel's descriptor differs from isa::encode_descriptor\n";
@@ -206,7 +214,6 @@ int main(int argc, char** argv) {
     const DeviceInfo dev = require_device("wgmma_probes");
     const std::string dir = args.str("out");
     const auto seed = static_cast<std::uint32_t>(args.integer("seed"));
-    std::vector<std::string> entries;
     JsonLine head;
     head.add("experiment", "wgmma_probes").add("device", dev.name).add("arch", "sm_90a").add("seed", std::int64_t{seed});
     if (dev.cc != 90) {
@@ -214,11 +221,12 @@ int main(int argc, char** argv) {
         head.add("skipped", "needs compute capability 9.0 (the kernels are sm_90a SASS)");
         selected.clear();
     }
+    std::vector<std::string> entries;
     for (int form : selected)
         for (ASource source : from) {
             const WgmmaFormInfo& f = wgmma_forms()[static_cast<std::size_t>(form)];
-            const WgmmaProbeSet set = make_wgmma_probes(f, source, seed + static_cast<std::uint32_t>(form) * 2 +
-                                                                         (source == ASource::registers ? 1u : 0u));
+            const auto form_seed = seed + static_cast<std::uint32_t>(2 * form) + (source == ASource::registers ? 1u : 0u);
+            const WgmmaProbeSet set = make_wgmma_probes(f, source, form_seed);
             const std::string stem = "wgmma_" + std::string(f.id) + "_" + std::string(a_source_name(source));
             JsonLine entry;
             entry.add("instr", f.ptx).add("arch", "sm_90a").add("a_source", a_source_name(source)).add("id", stem);

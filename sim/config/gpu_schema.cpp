@@ -23,6 +23,7 @@ const Schema<GpuInfoSpec>& gpu_info_schema() {
                  std::nullopt, {"sm_80", "sm_86", "sm_89", "sm_90", "sm_90a"}});
         x.field("clock_mhz", &GpuInfoSpec::clock_mhz, {"MHz", "SM clock used to convert cycles to time", std::nullopt, {}, 1.0});
         x.field("sms", &GpuInfoSpec::sms, {"SMs", "number of streaming multiprocessors", std::nullopt, {}, 1.0, 1024.0});
+        x.field("source", &GpuInfoSpec::source, {"", "where clock_mhz and sms come from", Json("")});
         return x;
     }();
     return s;

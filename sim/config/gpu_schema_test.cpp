@@ -25,7 +25,7 @@ std::string error_of(const Json& j, const std::vector<std::string>& overrides = 
 }
 
 TEST(Config, ShippedConfigsLoad) {
-    for (const char* name : {"a100.json", "rtx3090.json", "h100-sxm.json"}) {
+    for (const char* name : {"a100.json", "rtx3090.json", "h100-sxm.json", "h200.json"}) {
         const LoadedConfig c = load_config_file(kConfigs + name);
         EXPECT_EQ(c.spec.sm.sub_partitions, 4) << name;
         EXPECT_FALSE(c.spec.sm.tensor_core.latencies.empty()) << name;

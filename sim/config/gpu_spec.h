@@ -20,6 +20,7 @@ struct GpuInfoSpec {
     std::string arch;  // PTX target: sm_80, sm_86, sm_89, sm_90
     double clock_mhz = 0;
     int sms = 0;
+    std::string source;  // where name, clock and SM count come from
 };
 
 struct SchedulerSpec {

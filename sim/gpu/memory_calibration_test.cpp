@@ -69,5 +69,12 @@ TEST(MemoryCalibration, H100Bandwidths) {
     expect_within(terabytes_per_s(h100, "dram"), 3.352, 3.352, "DRAM: 3352 GB/s nominal, H100 SXM5, hardware-facts 1");
 }
 
+TEST(MemoryCalibration, H200StreamsItsHbm3eBandwidth) {
+    // H200 SXM: 4.8 TB/s HBM3e (NVIDIA H200 datasheet), 43% above H100 SXM5 on the same die.
+    const GpuSpec h200 = load("h200.json"), h100 = load("h100-sxm.json");
+    expect_within(terabytes_per_s(h200, "dram"), 4.8, 4.8, "DRAM: 4.8 TB/s nominal, H200 SXM datasheet");
+    EXPECT_GT(terabytes_per_s(h200, "dram"), 1.3 * terabytes_per_s(h100, "dram"));
+}
+
 }  // namespace
 }  // namespace stcsim::sim

@@ -51,6 +51,8 @@ const Ceiling kCeilings[] = {
     {"h100-sxm.json", kDenseK16, 2048},
     {"h100-sxm.json", kSparseK32, 4096},
     {"h100-sxm.json", "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", 4096},
+    {"h200.json", kDenseK16, 2048},  // H200: the H100 SXM5 tensor peak (datasheet), same SM
+    {"h200.json", kSparseK32, 4096},
 };
 
 TEST(MmaBench, UnloadedLatencyEqualsTheConfiguredLatency) {

@@ -196,6 +196,9 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
             throw UserError(where(d) + ": " + e.what());
         }
     }
+    // An opcode writes at most 4 operands (VOTE d, Pout; IADD3 R, P, P; ...): more is malformed text.
+    if (d.ndst > d.dst_width.size())
+        throw UserError(where(d) + fmt::format(": {} destination operands (at most {} expected)", d.ndst, d.dst_width.size()));
     for (std::size_t k = 0; k < d.ops.size(); ++k)
         if (d.ops[k].kind == OperandKind::mem) {
             d.mem_op = static_cast<std::int8_t>(k);

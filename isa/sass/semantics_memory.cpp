@@ -38,8 +38,6 @@ std::uint64_t memory_address(const Exec& x, int lane) {
 
 namespace {
 
-std::uint64_t address(const Exec& x, int lane) { return memory_address(x, lane); }
-
 void check_shared(const Exec& x, std::uint64_t a, std::size_t bytes) {
     if (a + bytes > x.cta.shared.bytes.size())
         x.fail(fmt::format("shared-memory access at 0x{:x} ({} bytes) beyond the CTA's {} bytes (give --smem?)", a,
@@ -47,7 +45,7 @@ void check_shared(const Exec& x, std::uint64_t a, std::size_t bytes) {
 }
 
 void record(Exec& x) {
-    x.each([&](int lane) { x.addresses[static_cast<std::size_t>(lane)] = address(x, lane); });
+    x.each([&](int lane) { x.addresses[static_cast<std::size_t>(lane)] = memory_address(x, lane); });
 }
 
 // Loads whose data the emulator does not have: global and generic loads, atomics, ldmatrix.

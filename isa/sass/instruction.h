@@ -67,6 +67,10 @@ struct Instruction {
     std::vector<std::string> modifiers;  // {"WIDE", "U32"}
     std::vector<Operand> operands;
     std::string text;              // the instruction as disassembled, for error messages
+    // The stall count of the instruction's control bits (sm_70 and later: bits 41-44 of the high
+    // 64-bit word of its encoding): cycles the warp waits before it may issue its next instruction.
+    // The compiler schedules fixed-latency dependences with it. 0 when the listing gives no encoding.
+    std::uint8_t stall = 0;
 
     bool has_modifier(const std::string& m) const;
 };

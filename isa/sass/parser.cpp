@@ -284,17 +284,47 @@ Instruction parse_instruction(std::string_view text, std::uint64_t pc) {
     return inst;
 }
 
+namespace {
+
+// "sm_90a" -> 90; 0 when the text names no sm_ architecture.
+int arch_number(std::string_view arch) {
+    if (!arch.starts_with("sm_")) return 0;
+    int value = 0;
+    std::from_chars(arch.data() + 3, arch.data() + arch.size(), value);
+    return value;
+}
+
+// "/* 0x000fe20000000f00 */" -> the 64-bit word; false when the line is not one such word.
+bool read_encoding_word(std::string_view line, std::uint64_t& word) {
+    const std::string_view digits = line.substr(5);
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), word, 16);
+    return ec == std::errc() && trim(std::string_view(p, static_cast<std::size_t>(digits.data() + digits.size() - p))) == "*/";
+}
+
+}  // namespace
+
 std::vector<Function> parse_listing(std::string_view listing, std::string_view only) {
     std::vector<Function> functions;
     std::string arch;
     bool wanted = true;
+    bool control_bits = false;      // the architecture's encodings carry a stall count (sm_70 and later)
+    bool awaiting_high = false;     // the last instruction's line ended with its low word
     while (!listing.empty()) {
         const std::size_t eol = listing.find('\n');
         std::string_view line = listing.substr(0, eol);
         listing = eol == std::string_view::npos ? std::string_view{} : listing.substr(eol + 1);
         line = trim(line);
+        if (awaiting_high) {  // a line that is no encoding word is read as any other
+            awaiting_high = false;
+            std::uint64_t high = 0;
+            if (line.starts_with("/* 0x") && read_encoding_word(line, high)) {
+                functions.back().instructions.back().stall = static_cast<std::uint8_t>((high >> 41) & 0xF);
+                continue;
+            }
+        }
         if (line.substr(0, 9) == "code for ") {
             arch = std::string(trim(line.substr(9)));
+            control_bits = arch_number(arch) >= 70;
         } else if (line.substr(0, 10) == "Function :") {
             functions.push_back({std::string(trim(line.substr(10))), arch, {}});
             wanted = only.empty() || functions.back().name == only;
@@ -314,6 +344,8 @@ std::vector<Function> parse_listing(std::string_view listing, std::string_view o
             } catch (const UserError& e) {
                 throw UserError(fmt::format("kernel {}: {}", functions.back().name, e.what()));
             }
+            // "... ;  /* 0x<low word> */": the next line holds the high word with the control bits.
+            awaiting_high = control_bits && body.substr(semi).find("/* 0x") != std::string_view::npos;
         }
     }
     return functions;

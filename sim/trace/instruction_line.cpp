@@ -146,6 +146,14 @@ void parse_widths(LineParser& p, std::string_view token, RegOperand* operands, i
         fail_expected(p.where(), fmt::format("'{}' with {} operand(s), as many as the line names", key, count), token);
 }
 
+// `stall=N`: the compiler's stall count, 1..15 (the 4-bit field of the control bits).
+void parse_stall_token(std::string_view token, TraceInstruction& out, const Where& where) {
+    std::uint64_t stall = 0;
+    if (!parse_unsigned(token.substr(6), stall, 10) || stall < 1 || stall > 15)
+        fail_expected(where, "stall=N with N from 1 to 15 (the stall count of the control bits)", token);
+    out.stall = static_cast<std::uint8_t>(stall);
+}
+
 void parse_tail(LineParser& p, const KernelHeader& header, TraceInstruction& out) {
     std::string_view token;
     bool saw_extension = false;
@@ -158,6 +166,11 @@ void parse_tail(LineParser& p, const KernelHeader& header, TraceInstruction& out
         }
         if (header.extended() && is_barrier_token(token)) {
             parse_barrier_token(token, out, p.where());
+            saw_extension = true;
+            continue;
+        }
+        if (header.extended() && token.starts_with("stall=") && out.stall == 0) {
+            parse_stall_token(token, out, p.where());
             saw_extension = true;
             continue;
         }
@@ -174,7 +187,7 @@ void parse_tail(LineParser& p, const KernelHeader& header, TraceInstruction& out
         }
         fail_expected(p.where(),
                       header.extended() ? (out.async.kind != AsyncKind::none ? "the end of the line after 'mbar=' / 'tma='"
-                                                                             : "an immediate, 'dst=...', 'src=...', 'bar=...', 'mbar=...', 'tma=...' or the end of the line")
+                                                                             : "an immediate, 'dst=...', 'src=...', 'bar=...', 'stall=...', 'mbar=...', 'tma=...' or the end of the line")
                       : out.has_immediate ? "the end of the line"
                                           : "a decimal immediate or the end of the line",
                       token);
@@ -276,6 +289,7 @@ void format_instruction_line(const TraceInstruction& inst, const KernelHeader& h
         if (any_wide(inst.dst.data(), inst.dst_count)) format_operands(inst.dst.data(), inst.dst_count, " dst=", out);
         if (any_wide(inst.src.data(), inst.src_count)) format_operands(inst.src.data(), inst.src_count, " src=", out);
         format_barrier_token(inst, out);
+        if (inst.stall != 0) fmt::format_to(it, " stall={}", inst.stall);
         format_async_token(inst.async, out);
     } else if (inst.async.kind != AsyncKind::none) {
         throw InternalError("an mbarrier or TMA operation in a trace without the stcsim extension");

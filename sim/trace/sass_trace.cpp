@@ -209,6 +209,7 @@ private:
         for (int i = 0; i < d.n_src_regs; ++i) inst.src[static_cast<std::size_t>(i)] = {d.src_regs[static_cast<std::size_t>(i)].reg, d.src_regs[static_cast<std::size_t>(i)].width};
         inst.has_immediate = true;
         inst.immediate = d.trace_immediate;
+        inst.stall = d.inst->stall;
         if (d.inst->base == "BAR") set_barrier(d, inst);
         inst.mem_width = d.trace_mem_width;
         if (inst.mem_width > 0) {

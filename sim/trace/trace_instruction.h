@@ -129,6 +129,10 @@ struct TraceInstruction {
     // `bar=` extension; 0 and 0 without it.
     std::uint8_t barrier = 0;
     std::uint16_t barrier_threads = 0;
+    // The compiler's stall count from the instruction's control bits (the `stall=` extension,
+    // 1..15): the warp issues its next instruction no earlier than this many cycles later; 0 when
+    // the trace does not say (plain Accel-Sim traces).
+    std::uint8_t stall = 0;
 
     bool is_memory() const { return mem_width > 0; }
     int active_lanes() const;

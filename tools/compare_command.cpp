@@ -5,6 +5,7 @@
 // functional record differs from the GPU's bits.
 #include <filesystem>
 #include <ostream>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -30,17 +31,20 @@ namespace fs = std::filesystem;
 constexpr int kExitCheckFailed = 4;
 
 constexpr const char* kUsage =
-    "usage: stcsim compare --measured DIR --config FILE [--report OUT] [--json] [--check] [--thresholds FILE]\n\n"
+    "usage: stcsim compare --measured DIR --config FILE [--report OUT] [--json] [--check] [--thresholds FILE]\n"
+    "                      [--twins DIR]\n\n"
     "Runs the simulation matching every record of a measurement folder (validation/run_all.sh) and prints,\n"
     "per experiment, measured, simulated and error %, then per class and overall the mean absolute\n"
     "percentage error (MAPE) and the Pearson correlation. Functional probe files are replayed through\n"
     "the functional model (as `stcsim mma` runs them) and must match the GPU's D bit for bit.\n"
     "--report OUT writes OUT/report.html (self-contained) and PNG plots per class (needs matplotlib).\n"
+    "A folder whose header.json names a \"twin\" replays that benchmark's compiled loop for its mma records\n"
+    "(validation/twins; --twins DIR: where its cubin is, default this build's).\n"
     "Exit status: 0; 1 malformed input; 2 bad usage; 4 with --check when a class exceeds its MAPE\n"
     "threshold or a functional record mismatches.";
 
 struct CompareOptions {
-    std::string measured, config, report, thresholds;
+    std::string measured, config, report, thresholds, twins;
     std::vector<std::string> overrides;
     bool json = false, check = false;
     int threads = 0, mismatches = 5;
@@ -65,11 +69,20 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
     if (!gpu_arch.empty() && gpu_arch != c.config_arch && gpu_arch + "a" != c.config_arch)
         c.warnings.push_back(fmt::format("the GPU is {} (header.json), the config models {}", gpu_arch, c.config_arch));
     const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::optional<BenchmarkTwin> twin;
+    if (c.folder.header.contains("twin")) {
+        if (!c.folder.header["twin"].is_string())
+            throw UserError(fmt::format("{}: key 'twin' must be a string", (c.folder.dir / "header.json").string()));
+        twin.emplace(c.folder.header["twin"].get<std::string>(), o.twins.empty() ? default_twin_dir() : fs::path(o.twins));
+    }
     {
         Progress bar(err, "compare");
-        c.timing = compare_timing(config.spec, c.folder.records, threads, [&bar](std::size_t done, std::size_t total) {
-            bar.update(static_cast<double>(done), static_cast<double>(total), fmt::format("records {}/{}", done, total));
-        });
+        c.timing = compare_timing(
+            config.spec, c.folder.records, threads,
+            [&bar](std::size_t done, std::size_t total) {
+                bar.update(static_cast<double>(done), static_cast<double>(total), fmt::format("records {}/{}", done, total));
+            },
+            twin ? &*twin : nullptr);
     }
     const fs::path thresholds = o.thresholds.empty() ? fs::path(STCSIM_SOURCE_DIR) / "validation" / "thresholds.json"
                                                      : fs::path(o.thresholds);
@@ -95,6 +108,7 @@ int compare_main(const std::vector<std::string>& args, Streams& io) {
         ("check", po::bool_switch(&o.check), "exit 4 when a class exceeds its MAPE threshold or a functional record mismatches")
         ("thresholds", po::value(&o.thresholds), "per-class MAPE thresholds (default: validation/thresholds.json of the sources)")
         ("threads", po::value(&o.threads)->default_value(0), "simulations run in parallel (0: one per core)")
+        ("twins", po::value(&o.twins), "folder of the compiled benchmark twins (default: this build's validation/twins)")
         ("mismatches", po::value(&o.mismatches)->default_value(5), "functional mismatches listed per file");
     po::variables_map values;
     if (!parse_options(args, kUsage, desc, values, io)) return kExitOk;

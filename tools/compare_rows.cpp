@@ -71,7 +71,7 @@ std::int64_t record_form_fmas(const MeasuredRecord& r, sim::MmaBenchParams& p, i
 
 // *_latency rows compare cycles per dependent instruction, *_throughput rows dense FMAs per cycle
 // per SM, lone "mma" / "wgmma" rows whole-run cycles (compare_regimes.h says which is which).
-Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch) {
+Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch, const BenchmarkTwin* twin) {
     sim::MmaBenchParams p;
     p.instr = string_field(r, "instr");
     p.warps = static_cast<int>(integer_field(r, "warps", 1, kMaxRecordWarps));
@@ -97,8 +97,9 @@ Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch)
     auto value = [throughput, work, per](double cycles) { return throughput ? work / cycles : cycles / per; };
     Pending out{{CompareRow{regime, key, r.cited(), value(measured_cycles), std::nullopt, unsupported}}, {}};
     if (!unsupported.empty()) return out;
-    out.job = [p, value](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
-        rows[0].simulated = value(simulated_mma_cycles(spec, p, rows[0].note));
+    out.job = [p, value, twin](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+        if (twin && twin->covers(p, spec.gpu.arch)) rows[0].simulated = value(twin->mma_cycles(spec, p, rows[0].note));
+        else rows[0].simulated = value(simulated_mma_cycles(spec, p, rows[0].note));
     };
     return out;
 }
@@ -168,10 +169,11 @@ Pending gemm_job(const MeasuredRecord& r) {
 }
 
 // nullopt for a record the GPU run skipped.
-std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& cls, isa::Arch arch) {
+std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
+                                   const BenchmarkTwin* twin = nullptr) {
     if (r.data.contains("skipped")) return std::nullopt;
     const std::string experiment = r.data["experiment"].get<std::string>();
-    if (experiment == "mma") return mma_job(r, cls, arch);
+    if (experiment == "mma") return mma_job(r, cls, arch, twin);
     if (experiment == "latency") return latency_job(r, cls);
     if (experiment == "bandwidth") return bandwidth_job(r);
     if (experiment == "ldmatrix") return ldmatrix_job(r);
@@ -194,7 +196,7 @@ std::optional<double> CompareRow::error_percent() const {
 }
 
 TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads,
-                                const std::function<void(std::size_t, std::size_t)>& progress) {
+                                const std::function<void(std::size_t, std::size_t)>& progress, const BenchmarkTwin* twin) {
     TimingComparison result;
     const auto arch = isa::parse_arch(spec.gpu.arch);
     if (!arch) throw UserError("gpu.arch: unknown architecture " + spec.gpu.arch);
@@ -202,7 +204,7 @@ TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<Meas
     std::vector<Pending> pending;
     for (std::size_t i = 0; i < records.size(); ++i) {
         const MeasuredRecord& r = records[i];
-        auto p = pending_for(r, classes[i], *arch);
+        auto p = pending_for(r, classes[i], *arch, twin);
         if (p) pending.push_back(std::move(*p));
         else ++result.skipped;
     }

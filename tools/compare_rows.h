@@ -1,6 +1,7 @@
 // The timing half of `stcsim compare`: every measured timing record becomes one or more rows
 // (class, key, measured, simulated) by running the matching simulation:
-//   mma       mma_sweep.jsonl "mma" records       cycles           run_mma_bench(instr, warps, ilp, iters)
+//   mma       mma_sweep.jsonl "mma" records       cycles           run_mma_bench(instr, warps, ilp, iters), or the
+//             folder's benchmark twin (compare_twin.h) when header.json names one
 //   wgmma     wgmma_sweep.jsonl "mma" records of a "wgmma..." instr: the same, with the record's
 //             a_source (default shared) and wgmma_wait (default 1); warps = 4 x warp groups
 //   latency   memory.jsonl "latency"              latency_cycles   run_latency_bench(footprint, stride)
@@ -20,6 +21,7 @@
 
 #include "isa/arch.h"
 #include "sim/config/gpu_spec.h"
+#include "tools/compare_twin.h"
 #include "tools/measurements.h"
 
 namespace stcsim::cli {
@@ -47,7 +49,9 @@ std::vector<CompareRow> timing_rows(const MeasuredRecord& record, isa::Arch arch
 
 // UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.
 // `progress` (optional, called from any of the threads) gets the records simulated and the total.
+// With a `twin` (the folder's benchmark, compare_twin.h), the mma records it covers replay its loop.
 TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads,
-                                const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+                                const std::function<void(std::size_t done, std::size_t total)>& progress = {},
+                                const BenchmarkTwin* twin = nullptr);
 
 }  // namespace stcsim::cli

@@ -357,7 +357,9 @@ TARGETS = [
                   "reproduction/H100-dapperdingo/env/gpu-spec.csv", "reproduction/H100-dapperdingo/env/nvidia-smi.txt"],
         "device": "NVIDIA H100 80GB HBM3 (SXM5)", "clock_mhz": 1980, "cc": "9.0",
         "header_extra": {"driver_version": "575.57.08", "cuda": "12.9", "clocks_sm_mhz": "1980 (recorded, not locked)",
-                         "clocks_max_sm_mhz": "1980", "clocks_mem_mhz": "2619", "sms": 132},
+                         "clocks_max_sm_mhz": "1980", "clocks_mem_mhz": "2619", "sms": 132,
+                         # stcsim compare replays the benchmark's loop as nvcc compiles it (validation/twins/luo_mma.cu)
+                         "twin": "luo_mma"},
         "licence": "GPL-3.0, inherited from HPMLL/NVIDIA-Hopper-Benchmark (this is its fork; no licence file of the fork itself was seen)",
         "method": METHOD_H100,
     },

@@ -1,0 +1,77 @@
+// Benchmark twins (tools/compare_twin.h): a published folder's mma records replay the benchmark's
+// compiled loop. For Luo et al.'s loop of a half-size form at ILP 4 on one warp, nvcc's stall counts
+// put the loop's branch (and the NOPs of __syncwarp) on the dependent chain, so an iteration takes
+// longer than the 4 x 4 cycles of the synthetic benchmark, which has no loop; for ILP 1 the chain's
+// latency hides the loop and both agree. A twin that is not built, or a bad name, is an error.
+#include <gtest/gtest.h>
+
+#include "common/errors.h"
+#include "sim/config/gpu_schema.h"
+#include "tools/compare_twin.h"
+
+namespace stcsim::cli {
+namespace {
+
+const sim::GpuSpec& h100() {
+    static const sim::GpuSpec spec =
+        sim::config::load_config_file(std::string(STCSIM_SOURCE_DIR) + "/configs/h100-sxm.json").spec;
+    return spec;
+}
+
+sim::MmaBenchParams params(int warps, int ilp, std::int64_t iters) {
+    sim::MmaBenchParams p;
+    p.instr = "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32";
+    p.warps = warps;
+    p.ilp = ilp;
+    p.iters = iters;
+    return p;
+}
+
+TEST(BenchmarkTwin, TheCompiledLoopCostsWhatTheSyntheticOneDoesNot) {
+    if (default_twin_dir().empty()) GTEST_SKIP() << "this build compiled no benchmark twins (no nvcc)";
+    const BenchmarkTwin twin("luo_mma", default_twin_dir());
+    std::string note;
+    const sim::MmaBenchParams ilp4 = params(1, 4, 10'000'000);
+    const double loop = twin.mma_cycles(h100(), ilp4, note) / 1e7;
+    EXPECT_NE(note.find("twin luo_mma: loops of 1664 and 3712 iterations"), std::string::npos) << note;
+    sim::MmaBenchParams short_run = ilp4;
+    short_run.iters = 2048;
+    const double synthetic = static_cast<double>(sim::run_mma_bench(h100(), short_run).cycles) / 2048;
+    EXPECT_GT(loop, synthetic + 0.5) << "twin " << loop << " cycles per iteration, synthetic " << synthetic;
+    EXPECT_LT(loop, synthetic * 1.15) << "twin " << loop << " cycles per iteration, synthetic " << synthetic;
+
+    const sim::MmaBenchParams ilp1 = params(1, 1, 10000);
+    const double chain = twin.mma_cycles(h100(), ilp1, note) / 1e4;
+    sim::MmaBenchParams chain_run = ilp1;
+    const double synthetic_chain = static_cast<double>(sim::run_mma_bench(h100(), chain_run).cycles) / 1e4;
+    EXPECT_NEAR(chain, synthetic_chain, 0.02 * synthetic_chain);
+}
+
+TEST(BenchmarkTwin, CoversTheFormsTheArchitectureRunsNatively) {
+    if (default_twin_dir().empty()) GTEST_SKIP() << "this build compiled no benchmark twins (no nvcc)";
+    const BenchmarkTwin twin("luo_mma", default_twin_dir());
+    EXPECT_TRUE(twin.covers(params(1, 1, 1), "sm_90"));
+    sim::MmaBenchParams int4 = params(1, 1, 1);
+    int4.instr = "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32";
+    EXPECT_FALSE(twin.covers(int4, "sm_90"));  // a subroutine call on sm_90
+}
+
+TEST(BenchmarkTwin, AMissingOrMisnamedTwinIsAnError) {
+    try {
+        BenchmarkTwin("luo_mma", "/nonexistent/twins");
+        FAIL();
+    } catch (const UserError& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent/twins/luo_mma_sm90.cubin: no such file"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(BenchmarkTwin("../luo", "/tmp"), UserError);
+    EXPECT_THROW(BenchmarkTwin("", "/tmp"), UserError);
+    try {
+        BenchmarkTwin("luo_mma", "");
+        FAIL();
+    } catch (const UserError& e) {
+        EXPECT_NE(std::string(e.what()).find("compiled no twins"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace stcsim::cli

@@ -14,11 +14,13 @@
 // scaled to its iterations: (cycles(N2) - cycles(N1)) / 2048 * iters.
 //
 // The twin covers the forms the architecture runs as one tensor instruction. Forms ptxas emulates
-// keep the synthetic benchmark (sim/gpu/mma_bench.h, with isa/lowering.h's sequence): int4 on sm_90
-// is a subroutine call, which the SASS emulator does not follow, and the twin's fp8 loop on sm_90
-// (F2FP unpacking, HMMA, FADD accumulation) is not yet checked against the hardware. Folders
-// without a twin keep the synthetic benchmark too. A twin binary that is not built is a UserError
-// naming it.
+// keep the synthetic benchmark (sim/gpu/mma_bench.h, with isa/lowering.h's sequence), because
+// their compiled loops replay further from the hardware than that: int4 on sm_90 calls a
+// subroutine per mma (m8n8k32 at ILP 1: the stall counts add up to 133 cycles per iteration, the
+// replay gives 134, the H100 took 173; the cost of the call and of its indirect return is not
+// modelled), and fp8 on sm_90 (F2FP unpacking, HMMA, FADD accumulation) replays 27 to 35% off.
+// Folders without a twin keep the synthetic benchmark too. A twin binary that is not built is a
+// UserError naming it.
 #pragma once
 
 #include <filesystem>

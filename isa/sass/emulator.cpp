@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <optional>
 
 #include "common/errors.h"
 #include "isa/sass/semantics.h"
@@ -265,6 +266,27 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
                 c.groups[gi] = Group{next, g.mask & ~taken};
                 c.groups.push_back(Group{d.target, taken});
             }
+            break;
+        }
+        case Flow::ret: {
+            if (!known) throw UserError(program_.where(d) + ": the return address depends on data the emulator does not have");
+            Exec x{w, d, cta_, mask, addresses_, known};
+            std::optional<std::uint64_t> address;
+            bool agree = true;
+            x.each([&](int lane) {
+                const std::uint64_t a = static_cast<std::uint64_t>(x.u32(0, lane)) + static_cast<std::uint64_t>(d.ops[1].imm);
+                agree = agree && (!address || *address == a);
+                address = a;
+            });
+            if (!address) {  // no lane ran it (guarded off): fall through
+                c.groups[gi].pc = next;
+                break;
+            }
+            if (!agree) throw UserError(program_.where(d) + ": the lanes return to different addresses");
+            if (mask != g.mask) throw UserError(program_.where(d) + ": a return that only some lanes of the group take");
+            if (*address % 16 != 0 || *address / 16 >= program_.size())
+                throw UserError(program_.where(d) + fmt::format(": return address 0x{:x} is outside the kernel", *address));
+            c.groups[gi].pc = static_cast<std::uint32_t>(*address / 16);
             break;
         }
         case Flow::exit:

@@ -343,4 +343,26 @@ TEST(SassEmulator, EndlessLoopStopsAtTheWarpLimit) {
 }
 
 }  // namespace
+// ptxas's subroutine call (the int4 mma of sm_90): MOV Rx, <return PC>; CALL.REL.NOINC <target>;
+// the subroutine ends with RET.REL.NODEC Rx 0x0. Called twice, the subroutine runs twice and each
+// return lands after its own call.
+TEST(SassEmulator, CallsReturnToTheAddressTheCallerSaved) {
+    const auto events = run({"MOV R8, 0x20",                 // 0x00
+                             "CALL.REL.NOINC 0x60",          // 0x10
+                             "MOV R8, 0x40",                 // 0x20
+                             "CALL.REL.NOINC 0x60",          // 0x30
+                             "EXIT",                         // 0x40
+                             "BRA 0x50",                     // 0x50
+                             "IADD3 R0, R0, 0x1, RZ",        // 0x60: the subroutine
+                             "RET.REL.NODEC R8 0x0"});       // 0x70
+    std::vector<std::uint32_t> pcs;
+    for (const Event& e : events) pcs.push_back(e.pc);
+    EXPECT_EQ(pcs, (std::vector<std::uint32_t>{0x00, 0x10, 0x60, 0x70, 0x20, 0x30, 0x60, 0x70, 0x40}));
+    expect_error({"LDG.E R8, [R2.64]", "RET.REL.NODEC R8 0x0", "EXIT"}, "the return address depends on data");
+    expect_error({"MOV R8, 0x1000", "RET.REL.NODEC R8 0x0", "EXIT"}, "return address 0x1000 is outside the kernel");
+    expect_error({"S2R R8, SR_TID.X", "SHF.L.U32 R8, R8, 0x4, RZ", "RET.REL.NODEC R8 0x0", "EXIT"},
+                 "the lanes return to different addresses");
+    expect_error({"CALL.ABS.NOINC 0x0", "EXIT"}, "a call other than CALL.REL.NOINC <target> is not emulated");
+}
+
 }  // namespace stcsim::isa::sass

@@ -1,4 +1,4 @@
-// Control flow: BRA, EXIT, BSSY, BSYNC, WARPSYNC, NOP, YIELD, NANOSLEEP. Their effect on the
+// Control flow: BRA, CALL, RET, EXIT, BSSY, BSYNC, WARPSYNC, NOP, YIELD, NANOSLEEP. Their effect on the
 // warp (which lanes go where) is carried out by the emulator (emulator.cpp) from Decoded::flow;
 // decoding here refuses the forms it does not follow.
 //
@@ -7,7 +7,11 @@
 // must meet again at BSYNC Bx (the target is the reconvergence point); a guarded BRA splits the
 // warp into the lanes that take it and those that do not; EXIT retires lanes (and releases them
 // from every convergence barrier); WARPSYNC waits for the named lanes, which the emulator gets by
-// running diverged lanes apart until they meet at the same PC (lowest PC first).
+// running diverged lanes apart until they meet at the same PC (lowest PC first). ptxas calls its
+// subroutines (e.g. the int4 mma of sm_90) with `MOV Rx, <return PC>; CALL.REL.NOINC <target>` and
+// returns with `RET.REL.NODEC Rx 0x0`: no call stack, the return address travels in Rx (read from
+// the compiled code; the call is a branch, the return a jump to Rx + imm, which every lane of the
+// group must agree on).
 #include <algorithm>
 
 #include "isa/sass/semantics.h"
@@ -29,6 +33,17 @@ void decode_branch(Decoded& d) {
     if (has(d, "ANY")) d.mode = 3;  // BRA.U.ANY: the whole group, when the guard holds in any lane
     if (d.ops.empty() || d.ops.back().kind != OperandKind::imm) unsupported(d, "an indirect branch");
     d.flow = Flow::branch;
+}
+void decode_call(Decoded& d) {
+    if (!has(d, "REL") || !has(d, "NOINC") || d.ops.size() != 1 || d.ops[0].kind != OperandKind::imm)
+        unsupported(d, "a call other than CALL.REL.NOINC <target>");
+    d.flow = Flow::branch;
+}
+void decode_ret(Decoded& d) {
+    if (!has(d, "REL") || !has(d, "NODEC") || d.ops.size() != 2 || d.ops[0].kind != OperandKind::reg ||
+        d.ops[1].kind != OperandKind::imm)
+        unsupported(d, "a return other than RET.REL.NODEC Rx <offset>");
+    d.flow = Flow::ret;
 }
 void decode_exit(Decoded& d) { d.flow = Flow::exit; }
 // The convergence barrier named by the first operand (B0..B15) into Decoded::mode.
@@ -54,6 +69,8 @@ void decode_warpsync(Decoded& d) { d.flow = Flow::warpsync; }
 
 const Semantics kTable[] = {
     {"BRA", nothing, 0, Kind::control, decode_branch},
+    {"CALL", nothing, 0, Kind::control, decode_call},
+    {"RET", nothing, 0, Kind::control, decode_ret},
     {"EXIT", nothing, 0, Kind::control, decode_exit},
     {"BSSY", nothing, 0, Kind::control, decode_bssy},
     {"BSYNC", nothing, 0, Kind::control, decode_bsync},

@@ -207,6 +207,24 @@ TEST(CliRobustness, UnboundedBenchmarksAndTracesAreRefused) {
                           1, "M, N and K must be at most 1048576");
 }
 
+// A published folder's header naming its benchmark twin wrongly: one line naming the key or the file.
+TEST(CliRobustness, ABadBenchmarkTwinIsNamed) {
+    const fs::path dir = fs::path(STCSIM_TEST_TMP_DIR) / (std::to_string(::getpid()) + "_twin_folder");
+    fs::create_directories(dir);
+    const std::string record =
+        R"({"experiment": "mma", "instr": "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32", "warps": 1, "ilp": 1, "iters": 10000, "cycles": 160000})";
+    std::ofstream(dir / "mma_sweep.jsonl") << record << "\n";
+    const std::string config = kSource + "/configs/h100-sxm.json";
+    std::ofstream(dir / "header.json") << R"({"gpu": "test", "synthetic": true, "twin": 5})";
+    expect_one_line_error(run_stcsim("compare --measured '" + dir.string() + "' --config " + config), 1, "key 'twin' must be a string");
+    std::ofstream(dir / "header.json") << R"({"gpu": "test", "synthetic": true, "twin": "../luo"})";
+    expect_one_line_error(run_stcsim("compare --measured '" + dir.string() + "' --config " + config), 1,
+                          "key 'twin' must name a kernel file of validation/twins");
+    std::ofstream(dir / "header.json") << R"({"gpu": "test", "synthetic": true, "twin": "luo_mma"})";
+    expect_one_line_error(run_stcsim("compare --measured '" + dir.string() + "' --config " + config + " --twins /nonexistent"), 1,
+                          "/nonexistent/luo_mma_sm90.cubin: no such file: the benchmark twin 'luo_mma' is not built");
+}
+
 // ---- stcsim mma ----
 
 TEST(CliRobustness, MmaNumbersBeyond64BitsAreOutOfRangeNotWrapped) {

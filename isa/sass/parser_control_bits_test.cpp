@@ -44,7 +44,8 @@ TEST(ListingControlBits, UnknownWithoutEncodingsOrBeforeVolta) {
     EXPECT_EQ(bare[0].instructions[0].stall, 0);
     std::string pascal = kListing;
     pascal.replace(pascal.find("sm_90"), 5, "sm_61");
-    for (const Instruction& inst : parse_listing(pascal).at(0).instructions) EXPECT_EQ(inst.stall, 0) << inst.text;
+    const std::vector<Function> older = parse_listing(pascal);
+    for (const Instruction& inst : older.at(0).instructions) EXPECT_EQ(inst.stall, 0) << inst.text;
     // A low word without its high word: the next instruction is read, not taken for the word.
     const auto lone = parse_listing("code for sm_90\nFunction : k\n/*0000*/ NOP ; /* 0x0000000000007918 */\n/*0010*/ EXIT ;\n");
     ASSERT_EQ(lone.at(0).instructions.size(), 2u);

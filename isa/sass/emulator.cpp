@@ -299,6 +299,11 @@ void Emulator::step(std::uint32_t wi, std::size_t gi, InstructionSink& sink, boo
             c.barrier[d.mode] = g.mask;
             c.groups[gi].pc = next;
             break;
+        case Flow::brk:
+            c.barrier[d.mode] &= ~mask;
+            c.groups[gi].pc = next;
+            release(c, w, static_cast<int>(d.mode));
+            break;
         case Flow::bsync:
             c.waiting[d.mode] |= mask;
             c.resume[d.mode] = next;

@@ -365,4 +365,26 @@ TEST(SassEmulator, CallsReturnToTheAddressTheCallerSaved) {
     expect_error({"CALL.ABS.NOINC 0x0", "EXIT"}, "a call other than CALL.REL.NOINC <target> is not emulated");
 }
 
+// BREAK B0 takes lanes 0..3 out of convergence barrier B0 before they branch away: the other lanes
+// are released at BSYNC B0 at once and run on (lowest PC first), instead of waiting there until
+// lanes 0..3 exit.
+TEST(SassEmulator, BreakLeavesTheConvergenceBarrier) {
+    const auto events = run({"S2R R0, SR_TID.X",                   // 0x00
+                             "ISETP.LT.AND P0, PT, R0, 0x4, PT",   // 0x10
+                             "BSSY B0, 0x70",                      // 0x20
+                             "@P0 BREAK B0",                       // 0x30
+                             "@P0 BRA 0x90",                       // 0x40
+                             "IADD3 R1, R0, 0x1, RZ",              // 0x50
+                             "NOP",                                // 0x60
+                             "BSYNC B0",                           // 0x70
+                             "EXIT",                               // 0x80: lanes 4..31
+                             "IADD3 R2, R0, 0x2, RZ",              // 0x90: lanes 0..3
+                             "EXIT"});                             // 0xa0
+    std::vector<std::uint32_t> pcs;
+    for (const Event& e : events) pcs.push_back(e.pc);
+    EXPECT_EQ(pcs, (std::vector<std::uint32_t>{0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0}));
+    EXPECT_EQ(events[3].mask, 0x0000000fu);  // BREAK by lanes 0..3
+    EXPECT_EQ(events[8].mask, 0xfffffff0u);  // EXIT of the released lanes
+}
+
 }  // namespace stcsim::isa::sass

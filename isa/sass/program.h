@@ -45,7 +45,9 @@ inline constexpr std::uint32_t kParamWindowSlot = 0x198;
 // mbar_wait: SYNCS.PHASECHK, which runs only once its mbarrier phase has completed.
 // ret: RET.REL.NODEC Rx, imm jumps to the address in Rx plus imm (the caller's MOV wrote it before
 // its CALL.REL.NOINC, which is a branch).
-enum class Flow : std::uint8_t { next, branch, exit, bssy, bsync, barrier, warpsync, mbar_wait, ret };
+// brk: BREAK Bx takes the lanes that run it out of convergence barrier Bx (they will not be waited
+// for at its BSYNC).
+enum class Flow : std::uint8_t { next, branch, exit, bssy, bsync, brk, barrier, warpsync, mbar_wait, ret };
 enum class Space : std::uint8_t { none, global, shared, ldgsts, local };
 enum class Kind : std::uint8_t { alu, memory, tensor, barrier, control };
 

@@ -1,10 +1,11 @@
-// Control flow: BRA, CALL, RET, EXIT, BSSY, BSYNC, WARPSYNC, NOP, YIELD, NANOSLEEP. Their effect on the
+// Control flow: BRA, CALL, RET, EXIT, BSSY, BSYNC, BREAK, WARPSYNC, NOP, YIELD, NANOSLEEP. Their effect on the
 // warp (which lanes go where) is carried out by the emulator (emulator.cpp) from Decoded::flow;
 // decoding here refuses the forms it does not follow.
 //
 // Sources of the semantics: NVIDIA's "CUDA Binary Utilities" (opcode list) and the published
 // descriptions of Volta's independent thread scheduling: BSSY Bx, target records the lanes that
-// must meet again at BSYNC Bx (the target is the reconvergence point); a guarded BRA splits the
+// must meet again at BSYNC Bx (the target is the reconvergence point), BREAK Bx takes the lanes that
+// run it out of that set (a loop's early exit); a guarded BRA splits the
 // warp into the lanes that take it and those that do not; EXIT retires lanes (and releases them
 // from every convergence barrier); WARPSYNC waits for the named lanes, which the emulator gets by
 // running diverged lanes apart until they meet at the same PC (lowest PC first). ptxas calls its
@@ -65,6 +66,10 @@ void decode_bsync(Decoded& d) {
     barrier_number(d);
     d.flow = Flow::bsync;
 }
+void decode_break(Decoded& d) {
+    barrier_number(d);
+    d.flow = Flow::brk;
+}
 void decode_warpsync(Decoded& d) { d.flow = Flow::warpsync; }
 
 const Semantics kTable[] = {
@@ -74,6 +79,7 @@ const Semantics kTable[] = {
     {"EXIT", nothing, 0, Kind::control, decode_exit},
     {"BSSY", nothing, 0, Kind::control, decode_bssy},
     {"BSYNC", nothing, 0, Kind::control, decode_bsync},
+    {"BREAK", nothing, 0, Kind::control, decode_break},
     {"WARPSYNC", nothing, 0, Kind::control, decode_warpsync},
     {"NOP", nothing, 0, Kind::control, nullptr},
     {"YIELD", nothing, 0, Kind::control, nullptr},

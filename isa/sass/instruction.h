@@ -71,6 +71,10 @@ struct Instruction {
     // 64-bit word of its encoding): cycles the warp waits before it may issue its next instruction.
     // The compiler schedules fixed-latency dependences with it. 0 when the listing gives no encoding.
     std::uint8_t stall = 0;
+    // The yield hint of the control bits is clear (bit 45 of the high word set): the compiler asks
+    // the scheduler to keep issuing this warp (a burst of short-stall instructions). False when the
+    // listing gives no encoding.
+    bool hold = false;
 
     bool has_modifier(const std::string& m) const;
 };

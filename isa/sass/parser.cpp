@@ -318,7 +318,9 @@ std::vector<Function> parse_listing(std::string_view listing, std::string_view o
             awaiting_high = false;
             std::uint64_t high = 0;
             if (line.starts_with("/* 0x") && read_encoding_word(line, high)) {
-                functions.back().instructions.back().stall = static_cast<std::uint8_t>((high >> 41) & 0xF);
+                Instruction& last = functions.back().instructions.back();
+                last.stall = static_cast<std::uint8_t>((high >> 41) & 0xF);
+                last.hold = ((high >> 45) & 1U) != 0;
                 continue;
             }
         }

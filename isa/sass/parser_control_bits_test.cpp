@@ -1,5 +1,6 @@
-// Stall counts from the control bits of cuobjdump listings: the high word printed on the line after
-// each instruction gives bits 41-44 for sm_70 and later; listings without encodings, or of older
+// Stall counts and yield hints from the control bits of cuobjdump listings: the high word printed on
+// the line after each instruction gives the stall count in bits 41-44 and, in bit 45, the yield hint
+// (set bit: the hint is clear, the warp holds the issue slot) for sm_70 and later; listings without encodings, or of older
 // architectures, leave them unknown (0). The words below are nvcc's own (sm_90 code of the
 // emulator's integer test kernels, isa/sass/tests/int_kernels.cu).
 #include <gtest/gtest.h>
@@ -38,14 +39,28 @@ TEST(ListingControlBits, StallCountsComeFromTheHighWord) {
     EXPECT_EQ(code[2].base, "IMAD");
 }
 
+TEST(ListingControlBits, HoldComesFromBit45OfTheHighWord) {
+    const std::vector<Function> functions = parse_listing(kListing);
+    const auto& code = functions.at(0).instructions;
+    ASSERT_EQ(code.size(), 5u);
+    EXPECT_TRUE(code[0].hold);   // 0x000e620000002100: bit 45 set
+    EXPECT_TRUE(code[1].hold);   // 0x000e6c0000002200
+    EXPECT_FALSE(code[2].hold);  // 0x001fca000f8e02ff: bit 45 clear, the compiler lets the warp yield
+    EXPECT_TRUE(code[3].hold);   // 0x000fe20007ffe0ff
+}
+
 TEST(ListingControlBits, UnknownWithoutEncodingsOrBeforeVolta) {
     const std::vector<Function> bare = parse_listing("code for sm_90\nFunction : k\n/*0000*/ NOP ;\n/*0010*/ EXIT ;\n");
     ASSERT_EQ(bare.at(0).instructions.size(), 2u);
     EXPECT_EQ(bare[0].instructions[0].stall, 0);
+    EXPECT_FALSE(bare[0].instructions[0].hold);
     std::string pascal = kListing;
     pascal.replace(pascal.find("sm_90"), 5, "sm_61");
     const std::vector<Function> older = parse_listing(pascal);
-    for (const Instruction& inst : older.at(0).instructions) EXPECT_EQ(inst.stall, 0) << inst.text;
+    for (const Instruction& inst : older.at(0).instructions) {
+        EXPECT_EQ(inst.stall, 0) << inst.text;
+        EXPECT_FALSE(inst.hold) << inst.text;
+    }
     // A low word without its high word: the next instruction is read, not taken for the word.
     const auto lone = parse_listing("code for sm_90\nFunction : k\n/*0000*/ NOP ; /* 0x0000000000007918 */\n/*0010*/ EXIT ;\n");
     ASSERT_EQ(lone.at(0).instructions.size(), 2u);

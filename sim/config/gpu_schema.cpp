@@ -36,7 +36,11 @@ const Schema<SchedulerSpec>& scheduler_schema() {
                 {"", "issue policy: gto = greedy-then-oldest (keep the last warp while it can issue), "
                      "lrr = loose round robin",
                  Json("gto"), {"gto", "lrr"}});
-        x.field("source", &SchedulerSpec::source, {"", "where the policy comes from", Json("")});
+        x.field("yield_hints", &SchedulerSpec::yield_hints,
+                {"", "follow the compiler's yield hints (trace token 'hold', from the SASS control bits): after an "
+                     "instruction whose hint is clear, its warp issues next whenever it can, whatever the policy",
+                 Json(true)});
+        x.field("source", &SchedulerSpec::source, {"", "where the policy and the hints come from", Json("")});
         return x;
     }();
     return s;

@@ -25,6 +25,7 @@ struct GpuInfoSpec {
 
 struct SchedulerSpec {
     std::string policy = "gto";  // gto | lrr
+    bool yield_hints = true;     // a warp whose instruction has the compiler's yield hint clear keeps the issue slot
     std::string source;
 };
 

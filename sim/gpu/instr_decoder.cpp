@@ -139,6 +139,7 @@ WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
     const Opcode& op = *t.opcode;
     WarpInstr in;
     in.stall = t.stall;
+    in.hold = t.hold;
     int mma = -1, wgmma = -1;
     const MemKind mem = t.is_memory() && t.async.kind == trace::AsyncKind::none ? memory_kind(op) : MemKind::none;
     if (t.async.kind != trace::AsyncKind::none) {
@@ -255,7 +256,7 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
     key.w[1] |= std::uint64_t{static_cast<std::uint8_t>(t.async.kind)} << 56;
     key.w[1] |= (std::uint64_t{t.barrier} << 32) | (std::uint64_t{t.barrier_threads} << 40);
     key.w[2] = t.mem_width | (std::uint64_t{t.is_memory()} << 32) | (std::uint64_t{t.dst_count} << 40) |
-               (std::uint64_t{t.src_count} << 48) | (std::uint64_t{t.stall} << 56);
+               (std::uint64_t{t.src_count} << 48) | (std::uint64_t{t.stall} << 56) | (std::uint64_t{t.hold} << 60);
     for (int i = 0; i < t.dst_count; ++i)
         key.w[3] |= (std::uint64_t{t.dst[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.dst[static_cast<std::size_t>(i)].width} << 8) << (16 * i);
     for (int i = 0; i < t.src_count; ++i)

@@ -31,8 +31,14 @@ TEST(Scoreboard, BlocksReadAfterWriteAndWriteAfterWrite) {
     EXPECT_TRUE(sb.can_issue(instr({200}, {5})));
 }
 
+SchedulerSpec policy(const char* name) {
+    SchedulerSpec spec;
+    spec.policy = name;
+    return spec;
+}
+
 TEST(Scheduler, GreedyThenOldest) {
-    auto gto = make_scheduler(SchedulerSpec{"gto", ""});
+    auto gto = make_scheduler(policy("gto"));
     EXPECT_EQ(gto->select(0b1110), 1);
     gto->issued(2);
     EXPECT_EQ(gto->select(0b1110), 2);  // keeps the last warp while it is ready
@@ -40,12 +46,12 @@ TEST(Scheduler, GreedyThenOldest) {
 }
 
 TEST(Scheduler, LooseRoundRobin) {
-    auto lrr = make_scheduler(SchedulerSpec{"lrr", ""});
+    auto lrr = make_scheduler(policy("lrr"));
     lrr->issued(1);
     EXPECT_EQ(lrr->select(0b1011), 3);
     lrr->issued(3);
     EXPECT_EQ(lrr->select(0b1011), 0);  // wraps around
-    EXPECT_THROW(make_scheduler(SchedulerSpec{"fifo", ""}), UserError);
+    EXPECT_THROW(make_scheduler(policy("fifo")), UserError);
 }
 
 TEST(OperandCollector, UnloadedFetchIsTheBusiestBank) {

@@ -9,7 +9,7 @@ namespace stcsim::sim {
 SubPartition::SubPartition(const SmSpec& spec, const std::vector<TensorOpTiming>& ops,
                            const std::vector<PipeTiming>& pipes, Warp* warps, WarpHost& host)
     : ops_(ops), pipes_(pipes), slots_(warps), host_(host), scheduler_(make_scheduler(spec.scheduler)),
-      collector_(spec.register_file), pipe_free_(pipes.size(), Cycle{0}) {
+      collector_(spec.register_file), pipe_free_(pipes.size(), Cycle{0}), follow_yield_hints_(spec.scheduler.yield_hints) {
     pipe_in_flight_.reserve(64);
 }
 
@@ -21,6 +21,7 @@ void SubPartition::add_warp(Warp& warp) {
 
 void SubPartition::remove_warp(const Warp& warp) {
     warps_.erase(std::find(warps_.begin(), warps_.end(), &warp));
+    held_slot_ = -1;  // the slots after the removed warp move down
     woken_ = true;
 }
 
@@ -227,10 +228,14 @@ bool SubPartition::issue(Cycle now) {
         waits_on_lsu_ = s.lsu;
         return false;
     }
-    const int slot = scheduler_->select(ready);
+    // A warp whose last instruction asked to hold (the compiler's yield hint clear) goes first
+    // while it can issue; once another warp issues, the policy chooses again.
+    const bool held = held_slot_ >= 0 && ((ready >> held_slot_) & 1U) != 0;
+    const int slot = held ? held_slot_ : scheduler_->select(ready);
     Warp& w = *warps_[static_cast<std::size_t>(slot)];
     const WarpInstr& in = *w.head;
     scheduler_->issued(slot);
+    held_slot_ = in.hold && follow_yield_hints_ ? slot : -1;
     if (in.stall > 0) w.next_issue = now + in.stall;
     if (in.unit == ExecUnit::control) {
         issue_control(now, w, in);

@@ -167,9 +167,11 @@ private:
     WarpHost& host_;
     std::vector<Warp*> warps_;
     std::unique_ptr<SchedulerPolicy> scheduler_;
+    int held_slot_ = -1;  // the warp that issued last, when its instruction asked to hold (WarpInstr::hold)
     OperandCollector collector_;
     TensorCore tensor_;
     std::vector<Cycle> pipe_free_;
+    bool follow_yield_hints_ = true;  // sm.scheduler.yield_hints
     std::vector<PipeInFlight> pipe_in_flight_;
     std::vector<int> ready_scratch_;
     State state_;

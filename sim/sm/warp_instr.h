@@ -59,6 +59,8 @@ struct WarpInstr {
     // Compiler-scheduled issue gap (the stall count of the SASS control bits): the warp's next
     // instruction issues no earlier than `stall` cycles after this one; 0 when not known.
     std::uint8_t stall = 0;
+    // The compiler's yield hint is clear: the scheduler keeps issuing this warp next while it can.
+    bool hold = false;
     trace::AsyncKind async = trace::AsyncKind::none;  // Control::async: which operation
     std::uint16_t threads = 0;  // Control::barrier: the threads the barrier waits for (0: all the CTA's)
     std::array<std::uint8_t, kMaxSrc> src{};

@@ -174,6 +174,11 @@ void parse_tail(LineParser& p, const KernelHeader& header, TraceInstruction& out
             saw_extension = true;
             continue;
         }
+        if (header.extended() && token == "hold" && !out.hold) {
+            out.hold = true;
+            saw_extension = true;
+            continue;
+        }
         if (header.extended() && is_async_token(token)) {  // the last token of its line
             parse_async_token(token, out, p.where());
             saw_extension = true;
@@ -187,7 +192,7 @@ void parse_tail(LineParser& p, const KernelHeader& header, TraceInstruction& out
         }
         fail_expected(p.where(),
                       header.extended() ? (out.async.kind != AsyncKind::none ? "the end of the line after 'mbar=' / 'tma='"
-                                                                             : "an immediate, 'dst=...', 'src=...', 'bar=...', 'stall=...', 'mbar=...', 'tma=...' or the end of the line")
+                                                                             : "an immediate, 'dst=...', 'src=...', 'bar=...', 'stall=...', 'hold', 'mbar=...', 'tma=...' or the end of the line")
                       : out.has_immediate ? "the end of the line"
                                           : "a decimal immediate or the end of the line",
                       token);
@@ -290,6 +295,7 @@ void format_instruction_line(const TraceInstruction& inst, const KernelHeader& h
         if (any_wide(inst.src.data(), inst.src_count)) format_operands(inst.src.data(), inst.src_count, " src=", out);
         format_barrier_token(inst, out);
         if (inst.stall != 0) fmt::format_to(it, " stall={}", inst.stall);
+        if (inst.hold) fmt::format_to(it, " hold");
         format_async_token(inst.async, out);
     } else if (inst.async.kind != AsyncKind::none) {
         throw InternalError("an mbarrier or TMA operation in a trace without the stcsim extension");

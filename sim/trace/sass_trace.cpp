@@ -210,6 +210,7 @@ private:
         inst.has_immediate = true;
         inst.immediate = d.trace_immediate;
         inst.stall = d.inst->stall;
+        inst.hold = d.inst->hold;
         if (d.inst->base == "BAR") set_barrier(d, inst);
         inst.mem_width = d.trace_mem_width;
         if (inst.mem_width > 0) {

@@ -1,6 +1,6 @@
-// The `stall=N` extension token (the compiler's stall count): written lines read back equal, the
-// value reaches the instruction, and a bad value or a token in a plain Accel-Sim file is an error
-// naming the place and what was expected.
+// The `stall=N` and `hold` extension tokens (the compiler's stall count and its clear yield hint):
+// written lines read back equal, the values reach the instruction, and a bad value, a repeated token
+// or a token in a plain Accel-Sim file is an error naming the place and what was expected.
 #include <gtest/gtest.h>
 
 #include "common/errors.h"
@@ -43,12 +43,22 @@ TEST(StallToken, ReadsTheCountAfterTheOtherTokens) {
     EXPECT_EQ(bar.barrier_threads, 256);
     const auto plain = parse("0310 ffffffff 1 R42 VIADD 1 R42 0 16", opcodes);
     EXPECT_EQ(plain.stall, 0);  // not said: no constraint
+    EXPECT_FALSE(plain.hold);
+}
+
+TEST(StallToken, HoldFollowsTheStallCount) {
+    OpcodeTable opcodes;
+    const auto held = parse("0300 ffffffff 1 R20 HMMA.1688.F32.TF32 3 R4 R40 R20 0 0 dst=R20:4 stall=1 hold", opcodes);
+    EXPECT_TRUE(held.hold);
+    EXPECT_EQ(held.stall, 1);
+    EXPECT_FALSE(parse("0820 ffffffff 0 NOP 0 0 0 stall=13", opcodes).hold);
 }
 
 TEST(StallToken, WrittenLinesReadBackEqual) {
     OpcodeTable opcodes;
     for (const std::string line : {"0830 ffffffff 0 BRA 0 0 768 stall=15", "0820 ffffffff 0 NOP 0 0 0 stall=8",
-                                   "0300 ffffffff 1 R20 HMMA.1688.F32 3 R4 R40 R20 0 0 dst=R20:4 src=R4:2,R40,R20:4 stall=1"}) {
+                                   "0300 ffffffff 1 R20 HMMA.1688.F32 3 R4 R40 R20 0 0 dst=R20:4 src=R4:2,R40,R20:4 stall=1",
+                                   "0840 ffffffff 0 NOP 0 0 0 stall=1 hold"}) {
         const TraceInstruction in = parse(line, opcodes);
         fmt::memory_buffer out;
         format_instruction_line(in, header(true), out);
@@ -66,6 +76,10 @@ TEST(StallToken, BadValuesAreErrors) {
     EXPECT_NE(error_of("0820 ffffffff 0 NOP 0 0 0 stall=2 stall=3").find("k.traceg:3: expected"), std::string::npos);
     EXPECT_NE(error_of("0820 ffffffff 0 NOP 0 0 0 stall=2", false).find("k.traceg:3: expected the end of the line"),
               std::string::npos);
+    const std::string twice = error_of("0820 ffffffff 0 NOP 0 0 0 stall=2 hold hold");
+    EXPECT_NE(twice.find("k.traceg:3: expected"), std::string::npos) << twice;
+    EXPECT_NE(twice.find("hold"), std::string::npos) << twice;
+    EXPECT_NE(error_of("0820 ffffffff 0 NOP 0 0 0 hold", false).find("k.traceg:3: expected"), std::string::npos);
 }
 
 }  // namespace

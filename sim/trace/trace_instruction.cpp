@@ -84,7 +84,7 @@ bool TraceInstruction::operator==(const TraceInstruction& o) const {
            std::equal(src.begin(), src.begin() + src_count, o.src.begin()) &&
            has_immediate == o.has_immediate && immediate == o.immediate && mem_width == o.mem_width &&
            (mem_width == 0 || (address_mode == o.address_mode && addresses == o.addresses)) && async == o.async &&
-           barrier == o.barrier && barrier_threads == o.barrier_threads && stall == o.stall;
+           barrier == o.barrier && barrier_threads == o.barrier_threads && stall == o.stall && hold == o.hold;
 }
 
 AddressMode choose_address_mode(std::uint32_t mask, const std::array<std::uint64_t, kWarpSize>& addresses) {

@@ -133,6 +133,9 @@ struct TraceInstruction {
     // 1..15): the warp issues its next instruction no earlier than this many cycles later; 0 when
     // the trace does not say (plain Accel-Sim traces).
     std::uint8_t stall = 0;
+    // The `hold` extension: the compiler's yield hint is clear, so the scheduler keeps issuing this
+    // warp while it can (sm.scheduler.yield_hints); false without it.
+    bool hold = false;
 
     bool is_memory() const { return mem_width > 0; }
     int active_lanes() const;

@@ -1,14 +1,12 @@
 #include "tools/compare_gemm.h"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/scratch_dir.h"
 #include "sim/gpu/replay.h"
 
 namespace stcsim::cli {
@@ -51,17 +49,8 @@ GemmRecord parse_gemm_record(const MeasuredRecord& record) {
 GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record) {
     // The trace of the same kernel goes to a private temporary folder (compressed: a 4096^3 GEMM
     // is gigabytes of text) and is replayed on `spec`; the folder is removed afterwards.
-    static std::atomic<int> counter{0};
-    const auto dir = std::filesystem::temp_directory_path() /
-                     fmt::format("stcsim-compare-gemm-{}-{}", ::getpid(), counter++);
-    std::filesystem::create_directories(dir);
-    struct Cleanup {
-        std::filesystem::path path;
-        ~Cleanup() {
-            std::error_code ignored;
-            std::filesystem::remove_all(path, ignored);
-        }
-    } cleanup{dir};
+    const ScratchDir scratch("stcsim-compare-gemm");
+    const std::filesystem::path& dir = scratch.path();
     trace::write_gemm_trace(record.spec, dir.string(), "kernel-1.traceg.zst");
     const sim::ReplayResult result = sim::run_replay(spec, (dir / "kernelslist.g").string());
     return {static_cast<double>(result.cycles), ""};

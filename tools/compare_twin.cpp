@@ -1,13 +1,11 @@
 #include "tools/compare_twin.h"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <cctype>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/scratch_dir.h"
 #include "isa/arch.h"
 #include "isa/catalog.h"
 #include "isa/sass/disassembler.h"
@@ -41,21 +39,6 @@ std::vector<std::uint8_t> pointer_params() {
         for (int b = 0; b < 8; ++b) bytes[static_cast<std::size_t>(8 * i + b)] = static_cast<std::uint8_t>(pointers[i] >> (8 * b));
     return bytes;
 }
-
-// A folder of its own for each replay, removed however the replay ends.
-struct ScratchDir {
-    fs::path path;
-    ScratchDir() {
-        static std::atomic<std::uint64_t> counter{0};
-        path = fs::temp_directory_path() / fmt::format("stcsim-twin-{}-{}", ::getpid(), counter++);
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 }  // namespace
 
@@ -92,9 +75,9 @@ std::uint64_t BenchmarkTwin::kernel_cycles(const sim::GpuSpec& spec, const std::
     isa::sass::KernelCode code = isa::sass::kernel_from_listing(listing_, resource_usage_, kernel, "", binary_.string());
     const isa::sass::Program program(std::move(code),
                                      isa::sass::Launch{{1, 1, 1}, {static_cast<std::uint32_t>(32 * warps), 1, 1}, 0, pointer_params()});
-    const ScratchDir scratch;
-    trace::write_sass_trace(program, scratch.path.string(), {});
-    return sim::run_replay(spec, (scratch.path / "kernelslist.g").string()).cycles;
+    const ScratchDir scratch("stcsim-twin");  // a folder of its own for each replay
+    trace::write_sass_trace(program, scratch.path().string(), {});
+    return sim::run_replay(spec, (scratch.path() / "kernelslist.g").string()).cycles;
 }
 
 double BenchmarkTwin::mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const {

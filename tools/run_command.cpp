@@ -4,17 +4,17 @@
 // --config takes a file or the name of a shipped config (a100). A progress line on stderr, only when
 // stderr is a terminal (progress.h): percentage and ETA from the kernels done and the current
 // kernel's instructions issued.
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/scratch_dir.h"
 #include "sim/config/gpu_schema.h"
 #include "sim/gpu/replay.h"
 #include "tools/commands.h"
@@ -77,21 +77,14 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     if (trace_path.empty() == !from_binary) throw UsageError("give either --trace or --binary");
     const auto config = sim::config::load_config_file(config_path, overrides);
     if (!out.empty()) prepare_output_dir(out);
-    std::filesystem::path temporary;
-    struct Cleanup {
-        std::filesystem::path& p;
-        ~Cleanup() {
-            std::error_code ec;
-            if (!p.empty()) std::filesystem::remove_all(p, ec);
-        }
-    } cleanup{temporary};
+    std::optional<ScratchDir> temporary;  // the trace of --binary without --out
     if (from_binary) {
         std::filesystem::path dir;
         if (!out.empty()) {
             dir = std::filesystem::path(out) / "trace";
         } else {
-            temporary = std::filesystem::temp_directory_path() / fmt::format("stcsim-run-{}", ::getpid());
-            dir = temporary;
+            temporary.emplace("stcsim-run");
+            dir = temporary->path();
         }
         trace_kernel(values, dir.string(), "kernel-1.traceg", nullptr, nullptr, io.err);
         trace_path = dir.string();

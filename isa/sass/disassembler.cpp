@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/errors.h"
+#include "common/scratch_dir.h"
 #include "isa/sass/parser.h"
 
 namespace stcsim::isa::sass {
@@ -140,16 +141,8 @@ KernelCode disassemble_kernel_nvdisasm(const std::string& cuobjdump, const std::
                                        const std::string& binary, const std::string& kernel, const std::string& arch) {
     namespace fs = std::filesystem;
     if (!fs::exists(binary)) throw UserError(fmt::format("{}: no such file", binary));
-    const fs::path dir = fs::temp_directory_path() / fmt::format("stcsim-xelf-{}", ::getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    struct Cleanup {
-        fs::path p;
-        ~Cleanup() {
-            std::error_code ec;
-            fs::remove_all(p, ec);
-        }
-    } cleanup{dir};
+    const ScratchDir scratch("stcsim-xelf");
+    const fs::path& dir = scratch.path();
     run_tool(cuobjdump, {"-xelf", "all", fs::absolute(binary).string()}, dir.string());
     std::vector<Function> functions;
     for (const auto& entry : fs::directory_iterator(dir)) {

@@ -1,6 +1,7 @@
 // Warp scheduler policies of one sub-partition, behind one interface and chosen by name
 // (sm.scheduler.policy). Each cycle the sub-partition offers the set of warps (slot bits, slot 0
-// = the oldest warp) that could issue; the policy picks one. One issue per cycle.
+// = the oldest warp) that could issue; the policy picks one. One issue per cycle. A warp that the
+// compiler's yield hint holds goes first without asking the policy (SubPartition::issue).
 //   gto: greedy-then-oldest: the warp that issued last, while it can; otherwise the oldest.
 //   lrr: loose round robin: the first ready warp after the one that issued last.
 #pragma once

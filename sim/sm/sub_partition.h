@@ -14,7 +14,9 @@
 // only its accumulator registers stay reserved until its writeback, and its commit group
 // (Warp::wgmma) counts it until then.
 // A warp that issued an instruction with a stall count (WarpInstr::stall, the compiler's control
-// bits) issues nothing else for that many cycles.
+// bits) issues nothing else for that many cycles. After an instruction whose yield hint is clear
+// (WarpInstr::hold), its warp issues next whenever it is ready, before the policy chooses
+// (sm.scheduler.yield_hints).
 // Every cycle counts as issued or as one stall reason, the first that applies: collector_full
 // (a warp could issue but no collector unit is free), lsu_full (a memory instruction could issue
 // but the LSU queue is full), stall_wait (a warp waits out its stall count), scoreboard (a warp

@@ -7,7 +7,8 @@
 # whose benchmark twin is not built (no nvcc) is listed as not checked; with none checked, the test
 # is skipped.
 # With -DOVERRIDES="key=value;..." every compare runs with those -p overrides, and with
-# -DEXPECT_FAILURE=ON the gate must fail instead: a calibrated value put back must be caught.
+# -DEXPECT_FAILURE=ON the gate must fail instead: a calibrated value put back must be caught, by
+# the accuracy verdict (exit 4 of `compare --check`); a comparison that cannot run fails either way.
 # Invoked by ctest as: cmake -DSTCSIM=<binary> -DSOURCE_DIR=<sources> [-DONLY=<gpu>] -P check_published.cmake
 file(GLOB headers ${SOURCE_DIR}/validation/published/*/*/header.json)
 if(NOT headers)
@@ -18,7 +19,8 @@ set(overrides "")
 foreach(o ${OVERRIDES})
   list(APPEND overrides -p ${o})
 endforeach()
-set(failed "")
+set(failed "")  # folders that fail the accuracy gate
+set(broken "")  # folders whose comparison did not run to a verdict
 set(checked 0)
 foreach(header ${headers})
   get_filename_component(dir ${header} DIRECTORY)
@@ -30,7 +32,7 @@ foreach(header ${headers})
   endif()
   file(READ ${header} header_text)
   if(NOT header_text MATCHES "\"published\"[ \t\r\n]*:[ \t\r\n]*true")
-    list(APPEND failed "${gpu}/${source}: header.json does not say \"published\": true")
+    list(APPEND broken "${gpu}/${source}: header.json does not say \"published\": true")
     continue()
   endif()
   stcsim_config_for(${gpu} config)
@@ -48,13 +50,19 @@ foreach(header ${headers})
   endif()
   string(REGEX MATCH "\nclass [^\n]*status\n.*" summary "${out}")
   message(STATUS "${gpu}/${source} against ${config}:${summary}${err}")
-  if(NOT rc EQUAL 0)
+  if(rc EQUAL 4)  # the accuracy gate failed (stcsim compare --check)
     list(APPEND failed "${gpu}/${source}: stcsim compare --check exited ${rc}")
+  elseif(NOT rc EQUAL 0)  # anything else: the comparison did not run to its verdict
+    list(APPEND broken "${gpu}/${source}: stcsim compare --check exited ${rc}")
   endif()
 endforeach()
 if(checked EQUAL 0)
   # ctest reports the test as skipped on this word (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt)
   message(FATAL_ERROR "SKIPPED: no published folder could be checked")
+endif()
+if(broken)
+  string(REPLACE ";" "\n  " broken "${broken}")
+  message(FATAL_ERROR "the comparison did not run to its verdict:\n  ${broken}")
 endif()
 if(EXPECT_FAILURE)
   if(NOT failed)

@@ -9,16 +9,21 @@
 #   memory.jsonl         memory_bench: pointer-chase latency 4 KB..1 GB, bandwidth l1/l2/dram,
 #                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides
 #   gemm.jsonl           gemm_bench: dense and 2:4 sparse f16 GEMMs (the traced kernel) at 1024^3,
-#                        2048^3 and 4096^3, timed with CUDA events; on an sm_90 GPU also
+#                        2048^3, 4096^3 and 8192^3, timed with CUDA events; on an sm_90 GPU also
 #                        cutlass3_gemm (CUTLASS 3.x wgmma/TMA kernels, "experiment": "cutlass_gemm")
 #                        dense and sparse at the same sizes, when it was built
+#   cutlass2_gemm.jsonl  cutlass_gemm run (CUTLASS 2.x Ampere kernels, f16 -> f32) dense and sparse at
+#                        the same sizes, when it was built: one line per run as the program prints it
+#   sass_gemm.txt        cuobjdump -sass of gemm_bench, cutlass_gemm and cutlass3_gemm (every kernel run)
+#   clocks.csv           nvidia-smi every 500 ms while the steps run: SM and memory clock, power, temperature
 #   sass_mma.txt         cuobjdump -sass of mma_bench: kernel names and their HMMA/IMMA/QMMA lines
 #   wgmma_sweep.jsonl    compute capability 9.x only: wgmma_bench --sweep, every wgmma form x A source
 #                        x warp groups {1,2,3,4} x ILP {1..4} (within its registers)
 #   probes/wgmma_*       compute capability 9.x only: wgmma_probes (wgmma_index.json and file pairs)
 #   sass_wgmma.txt       cuobjdump -sass of wgmma_bench: kernel names and their [HIQ]GMMA lines
-#   logs/<step>.log      stderr of each step
+#   logs/<step>.log      stderr of each step; logs/steps.txt: each step's exit status and seconds
 # Usage: validation/run_all.sh OUT_DIR [BUILD_DIR (default build/release)]
+# STCSIM_SOURCE_COMMIT names the sources' commit where the tree is a copy without git history.
 set -euo pipefail
 
 if [[ $# -lt 1 ]]; then
@@ -39,7 +44,8 @@ status=0
 # The whole run ends within 8 minutes: each step gets its own cap or what is left of the budget.
 deadline=$((SECONDS + 470))
 
-# step NAME TIMEOUT_S STDOUT_FILE COMMAND...: runs one step, records its command, keeps going on failure.
+# step NAME TIMEOUT_S STDOUT_FILE COMMAND...: runs one step, records its command, its exit status
+# and its seconds, and keeps going on failure.
 step() {
     local name=$1 limit=$2 stdout=$3
     shift 3
@@ -53,7 +59,10 @@ step() {
     printf '%q ' "$@" >> "$out/commands.txt"
     echo >> "$out/commands.txt"
     echo "== $name: $*" >&2
-    if ! timeout "$limit" "$@" > "$stdout" 2> "$out/logs/$name.log"; then
+    local started=$SECONDS rc=0
+    timeout "$limit" "$@" > "$stdout" 2> "$out/logs/$name.log" || rc=$?
+    echo "$name exit $rc seconds $((SECONDS - started))" >> "$out/logs/steps.txt"
+    if ((rc != 0)); then
         echo "$0: step $name failed or timed out (see $out/logs/$name.log)" >&2
         status=1
     fi
@@ -63,6 +72,12 @@ smi() { nvidia-smi --query-gpu="$1" --format=csv,noheader 2>/dev/null | head -n 
 
 hopper=false
 [[ $(smi compute_cap) == 9.* ]] && hopper=true
+
+# The clocks as the GPU runs the steps (the header's reading is taken once, at the end).
+nvidia-smi --query-gpu=timestamp,clocks.sm,clocks.mem,power.draw,temperature.gpu --format=csv -lms 500 \
+    > "$out/clocks.csv" 2>/dev/null &
+clock_logger=$!
+trap 'kill $clock_logger 2>/dev/null || true' EXIT
 
 # On Hopper the warp-group steps take part of the budget the warp-level sweep has elsewhere.
 if $hopper; then mma_cap=180; probe_cap=120; else mma_cap=240; probe_cap=150; fi
@@ -78,7 +93,8 @@ step bandwidth 30 "$out/logs/bandwidth.stdout" "$bin/memory_bench" --mode bandwi
 step ldmatrix 20 "$out/logs/ldmatrix.stdout" "$bin/memory_bench" --mode ldmatrix --out "$out/memory.jsonl"
 step banks 20 "$out/logs/banks.stdout" "$bin/memory_bench" --mode banks --out "$out/memory.jsonl"
 : > "$out/gemm.jsonl"
-for size in 1024 2048 4096; do
+sizes=(1024 2048 4096 8192)
+for size in "${sizes[@]}"; do
     for sparsity in dense sparse; do
         flag=(); [[ $sparsity == sparse ]] && flag=(--sparse)
         step "gemm_${size}_$sparsity" 20 "$out/logs/gemm_${size}_$sparsity.stdout" "$bin/gemm_bench" --m "$size" --n "$size" --k "$size" \
@@ -88,10 +104,21 @@ done
 
 # CUTLASS 3.x's Hopper GEMMs: sm_90a SASS only, so only on a GPU of compute capability 9.0.
 if [[ $(smi compute_cap) == 9.0 && -x $bin/cutlass3_gemm ]]; then
-    for size in 1024 2048 4096; do
+    for size in "${sizes[@]}"; do
         for sparsity in dense sparse; do
             step "cutlass3_${size}_$sparsity" 30 "$out/logs/cutlass3_${size}_$sparsity.stdout" "$bin/cutlass3_gemm" run \
                 --kernel "stcsim_cutlass3_${sparsity}_f16" --m "$size" --n "$size" --k "$size" --iters 20 --out "$out/gemm.jsonl"
+        done
+    done
+fi
+
+# CUTLASS 2.x's Ampere GEMMs (sm_80 SASS and PTX, so they run on any GPU of compute capability 8.0 up).
+if [[ -x $bin/cutlass_gemm ]]; then
+    for size in "${sizes[@]}"; do
+        for sparsity in dense sparse; do
+            step "cutlass2_${size}_$sparsity" 30 "$out/logs/cutlass2_${size}_$sparsity.stdout" "$bin/cutlass_gemm" run \
+                --kernel "stcsim_cutlass_${sparsity}_f16" --m "$size" --n "$size" --k "$size" --iters 20
+            cat "$out/logs/cutlass2_${size}_$sparsity.stdout" >> "$out/cutlass2_gemm.jsonl" 2>/dev/null || true
         done
     done
 fi
@@ -106,6 +133,13 @@ if [[ -x $cuobjdump ]]; then
         echo "| grep -E 'Function|code for sm_|[HIQ]GMMA'" >> "$out/commands.txt"
         "$cuobjdump" -sass "$bin/wgmma_bench" | grep -E 'Function|code for sm_|[HIQ]GMMA' > "$out/sass_wgmma.txt" || status=1
     fi
+    : > "$out/sass_gemm.txt"
+    for program in gemm_bench cutlass_gemm cutlass3_gemm; do
+        [[ -x $bin/$program ]] || continue
+        printf '%q ' "$cuobjdump" -sass "$bin/$program" >> "$out/commands.txt"
+        echo ">> sass_gemm.txt" >> "$out/commands.txt"
+        "$cuobjdump" -sass "$bin/$program" >> "$out/sass_gemm.txt" || status=1
+    done
 else
     echo "$0: cuobjdump not found; sass_mma.txt not written" >&2
     status=1
@@ -117,7 +151,7 @@ cat > "$out/header.json" <<JSON
  "clocks_sm_mhz": "$(smi clocks.sm)", "clocks_max_sm_mhz": "$(smi clocks.max.sm)", "clocks_mem_mhz": "$(smi clocks.mem)",
  "compute_capability": "$(smi compute_cap)",
  "nvidia_smi": "$(nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem --format=csv,noheader 2>/dev/null | head -n 1 | sed 's/"/\\"/g')",
- "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "source_commit": "$(git -C "$src" rev-parse HEAD 2>/dev/null || echo unknown)",
+ "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)", "source_commit": "${STCSIM_SOURCE_COMMIT:-$(git -C "$src" rev-parse HEAD 2>/dev/null || echo unknown)}",
  "commands": [$commands]}
 JSON
 echo "results in $out (status $status)" >&2

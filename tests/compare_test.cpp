@@ -24,6 +24,7 @@
 #include "sim/gpu/memory_bench.h"
 #include "sim/gpu/mma_bench.h"
 #include "sim/gpu/replay.h"
+#include "sim/trace/compressed_stream.h"
 #include "sim/trace/gemm_trace.h"
 #include "tools/compare_rows.h"
 #include "tools/mma_case.h"
@@ -233,6 +234,36 @@ TEST_F(Compare, CorruptedProbeIsAMismatch) {
     const std::string what = j["functional"][0]["first_mismatches"][0]["what"];
     EXPECT_EQ(j["functional"][0]["first_mismatches"][0]["where"], "sp_f16.cases.jsonl:2");
     EXPECT_EQ(what.rfind("D[3][5]: gpu 0x", 0), 0u) << what;
+}
+
+// Committed probe files are stored compressed (validation/measurements/README.md): index.json still
+// names x.cases.jsonl, and the folder holds x.cases.jsonl.gz.
+TEST(CompareFunctional, CompressedProbeFilesAreReadUnderTheirIndexedNames) {
+    const fs::path dir = fs::path(STCSIM_TEST_TMP_DIR) / "compare" / ("compressed-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "header.json") << json{{"synthetic", true}, {"gpu", "SYNTHETIC"}}.dump();
+    write_probes(dir, true);
+    for (const char* name : {"sp_f16.cases.jsonl", "sp_f16.gpu.jsonl"}) {
+        const fs::path plain = dir / "probes" / name;
+        std::ifstream in(plain);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        auto out = trace::open_output(plain.string() + ".gz");
+        out->write(text.data(), text.size());
+        out->close();
+        fs::remove(plain);
+    }
+    const CommandResult r = run_stcsim(compare(dir, "--json"));
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["functional"][0]["cases"], 3);
+    EXPECT_EQ(j["functional"][0]["matches"], 2);
+    EXPECT_EQ(j["functional_mismatches"], 1);
+    fs::remove(dir / "probes" / "sp_f16.gpu.jsonl.gz");
+    const CommandResult missing = run_stcsim(compare(dir));
+    EXPECT_EQ(missing.status, 1);
+    EXPECT_NE(missing.err.find("sp_f16.gpu.jsonl: cannot open"), std::string::npos) << missing.err;
+    fs::remove_all(dir);
 }
 
 TEST_F(Compare, CheckExitsFourAboveAThresholdOrOnAMismatch) {

@@ -8,6 +8,7 @@
 
 #include "common/errors.h"
 #include "common/json_text.h"
+#include "sim/trace/compressed_stream.h"
 
 namespace stcsim::cli {
 namespace {
@@ -69,11 +70,21 @@ void read_publication(const fs::path& dir, MeasurementFolder& folder) {
 
 }  // namespace
 
+fs::path stored_path(const fs::path& path) {
+    if (fs::exists(path)) return path;
+    for (const char* suffix : {".xz", ".gz", ".zst"}) {
+        fs::path compressed = path;
+        compressed += suffix;
+        if (fs::exists(compressed)) return compressed;
+    }
+    return path;
+}
+
 std::vector<std::string> read_lines(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) throw UserError(fmt::format("{}: cannot open", path.string()));
+    const fs::path stored = stored_path(path);
+    trace::LineReader reader(trace::open_input(stored.string()), stored.string());
     std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    for (std::string_view line; reader.next(line);) lines.emplace_back(line);
     return lines;
 }
 

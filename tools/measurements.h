@@ -51,7 +51,12 @@ std::int64_t integer_field(const MeasuredRecord& record, const std::string& key,
 std::string string_field(const MeasuredRecord& record, const std::string& key);
 bool bool_field(const MeasuredRecord& record, const std::string& key, bool fallback);
 
-// A text file read line by line with "<name>:<line>" positions; UserError when it cannot be opened.
+// Where a file of a measurement folder is stored: the path itself or, when only that exists, its
+// compressed copy (path + ".xz", ".gz" or ".zst"; large probe files are committed compressed).
+std::filesystem::path stored_path(const std::filesystem::path& path);
+
+// A text file (stored_path of it; plain or compressed, recognised by its first bytes) read line by
+// line; UserError when it cannot be opened or its compressed data is corrupt.
 std::vector<std::string> read_lines(const std::filesystem::path& path);
 
 }  // namespace stcsim::cli

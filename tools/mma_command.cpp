@@ -2,15 +2,16 @@
 // (sm_90a), per input case and prints the raw bits of D.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <istream>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 
 #include "common/errors.h"
 #include "isa/catalog.h"
 #include "isa/wgmma_catalog.h"
 #include "tools/commands.h"
+#include "tools/measurements.h"
 #include "tools/mma_case.h"
 #include "tools/options.h"
 #include "tools/wgmma_case.h"
@@ -74,7 +75,7 @@ int mma_main(const std::vector<std::string>& args, Streams& io) {
     options.add_options()
         ("arch", po::value<std::string>()->required(), "target architecture: sm_80, sm_86, sm_89, sm_90, sm_90a")
         ("instr", po::value<std::string>()->required(), "PTX instruction name, e.g. mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32 or wgmma.mma_async.sp.sync.aligned.m64n128k32.f32.f16.f16")
-        ("input", po::value<std::string>()->required(), "file of JSON cases, one per line ('-' for stdin)")
+        ("input", po::value<std::string>()->required(), "file of JSON cases, one per line, plain or compressed (gzip, zstd, xz) ('-' for stdin)")
         ("invalid-metadata", po::value<std::string>()->default_value("reject"),
          "illegal metadata nibbles: 'reject' (error) or 'mux' (emulate a plain B-row select)")
         ("sparse-block-products", po::value<int>()->default_value(0),
@@ -85,8 +86,10 @@ int mma_main(const std::vector<std::string>& args, Streams& io) {
     if (settings.input == "-") {
         run_cases(settings, io.in, "<stdin>", io.out);
     } else {
-        std::ifstream file(settings.input);
-        if (!file) throw UserError(fmt::format("{}: cannot open the input file", settings.input));
+        // Plain or compressed (a committed probe file may be .xz): every line, then the cases.
+        std::string text;
+        for (const std::string& line : read_lines(settings.input)) text.append(line).push_back('\n');
+        std::istringstream file(text);
         run_cases(settings, file, settings.input, io.out);
     }
     return kExitOk;

@@ -1,5 +1,6 @@
 #include "tools/compare_rows.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <functional>
@@ -8,6 +9,7 @@
 
 #include "common/errors.h"
 #include "isa/catalog.h"
+#include "isa/lowering.h"
 #include "isa/wgmma_catalog.h"
 #include "sim/gpu/memory_bench.h"
 #include "sim/gpu/mma_bench.h"
@@ -30,27 +32,38 @@ CompareRow row(const MeasuredRecord& r, std::string cls, std::string key, const 
     return CompareRow{std::move(cls), std::move(key), r.cited(), number_field(r, measured_key), std::nullopt, ""};
 }
 
-// Longer runs are simulated at two shorter lengths and extrapolated linearly: in steady state
-// every further iteration adds the same cycles, and a run of 1e7 iterations per warp would
-// otherwise cost minutes of host time for the same answer.
-constexpr std::int64_t kExactIters = 20000;
-constexpr std::int64_t kShortIters = 1000;
+// A record whose loop issues at most kExactInstructions warp instructions is simulated as
+// measured. A longer one is simulated at two shorter lengths, n and 2n iterations, and
+// extrapolated linearly: in steady state every further iteration adds the same cycles, and a run
+// of 1e7 iterations per warp (or 32 warps of an emulated int4 sequence of ~150 instructions)
+// would otherwise cost minutes of host time for the same answer. n keeps the two runs together
+// near that budget, between kMinShortIters (every warp is past its first iteration's start-up by
+// then) and kMaxShortIters.
+constexpr double kExactInstructions = 1 << 17;
+constexpr std::int64_t kMinShortIters = 64;
+constexpr std::int64_t kMaxShortIters = 1000;
 
-double simulated_mma_cycles(const sim::GpuSpec& spec, sim::MmaBenchParams p, std::string& note) {
-    if (p.iters <= kExactIters) return static_cast<double>(sim::run_mma_bench(spec, p).cycles);
+// `steps`: warp instructions per mma of the form (1, or the length of its emulated sequence).
+double simulated_mma_cycles(const sim::GpuSpec& spec, sim::MmaBenchParams p, int steps, std::string& note) {
+    const double per_iteration = static_cast<double>(p.warps) * p.ilp * steps;
+    const auto budget_iters = static_cast<std::int64_t>(kExactInstructions / (3 * per_iteration)) / 4 * 4;
+    const std::int64_t short_iters = std::clamp(budget_iters, kMinShortIters, kMaxShortIters);
+    if (per_iteration * static_cast<double>(p.iters) <= kExactInstructions || 2 * short_iters >= p.iters)
+        return static_cast<double>(sim::run_mma_bench(spec, p).cycles);
     const std::int64_t iters = p.iters;
-    p.iters = kShortIters;
+    p.iters = short_iters;
     const double short_run = static_cast<double>(sim::run_mma_bench(spec, p).cycles);
-    p.iters = 2 * kShortIters;
+    p.iters = 2 * short_iters;
     const double long_run = static_cast<double>(sim::run_mma_bench(spec, p).cycles);
-    note = fmt::format("extrapolated from {} and {} iterations", kShortIters, 2 * kShortIters);
-    return short_run + (long_run - short_run) * static_cast<double>(iters - kShortIters) / static_cast<double>(kShortIters);
+    note = fmt::format("extrapolated from {} and {} iterations", short_iters, 2 * short_iters);
+    return short_run + (long_run - short_run) * static_cast<double>(iters - short_iters) / static_cast<double>(short_iters);
 }
 
 // The dense FMAs of one instruction of the record's form on `arch` (UserError for a form the arch
 // lacks); a form the compiler emulates marks its class "_emulated". A wgmma record's form is read
 // with its A source, and its warps must make whole warp groups.
-std::int64_t record_form_fmas(const MeasuredRecord& r, sim::MmaBenchParams& p, isa::Arch arch, std::string& regime) {
+std::int64_t record_form_fmas(const MeasuredRecord& r, sim::MmaBenchParams& p, isa::Arch arch, std::string& regime,
+                              int& steps) {
     if (is_wgmma_record(r)) {
         p.a_source = wgmma_a_source(r);
         if (p.warps % (isa::kWarpgroupSize / 32) != 0)
@@ -66,6 +79,7 @@ std::int64_t record_form_fmas(const MeasuredRecord& r, sim::MmaBenchParams& p, i
     const isa::MmaForm form = isa::parse_mma(p.instr, arch);
     // A form the compiler emulates is a sequence of instructions, held to its own limits.
     if (form.emulated && regime.rfind("mma", 0) == 0) regime.insert(3, "_emulated");
+    if (const isa::Lowering* lowered = isa::lowering(form, arch)) steps = static_cast<int>(lowered->steps.size());
     return form.dense_fma_count();
 }
 
@@ -86,8 +100,9 @@ Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
     double work = 0;
     std::string unsupported;
     std::string regime = cls;
+    int steps = 1;
     try {
-        work = static_cast<double>(record_form_fmas(r, p, arch, regime)) * p.warps * p.ilp * static_cast<double>(p.iters);
+        work = static_cast<double>(record_form_fmas(r, p, arch, regime, steps)) * p.warps * p.ilp * static_cast<double>(p.iters);
     } catch (const UserError& error) {
         if (std::string(error.what()).rfind(r.source, 0) == 0) throw;  // a malformed record
         unsupported = fmt::format("not simulated: {}", error.what());
@@ -97,9 +112,9 @@ Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
     auto value = [throughput, work, per](double cycles) { return throughput ? work / cycles : cycles / per; };
     Pending out{{CompareRow{regime, key, r.cited(), value(measured_cycles), std::nullopt, unsupported}}, {}};
     if (!unsupported.empty()) return out;
-    out.job = [p, value, twin](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+    out.job = [p, value, twin, steps](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         if (twin && twin->covers(p, spec.gpu.arch)) rows[0].simulated = value(twin->mma_cycles(spec, p, rows[0].note));
-        else rows[0].simulated = value(simulated_mma_cycles(spec, p, rows[0].note));
+        else rows[0].simulated = value(simulated_mma_cycles(spec, p, steps, rows[0].note));
     };
     return out;
 }

@@ -131,12 +131,17 @@ const Schema<TensorCoreSpec>& tensor_core_schema() {
                 {"cycles", "cycles the dot-product units stay held per warp-level mma / mma.sp beyond its multiplies "
                            "(the warp-synchronous path's operand staging); adds to every initiation interval",
                  Json(0), {}, 0.0});
+        x.field("sparse_mma_overhead_cycles", &TensorCoreSpec::sparse_mma_overhead_cycles,
+                {"cycles", "further cycles the dot-product units stay held per warp-level mma.sp beyond a dense mma "
+                           "with the same multiplies (the sparse operand staging: metadata and the gather of B); "
+                           "adds to every sparse initiation interval",
+                 Json(0), {}, 0.0});
         x.field("datapath_rows", &TensorCoreSpec::datapath_rows,
                 {"rows", "rows of A the dot-product units process per pass: a form with fewer rows (m8n8k16) "
                          "occupies them as if it had this many",
                  Json(8), {}, 1.0});
         x.field("structure_source", &TensorCoreSpec::structure_source,
-                {"", "where warp_mma_overhead_cycles and datapath_rows come from", Json("")});
+                {"", "where warp_mma_overhead_cycles, sparse_mma_overhead_cycles and datapath_rows come from", Json("")});
         x.list("rates", &TensorCoreSpec::rates, rate_schema(), "rate factor per input type (first match wins)");
         x.list("latencies", &TensorCoreSpec::latencies, latency_schema(), "latency per opcode, shape, types and sparsity (first match wins)");
         x.object("wgmma", &TensorCoreSpec::wgmma, wgmma_schema(), "the warp-group MMA path (sm_90a)", false);

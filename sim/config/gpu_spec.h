@@ -75,9 +75,11 @@ struct TensorCoreSpec {
     std::string default_source;
     // Cycles the units stay held per warp-level mma / mma.sp beyond its multiplies (0: none).
     int warp_mma_overhead_cycles = 0;
+    // Further cycles a warp-level mma.sp holds them beyond a dense mma of the same multiplies (0: none).
+    int sparse_mma_overhead_cycles = 0;
     // Rows of A the units take per pass: a form with a smaller M (m8n8k16) costs this many.
     int datapath_rows = 8;
-    std::string structure_source;  // where warp_mma_overhead_cycles and datapath_rows come from
+    std::string structure_source;  // where the overheads and datapath_rows come from
     std::vector<RateSpec> rates;
     std::vector<LatencySpec> latencies;
     WgmmaSpec wgmma;

@@ -61,7 +61,8 @@ MmaTiming resolve_timing(const isa::MmaForm& form, const TensorCoreSpec& spec) {
     const double per_cycle = static_cast<double>(spec.dot_product_units) * spec.dot_product_width * rate->factor;
     // A form with fewer rows than the datapath takes still occupies a full pass of rows.
     const double occupied = static_cast<double>(t.real_multiplies) * std::max(1.0, static_cast<double>(spec.datapath_rows) / form.shape.m);
-    const double interval = std::ceil(occupied / per_cycle - 1e-9) + spec.warp_mma_overhead_cycles;
+    const double interval = std::ceil(occupied / per_cycle - 1e-9) + spec.warp_mma_overhead_cycles +
+                            (t.sparse ? spec.sparse_mma_overhead_cycles : 0);
     if (interval > kMaxInstrLatency)
         throw UserError(fmt::format("sm.tensor_core.rates: {} with accumulator {} at rate factor {} needs {} cycles per {}: "
                                     "more than {}", t.inputs, t.accumulator, rate->factor, interval, form.ptx, kMaxInstrLatency));

@@ -3,9 +3,9 @@
 //
 // interval (initiation interval, cycles the dot-product units are busy) follows from the
 // datapath: ceil(real_multiplies * max(1, datapath_rows / m) / (dot_product_units *
-// dot_product_width * rate_factor)) + warp_mma_overhead_cycles, where real_multiplies = m*n*k
-// for dense and m*n*k/2 for sparse (only kept A values are multiplied); a form with fewer rows
-// than the datapath processes per pass pays for the full pass.
+// dot_product_width * rate_factor)) + warp_mma_overhead_cycles (+ sparse_mma_overhead_cycles for
+// mma.sp), where real_multiplies = m*n*k for dense and m*n*k/2 for sparse (only kept A values are
+// multiplied); a form with fewer rows than the datapath processes per pass pays for the full pass.
 // A latency entry may override it. latency (issue to dependent issue, unloaded) comes from the
 // first matching latency entry, or default_fixed_cycles + interval (+ sparse stages).
 //
@@ -15,7 +15,8 @@
 // four): a slice is the warp's 16 rows of the m64 tile, 16*N*K multiplies (half for .sp). The
 // slice holds the units for interval = max(compute, operands) cycles, with
 //   compute  = ceil(slice multiplies / (dot_product_units * dot_product_width * rate factor)),
-//              no warp_mma_overhead_cycles (that is the warp-synchronous path's cost) and no
+//              no warp_mma_overhead_cycles or sparse_mma_overhead_cycles (the warp-synchronous
+//              path's costs) and no
 //              datapath_rows padding (a slice has 16 rows);
 //   operands = ceil(slice bytes / (wgmma.operand_bytes_per_cycle / 4)), slice bytes = a quarter of
 //              the shared-memory bytes of the warp group's instruction: A (when from a

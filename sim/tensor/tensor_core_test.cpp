@@ -61,11 +61,13 @@ TEST(MmaTiming, IntervalFollowsFromTheDatapath) {
     EXPECT_EQ(interval(ga102, "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32"), 32);  // f32 acc half rate
     const GpuSpec h100 = load("h100-sxm.json");  // 2048 / 512, plus the 2 overhead cycles of mma.sync on Hopper
     EXPECT_EQ(interval(h100, "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32"), 6);
-    EXPECT_EQ(interval(h100, "mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32"), 6);
+    // mma.sp holds the units 2 cycles more than the dense form of the same multiplies (H200 measurement)
+    EXPECT_EQ(interval(h100, "mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32"), 8);
+    EXPECT_EQ(interval(h100, "mma.sp.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32"), 6);
     EXPECT_EQ(interval(h100, "mma.sync.aligned.m8n8k16.row.col.s32.s8.s8.s32"), 4);  // runs as 16 rows: 2048 / 1024 + 2
 }
 
-TEST(MmaTiming, WarpMmaOverheadAndDatapathRowsShapeTheInterval) {
+TEST(MmaTiming, WarpAndSparseOverheadsAndDatapathRowsShapeTheInterval) {
     GpuSpec a100 = load("a100.json");
     const char* dense = "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32";
     const char* small = "mma.sync.aligned.m8n8k16.row.col.s32.s8.s8.s32";
@@ -73,7 +75,11 @@ TEST(MmaTiming, WarpMmaOverheadAndDatapathRowsShapeTheInterval) {
     a100.sm.tensor_core.warp_mma_overhead_cycles = 3;
     EXPECT_EQ(interval(a100, dense), 8 + 3);
     EXPECT_EQ(interval(a100, "mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32"), 8 + 3);
+    a100.sm.tensor_core.sparse_mma_overhead_cycles = 2;  // only mma.sp pays it
+    EXPECT_EQ(interval(a100, dense), 8 + 3);
+    EXPECT_EQ(interval(a100, "mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32"), 8 + 3 + 2);
     a100.sm.tensor_core.warp_mma_overhead_cycles = 0;
+    a100.sm.tensor_core.sparse_mma_overhead_cycles = 0;
     a100.sm.tensor_core.datapath_rows = 16;
     EXPECT_EQ(interval(a100, small), 4);   // an 8-row form pays for 16 rows
     EXPECT_EQ(interval(a100, dense), 8);   // a 16-row form is unchanged

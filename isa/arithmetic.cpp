@@ -256,8 +256,9 @@ BlockFmaModel block_fma_model(Arch arch, ElemType ab_type, bool sparse) {
                 return {13, 16, 13};
             }
             if (hopper) {
-                // Unverified estimate: MMA-Sim measured only wgmma fp8 on Hopper (F 13, e8m13
-                // result, the whole k32 in one block); mma.sync fp8 on sm_90 is assumed to match.
+                // wgmma fp8 (MMA-Sim's measurement: F 13, e8m13 result, the whole k32 in one
+                // block). mma.sync fp8 on sm_90 does not use it: ptxas lowers it to f16 HMMAs
+                // (isa/execute_fp8_sm90.h).
                 return {13, 32, 13};
             }
             throw InternalError("block_fma_model: fp8 needs sm_89 or later");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <limits>
 #include <vector>
 
@@ -202,6 +203,32 @@ std::uint32_t f32_to_f16_rne(std::uint32_t f32_bits) {
     }
 }
 
+std::uint32_t f32_add_rne(std::uint32_t a_bits, std::uint32_t b_bits) {
+    // The host's binary32 addition is IEEE round-to-nearest-even with subnormals (no fast-math,
+    // no flush-to-zero anywhere in this project); only the NaN encoding needs fixing up.
+    const float sum = std::bit_cast<float>(a_bits) + std::bit_cast<float>(b_bits);
+    return std::isnan(sum) ? kF32NaN : std::bit_cast<std::uint32_t>(sum);
+}
+
+std::uint32_t f16_add_rne(std::uint32_t a_bits, std::uint32_t b_bits) {
+    const FloatParts a = decode_float(ElemType::f16, a_bits);
+    const FloatParts b = decode_float(ElemType::f16, b_bits);
+    SpecialScan special;
+    special.add_value(a);
+    special.add_value(b);
+    if (special.any()) return special.result(ElemType::f16);
+    // Exact sum at the finer operand's scale: scales differ by at most 29, so it fits an int64.
+    const int scale = std::min(a.exponent - a.fraction_bits, b.exponent - b.fraction_bits);
+    const auto exact = [scale](const FloatParts& p) {
+        const auto magnitude = static_cast<std::int64_t>(p.significand) << (p.exponent - p.fraction_bits - scale);
+        return p.negative ? -magnitude : magnitude;
+    };
+    const std::int64_t sum = exact(a) + exact(b);
+    // IEEE: an exact zero sum is +0, except -0 + -0.
+    if (sum == 0) return with_sign(a.negative && b.negative, 0, 15);
+    return to_f16_rne(sum < 0, static_cast<std::uint64_t>(sum < 0 ? -sum : sum), scale);
+}
+
 // Values: hardware-facts.md section 5 and MMA-Sim (simulator/nv.py). "Verified" means reproduced
 // bit for bit by the 5000-test sets in shared/reference/tensor-core-numerics (A100 = sm_80,
 // A2 = sm_86, H100 = sm_90), in arithmetic_numerics_test.cpp.
@@ -229,8 +256,9 @@ BlockFmaModel block_fma_model(Arch arch, ElemType ab_type, bool sparse) {
                 return {13, 16, 13};
             }
             if (hopper) {
-                // Unverified estimate: MMA-Sim measured only wgmma fp8 on Hopper (F 13, e8m13
-                // result, the whole k32 in one block); mma.sync fp8 on sm_90 is assumed to match.
+                // wgmma fp8 (MMA-Sim's measurement: F 13, e8m13 result, the whole k32 in one
+                // block). mma.sync fp8 on sm_90 does not use it: ptxas lowers it to f16 HMMAs
+                // (isa/execute_fp8_sm90.h).
                 return {13, 32, 13};
             }
             throw InternalError("block_fma_model: fp8 needs sm_89 or later");

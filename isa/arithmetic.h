@@ -68,4 +68,10 @@ std::uint32_t integer_dot_add(ElemType a_type, ElemType b_type, std::span<const 
 // how an f32 C enters a block with an f16 result.
 std::uint32_t f32_to_f16_rne(std::uint32_t f32_bits);
 
+// IEEE additions, rounded to nearest even with subnormals kept, as the SASS FADD (without .FTZ)
+// and each half of HADD2 compute them. A NaN result is the canonical NaN (0x7FFFFFFF, 0x7FFF).
+// Used where ptxas adds C after the tensor instructions (isa/execute_fp8_sm90.h).
+std::uint32_t f32_add_rne(std::uint32_t a_bits, std::uint32_t b_bits);
+std::uint32_t f16_add_rne(std::uint32_t a_bits, std::uint32_t b_bits);
+
 }  // namespace stcsim::isa

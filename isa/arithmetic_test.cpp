@@ -143,6 +143,33 @@ TEST(FusedDotAdd, F16ResultRoundsAnF32C) {
               0x3c00u);
 }
 
+TEST(IeeeAdd, F32RoundsToNearestEvenWithCanonicalNaN) {
+    EXPECT_EQ(f32_add_rne(f(1), f(p2(-24))), f(1));                          // tie, to even
+    EXPECT_EQ(f32_add_rne(f(1 + p2(-23)), f(p2(-24))), f(1 + p2(-22)));      // tie, to even
+    EXPECT_EQ(f32_add_rne(f(1), f(1.5 * p2(-24))), f(1 + p2(-23)));          // above the tie
+    EXPECT_EQ(f32_add_rne(f(p2(-149)), f(p2(-149))), 0x00000002u);           // subnormals kept
+    EXPECT_EQ(f32_add_rne(f(-0.0), f(-0.0)), 0x80000000u);
+    EXPECT_EQ(f32_add_rne(f(1), f(-1)), 0x00000000u);
+    EXPECT_EQ(f32_add_rne(f(kInf), f(-kInf)), 0x7fffffffu);
+    EXPECT_EQ(f32_add_rne(0xffc00001u, f(1)), 0x7fffffffu);
+    EXPECT_EQ(f32_add_rne(0x7f7fffffu, 0x7f7fffffu), f(kInf));
+}
+
+TEST(IeeeAdd, F16RoundsToNearestEvenWithCanonicalNaN) {
+    EXPECT_EQ(f16_add_rne(h(2048), h(1)), h(2048));    // tie, to even
+    EXPECT_EQ(f16_add_rne(h(2050), h(1)), h(2052));    // tie, to even
+    EXPECT_EQ(f16_add_rne(h(2048), h(1 + p2(-10))), h(2050));
+    EXPECT_EQ(f16_add_rne(h(65504), h(16)), 0x7c00u);  // tie at the top rounds to Inf
+    EXPECT_EQ(f16_add_rne(h(p2(-24)), h(p2(-24))), 0x0002u);
+    EXPECT_EQ(f16_add_rne(h(-p2(-24)), h(p2(-14))), 0x03ffu);  // normal - subnormal, exact
+    EXPECT_EQ(f16_add_rne(h(p2(15)), h(p2(-24))), h(p2(15)));  // scales 29 apart
+    EXPECT_EQ(f16_add_rne(h(-0.0), h(-0.0)), 0x8000u);
+    EXPECT_EQ(f16_add_rne(h(3), h(-3)), 0x0000u);
+    EXPECT_EQ(f16_add_rne(h(kInf), h(-kInf)), 0x7fffu);
+    EXPECT_EQ(f16_add_rne(0xfe01u, h(1)), 0x7fffu);
+    EXPECT_EQ(f16_add_rne(h(-kInf), h(1)), 0xfc00u);
+}
+
 TEST(BlockFmaModelDefaults, PerArchitecture) {
     const BlockFmaModel a100 = block_fma_model(Arch::sm_80, F::bf16, false);
     EXPECT_EQ(a100.alignment_fraction_bits, 24);

@@ -92,7 +92,9 @@ std::string sass_name(const MmaForm& form, Arch arch) {
         return form.is_sparse() ? "IMMA.SP.16864.S8.S8 (x2, emulated int4)" : "IMMA.16832.S8.S8 (emulated int4)";
     }
     if (family == Family::fp8 && is_hopper(arch)) {
-        // mma.sync on fp8 is emulated too: F2FP unpacks to f16, two HMMA.16816.F32, FADDs into C.
+        // mma.sync on fp8 is emulated too: F2FP unpacks to f16, two HMMAs (.1688, .16816 or
+        // .SP.16832; .F32 or .F16), then FADD / HADD2 adds C (isa/execute_fp8_sm90.h). The name
+        // below labels the family; it is not the opcode of every form.
         return "HMMA.16816.F32 (x2, emulated fp8)";
     }
     switch (family) {

@@ -4,6 +4,7 @@
 
 #include "common/errors.h"
 #include "isa/arithmetic.h"
+#include "isa/execute_fp8_sm90.h"
 #include "isa/packing.h"
 #include "isa/sparsity.h"
 
@@ -34,24 +35,22 @@ std::string metadata_place(const MmaForm& form, const MetadataSlot& slot, int ro
                        slot.bit + 3, slot.bit, row, chunk * width, chunk * width + width - 1);
 }
 
+std::uint32_t metadata_nibble(const MmaForm& form, const MmaOperands& ops, int row, int chunk) {
+    const MetadataSlot slot = metadata_slot(form, ops.selector, row, chunk);
+    return (ops.metadata[static_cast<std::size_t>(slot.lane)] >> slot.bit) & 0xfu;
+}
+
 // Decodes the metadata of every row: which dense K each stored A value multiplies (§3.6).
 std::vector<KeptRow> kept_sparse(const MmaForm& form, const MmaOperands& ops,
                                  const ExecuteOptions& options) {
-    check_selector(form, ops.selector);
+    check_sparse_operands(form, ops, options);
     const Matrix values = from_fragment(form, Operand::A, ops.a);
     const SparsityPattern pattern = sparsity_pattern(form.a);
     const int chunks = form.shape.k / pattern.chunk_width;
     std::vector<KeptRow> kept(static_cast<std::size_t>(form.shape.m));
     for (int row = 0; row < form.shape.m; ++row) {
         for (int chunk = 0; chunk < chunks; ++chunk) {
-            const MetadataSlot slot = metadata_slot(form, ops.selector, row, chunk);
-            const std::uint32_t nibble = (ops.metadata[static_cast<std::size_t>(slot.lane)] >> slot.bit) & 0xfu;
-            if (options.invalid_metadata == InvalidMetadataMode::reject) {
-                if (auto why = metadata_violation(nibble, pattern, metadata_rule(form))) {
-                    throw UserError(fmt::format("{}: {}", metadata_place(form, slot, row, chunk), *why));
-                }
-            }
-            const ChunkPositions positions = decode_nibble(nibble, pattern);
+            const ChunkPositions positions = decode_nibble(metadata_nibble(form, ops, row, chunk), pattern);
             for (int s = 0; s < positions.count; ++s) {
                 const int stored_col = chunk * pattern.kept_per_chunk + s;
                 kept[static_cast<std::size_t>(row)].push_back(
@@ -92,9 +91,24 @@ void check_register_counts(const MmaForm& form, const MmaOperands& ops) {
 
 }  // namespace
 
+void check_sparse_operands(const MmaForm& form, const MmaOperands& ops, const ExecuteOptions& options) {
+    check_selector(form, ops.selector);
+    if (options.invalid_metadata == InvalidMetadataMode::mux) return;
+    const SparsityPattern pattern = sparsity_pattern(form.a);
+    for (int row = 0; row < form.shape.m; ++row) {
+        for (int chunk = 0; chunk < form.shape.k / pattern.chunk_width; ++chunk) {
+            if (auto why = metadata_violation(metadata_nibble(form, ops, row, chunk), pattern, metadata_rule(form))) {
+                const MetadataSlot slot = metadata_slot(form, ops.selector, row, chunk);
+                throw UserError(fmt::format("{}: {}", metadata_place(form, slot, row, chunk), *why));
+            }
+        }
+    }
+}
+
 WarpFragment execute(const MmaForm& form, Arch arch, const MmaOperands& ops,
                      const ExecuteOptions& options) {
     check_register_counts(form, ops);
+    if (is_lowered_fp8(form, arch)) return execute_fp8_sm90(form, arch, ops, options);
     const std::vector<KeptRow> kept = form.is_sparse() ? kept_sparse(form, ops, options) : kept_dense(form, ops);
     const Matrix b = from_fragment(form, Operand::B, ops.b);
     const Matrix c = from_fragment(form, Operand::C, ops.c);

@@ -58,7 +58,12 @@ struct ExecuteOptions {
 };
 
 // D fragment of `form` executed on `arch`. Throws UserError for an illegal selector or metadata.
+// fp8 forms on sm_90 / sm_90a run as ptxas lowers them (isa/execute_fp8_sm90.h).
 WarpFragment execute(const MmaForm& form, Arch arch, const MmaOperands& operands,
                      const ExecuteOptions& options = {});
+
+// The checks execute() makes on a sparse form's selector and (in reject mode) metadata nibbles:
+// a UserError naming the lane, bits, row and columns of the first illegal one.
+void check_sparse_operands(const MmaForm& form, const MmaOperands& operands, const ExecuteOptions& options);
 
 }  // namespace stcsim::isa

@@ -63,6 +63,8 @@ Inputs random_inputs(const WgmmaForm& f, int selector, std::mt19937& rng) {
 }
 
 // The D fragment of the warp group against the D fragments of 4 x N/8 warp-level mma on sm_90.
+// Not for fp8: mma.sync fp8 on sm_90 runs as two f16 HMMAs and an FADD (isa/execute_fp8_sm90.h),
+// which round differently from wgmma's fp8 unit; the H200 probes check each of them.
 void expect_equals_mma_slices(const char* wgmma_ptx, const char* mma_ptx) {
     const WgmmaForm f = parse_wgmma(wgmma_ptx, Arch::sm_90a);
     const MmaForm m = parse_mma(mma_ptx, Arch::sm_90);
@@ -96,7 +98,6 @@ TEST(WgmmaExecute, DenseEqualsTheWarpLevelMmaModelSliceBySlice) {
     expect_equals_mma_slices("wgmma.mma_async.sync.aligned.m64n16k16.f32.bf16.bf16", "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32");
     expect_equals_mma_slices("wgmma.mma_async.sync.aligned.m64n16k8.f32.tf32.tf32", "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32");
     expect_equals_mma_slices("wgmma.mma_async.sync.aligned.m64n16k32.satfinite.s32.s8.u8", "mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.u8.s32");
-    expect_equals_mma_slices("wgmma.mma_async.sync.aligned.m64n16k32.f32.e4m3.e5m2", "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e5m2.f32");
 }
 
 TEST(WgmmaExecute, SparseEqualsTheWarpLevelMmaSpModelSliceBySlice) {
@@ -105,7 +106,6 @@ TEST(WgmmaExecute, SparseEqualsTheWarpLevelMmaSpModelSliceBySlice) {
     expect_equals_mma_slices("wgmma.mma_async.sp.sync.aligned.m64n16k32.f32.bf16.bf16", "mma.sp.sync.aligned.m16n8k32.row.col.f32.bf16.bf16.f32");
     expect_equals_mma_slices("wgmma.mma_async.sp.sync.aligned.m64n16k16.f32.tf32.tf32", "mma.sp.sync.aligned.m16n8k16.row.col.f32.tf32.tf32.f32");
     expect_equals_mma_slices("wgmma.mma_async.sp.sync.aligned.m64n16k64.s32.s8.s8", "mma.sp.sync.aligned.m16n8k64.row.col.s32.s8.s8.s32");
-    expect_equals_mma_slices("wgmma.mma_async.sp.sync.aligned.m64n16k64.f32.e4m3.e4m3", "mma.sp.sync.aligned.m16n8k64.row.col.f32.e4m3.e4m3.f32");
 }
 
 // A from registers, A and B from shared memory under each swizzle, transposed or not: one D.

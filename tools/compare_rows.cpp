@@ -149,7 +149,7 @@ Pending ldmatrix_job(const MeasuredRecord& r) {
     sim::LdmatrixBenchParams p;
     p.num = static_cast<int>(integer_field(r, "x", 1, 4));
     p.trans = bool_field(r, "trans", false);
-    p.row_pitch_bytes = 32;  // the GPU kernel's conflict-free layout: consecutive 16-byte rows
+    p.row_pitch_bytes = 16;  // the GPU kernel's layout: lane l reads the 16 bytes at l * 16, conflict-free
     const std::string key = fmt::format("x{}{}", p.num, p.trans ? ".trans" : "");
     Pending out{{row(r, "ldmatrix_latency", key, "latency_cycles"),
                  row(r, "ldmatrix_throughput", key, "cycles_per_instr_per_sm")}, {}};

@@ -13,9 +13,13 @@ namespace {
 
 using Kind = FloatParts::Kind;
 
-// Alignment exponent of a zero input or zero C (hardware-facts.md section 5; MMA-Sim's older
-// model), so a product with a zero factor aligns at -126 + e(other factor). MMA-Sim's newer model
-// gives such a product -126 itself. No test vector contains a zero: unverified.
+// Alignment exponent of a zero C and of a product with a zero factor (MMA-Sim's newer model), so
+// neither ever sets e_max: every block has C, and C aligns at -126 or above. Measured on H200
+// (sm_90): 0 * FLT_MAX beside small products leaves them untruncated (tf32 and bf16, dense and
+// sparse, e.g. probes/sp_m16n8k8_f32_tf32_tf32_f32.cases.jsonl:102 D[5][2] = 0x00259488); the
+// older rule, -126 + e(other factor), aligned that product at 2^1 and truncated the rest to zero.
+// The A100/A2 and H100 test vectors contain no zero, so they cannot tell the two rules apart;
+// the rule is used on every architecture, unmeasured before sm_90.
 constexpr int kZeroAlignmentExponent = -126;
 constexpr std::uint32_t kF32NaN = 0x7fffffffu;
 constexpr std::uint32_t kF16NaN = 0x7fffu;
@@ -28,11 +32,13 @@ struct Term {
     int alignment = 0;
 };
 
-// The exponent an input or C contributes to e_max. A subnormal counts with its format's minimum
-// exponent (what its exponent field encodes; decode_float's exponent), as in MMA-Sim. The test
-// sets hold only 7 subnormal inputs (fp16), none of which sets e_max, so they match equally with
-// -126 (hardware-facts.md) or with the normalised exponent. -126 is implausible for fp16: it would
-// align a product up to 2^112 below its value, outside the accumulator window.
+// The exponent a non-zero input or C contributes to e_max. A subnormal counts with its format's
+// minimum exponent (what its exponent field encodes; decode_float's exponent), as in MMA-Sim. The
+// test sets hold only 7 subnormal inputs (fp16), none of which sets e_max, so they match equally
+// with -126 (hardware-facts.md) or with the normalised exponent. -126 is implausible for fp16: it
+// would align a product up to 2^112 below its value, outside the accumulator window. The H200
+// probes (tf32 and bf16 subnormals beside normal and zero terms) all match this rule; the
+// normalised exponent fails 117 of their tf32 cases.
 int alignment_exponent(const FloatParts& parts) {
     return parts.kind == Kind::zero ? kZeroAlignmentExponent : parts.exponent;
 }
@@ -42,7 +48,8 @@ Term product_term(const FloatParts& a, const FloatParts& b) {
     term.negative = a.negative != b.negative;
     term.magnitude = std::uint64_t{a.significand} * b.significand;
     term.scale = (a.exponent - a.fraction_bits) + (b.exponent - b.fraction_bits);
-    term.alignment = alignment_exponent(a) + alignment_exponent(b);
+    const bool zero = a.kind == Kind::zero || b.kind == Kind::zero;
+    term.alignment = zero ? kZeroAlignmentExponent : alignment_exponent(a) + alignment_exponent(b);
     return term;
 }
 
@@ -244,8 +251,11 @@ BlockFmaModel block_fma_model(Arch arch, ElemType ab_type, bool sparse) {
             return hopper ? BlockFmaModel{25, 16, 23} : BlockFmaModel{24, 8, 23};
         case ElemType::tf32:
             // Verified for 4 products (the sets have K = 4). Ampere/Ada split m16n8k8 into two
-            // blocks of 4 (MMA-Sim). Hopper: MMA-Sim fuses the whole m16n8k8 (one block of 8);
-            // the vectors cannot tell 4 from 8.
+            // blocks of 4 (MMA-Sim). Hopper: one block of 8, as MMA-Sim fuses m16n8k8; the
+            // vectors cannot tell 4 from 8, the H200 probes can: blocks of 4 fail dense m16n8k8,
+            // sparse m16n8k16 (8 kept products) and wgmma tf32, one block of 8 matches them all.
+            // F 25 for tf32 too (F 24 or 26 fail the H200 probes), and tf32 inputs are truncated
+            // to 10 fraction bits (rounding them to nearest fails).
             return hopper ? BlockFmaModel{25, 8, 23} : BlockFmaModel{24, 4, 23};
         case ElemType::e4m3:
         case ElemType::e5m2:

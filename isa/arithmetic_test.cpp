@@ -97,6 +97,52 @@ TEST(FusedDotAdd, SubnormalsAreKept) {
     EXPECT_EQ(f16_to_f32({{h(p2(-24)), h(1)}}, f(0)), f(p2(-24)));     // subnormal input
 }
 
+// 0 * FLT_MAX used to align at -126 + 127 = 1 and truncate every small term to zero. A product with
+// a zero factor aligns at -126 instead, like a zero C, so it never sets e_max.
+TEST(FusedDotAdd, AProductWithAZeroFactorNeverSetsEmax) {
+    const BlockFmaModel hopper_tf32 = block_fma_model(Arch::sm_90, F::tf32, false);
+    const std::uint32_t tf32_max = 0x7f7fe000u;
+    EXPECT_EQ(fused_dot_add(F::tf32, F::f32, F::f32,
+                            std::vector<Product>{{0u, tf32_max}, {f(1), f(p2(-30))}}, f(0), hopper_tf32),
+              f(p2(-30)));
+    EXPECT_EQ(fused_dot_add(F::tf32, F::f32, F::f32,
+                            std::vector<Product>{{tf32_max, 0x80000000u}, {f(p2(-60)), f(p2(-70))}}, f(0),
+                            hopper_tf32),
+              0x00080000u);  // 2^-130, a subnormal D
+}
+
+// Elements of D measured on an H200 (sm_90) that only the zero-factor rule reproduces; the
+// products are in K order (for .sp the kept ones), as raw bits (tf32: fp32 words; bf16 in the low
+// half). Files under validation's H200 measurements (h200-sxm/probes, h200-sxm-probe-seeds/probes).
+TEST(FusedDotAdd, ZeroTimesMaxFiniteMatchesH200) {
+    struct Measured {
+        const char* where;
+        ElemType type;
+        bool sparse;
+        std::vector<Product> products;
+        std::uint32_t c, d;
+    };
+    const Measured cases[] = {
+        {"dense_m16n8k4_f32_tf32_tf32_f32.cases.jsonl:27 D[3][1]", F::tf32, false,
+         {{0x3cbe0e9du, 0xc26d730du}, {0x00000000u, 0x7f7ffffcu}, {0x3ee83cddu, 0x001dd22eu},
+          {0x41fd7545u, 0x3d5c552fu}},
+         0x3dc2a5d6u, 0x3ed7ebd5u},
+        {"sp_m16n8k8_f32_tf32_tf32_f32.cases.jsonl:102 D[5][2]", F::tf32, true,
+         {{0xc006c32fu, 0x00118692u}, {0xbf1140b6u, 0x005bb288u}, {0x00000000u, 0x7f7ffffeu},
+          {0x00253c5bu, 0xbd167d7eu}},
+         0x007fc67bu, 0x00259488u},
+        {"s3_sp_m16n8k16_f32_bf16_bf16_f32.cases.jsonl:97 D[12][0]", F::bf16, true,
+         {{0x8101u, 0x800fu}, {0x011fu, 0x0011u}, {0x4000u, 0x801du}, {0x8000u, 0x7f7du},
+          {0x8036u, 0x3fe6u}, {0x3ff9u, 0x000eu}, {0x003au, 0xc223u}, {0x3e28u, 0x8167u}},
+         0xbd3d4cf3u, 0xbd3d4cf3u},
+    };
+    for (const Measured& m : cases) {
+        EXPECT_EQ(fused_dot_add(m.type, F::f32, F::f32, m.products, m.c, block_fma_model(Arch::sm_90, m.type, m.sparse)),
+                  m.d)
+            << m.where;
+    }
+}
+
 TEST(FusedDotAdd, MixedFp8AndTheE8m13Accumulator) {
     const BlockFmaModel ada = block_fma_model(Arch::sm_89, F::e4m3, false);
     const std::vector<Product> three{{bits(F::e4m3, 1.5), bits(F::e5m2, 2)}};

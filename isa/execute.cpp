@@ -11,11 +11,18 @@
 namespace stcsim::isa {
 namespace {
 
-// One A value that takes part in the product, with the dense K row of B it multiplies.
+// One A value that takes part in the product, with the dense K row of B it multiplies. tf32 on the
+// sparse path: k is the chunk's first row and B is spliced from rows k and k+1 by the nibble.
 struct KeptElement {
     int k;
     std::uint32_t a;
+    int tf32_nibble = -1;
 };
+
+std::uint32_t b_operand(const Matrix& b, const KeptElement& e, int col) {
+    if (e.tf32_nibble < 0) return b.at(e.k, col);
+    return tf32_sparse_b(static_cast<std::uint32_t>(e.tf32_nibble), b.at(e.k, col), b.at(e.k + 1, col));
+}
 using KeptRow = std::vector<KeptElement>;
 
 void check_selector(const MmaForm& form, int selector) {
@@ -50,7 +57,13 @@ std::vector<KeptRow> kept_sparse(const MmaForm& form, const MmaOperands& ops,
     std::vector<KeptRow> kept(static_cast<std::size_t>(form.shape.m));
     for (int row = 0; row < form.shape.m; ++row) {
         for (int chunk = 0; chunk < chunks; ++chunk) {
-            const ChunkPositions positions = decode_nibble(metadata_nibble(form, ops, row, chunk), pattern);
+            const std::uint32_t nibble = metadata_nibble(form, ops, row, chunk);
+            if (form.a == ElemType::tf32) {
+                kept[static_cast<std::size_t>(row)].push_back(
+                    {chunk * pattern.chunk_width, values.at(row, chunk), static_cast<int>(nibble)});
+                continue;
+            }
+            const ChunkPositions positions = decode_nibble(nibble, pattern);
             for (int s = 0; s < positions.count; ++s) {
                 const int stored_col = chunk * pattern.kept_per_chunk + s;
                 kept[static_cast<std::size_t>(row)].push_back(
@@ -118,7 +131,7 @@ WarpFragment execute(const MmaForm& form, Arch arch, const MmaOperands& ops,
     for (int row = 0; row < form.shape.m; ++row) {
         for (int col = 0; col < form.shape.n; ++col) {
             products.clear();
-            for (const KeptElement& e : kept[static_cast<std::size_t>(row)]) products.push_back({e.a, b.at(e.k, col)});
+            for (const KeptElement& e : kept[static_cast<std::size_t>(row)]) products.push_back({e.a, b_operand(b, e, col)});
             d.at(row, col) = is_integer(form.a)
                                  ? integer_dot_add(form.a, form.b, products, c.at(row, col), form.satfinite)
                                  : fused_dot_add(form.a, form.b, form.c, form.d, products, c.at(row, col), model);

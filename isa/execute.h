@@ -4,7 +4,7 @@
 // the nibble from the selected lanes' metadata registers and multiplies each stored A value with the
 // B row the nibble names. B values at pruned positions never enter the arithmetic, so a NaN there
 // does not propagate. Invalid nibbles and selectors are UserErrors naming the lane, bits, row and
-// columns, unless InvalidMetadataMode::mux asks to emulate "an index is a plain B-row select".
+// columns, unless InvalidMetadataMode::mux asks to emulate what the operand mux does with them.
 #pragma once
 
 #include <array>
@@ -47,7 +47,11 @@ struct MmaOperands {
 
 enum class InvalidMetadataMode {
     reject,  // an illegal nibble is an error (PTX: undefined behaviour)
-    mux,     // hypothesis: each 2-bit index is a plain B-row select, duplicates included
+    // Each 2-bit index is a plain select, duplicates included: of a B row for 2:4 (f16, bf16,
+    // 8-bit) and 4:8 (a pair of rows); of a 16-bit half of the chunk's two B values for tf32
+    // (isa/sparsity.h tf32_sparse_b). This matches the H200 invalid-metadata probes bit for bit
+    // (tf32: all 14 illegal nibbles; f16, bf16, s8/u8, s4/u4: the duplicate-index nibbles).
+    mux,
 };
 
 struct ExecuteOptions {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cmath>
 #include <cstring>
@@ -236,6 +237,55 @@ TEST(Execute, MuxModeMultipliesBothStoredValuesWithTheSameBRow) {
     mux.invalid_metadata = InvalidMetadataMode::mux;
     const Matrix d = from_fragment(form, Operand::D, execute(form, Arch::sm_80, ops, mux));
     EXPECT_EQ(to_double(ElemType::f32, d.at(0, 0)), 9.0);  // (1 + 2) * 3
+}
+
+// tf32 metadata indices select 16-bit halves of B: idx0 the low half, idx1 the high half of the
+// value that the stored A element multiplies, among the halves of B[2c] and B[2c+1]. Row 0 of
+// cases of sp_m16n8k8_f32_tf32_tf32_f32.invalid.cases.jsonl measured on H200 (h200-sxm/probes),
+// every nibble of the case the same illegal one; the other rows are zeroed here.
+TEST(Execute, MuxModeSelectsSixteenBitHalvesOfBForTf32) {
+    struct Measured {
+        int line;
+        std::uint32_t nibble;
+        std::array<std::uint32_t, 4> a_row0;  // stored (compressed) A, one value per chunk
+        std::array<std::uint32_t, 8> b_col0;
+        std::uint32_t c00, d00;
+    };
+    const Measured cases[] = {
+        {1, 0x0, {0xbf8810f5, 0x3ebb8588, 0x3e6f9dec, 0x41380131},
+         {0x3fcb7e1f, 0xc1501d18, 0xbffbcf3f, 0x3ef0cd1a, 0x3e498cc0, 0xbedb6cb4, 0x410d6d3e, 0xc03cf7f0},
+         0x3ff69a3a, 0xfe295600},
+        {3, 0x1, {0x41b365e3, 0x4189b7aa, 0xbe52d45d, 0xc1abf10c},
+         {0xbf1e2ce2, 0x3f347142, 0xbfc94eda, 0xbdc82e55, 0xbdae3936, 0xbef3b874, 0x3f343df1, 0x3fe9c853},
+         0xc0a18fcf, 0x50eb1088},
+        {17, 0x9, {0xbe73759d, 0x41e18b5b, 0x416420a5, 0xc19ae3d6},
+         {0xc0fe67c7, 0x3fb927c5, 0x3f1e478e, 0xbf907a87, 0xc1867873, 0x3dc46b82, 0xbe710680, 0xc028ac2c},
+         0x405940a7, 0x7cee0d60},
+        {21, 0xB, {0x405df67b, 0xbf15f429, 0xc179e2b8, 0xbd914e0b},
+         {0xc1ebbf5b, 0xc0114adc, 0xc1464194, 0xbda05a45, 0xbeb63037, 0xc011bf7f, 0x3e2000ca, 0x3e815250},
+         0x3e8a130a, 0xd9e76635},
+    };
+    const MmaForm form = parse_mma("mma.sp.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32", Arch::sm_90);
+    ExecuteOptions mux;
+    mux.invalid_metadata = InvalidMetadataMode::mux;
+    for (const Measured& m : cases) {
+        Matrix values(ElemType::tf32, 16, 4), b(ElemType::tf32, 8, 8), c(ElemType::f32, 16, 8);
+        for (int chunk = 0; chunk < 4; ++chunk) values.at(0, chunk) = m.a_row0[static_cast<std::size_t>(chunk)];
+        for (int k = 0; k < 8; ++k) b.at(k, 0) = m.b_col0[static_cast<std::size_t>(k)];
+        c.at(0, 0) = m.c00;
+        MmaOperands ops{to_fragment(form, Operand::A, values), to_fragment(form, Operand::B, b),
+                        to_fragment(form, Operand::C, c), {}, 0};
+        ops.metadata.fill(m.nibble * 0x11111111u);
+        EXPECT_THROW(execute(form, Arch::sm_90, ops), UserError);
+        const Matrix d = from_fragment(form, Operand::D, execute(form, Arch::sm_90, ops, mux));
+        EXPECT_EQ(d.at(0, 0), m.d00) << "line " << m.line << fmt::format(": D[0][0] 0x{:08x}", d.at(0, 0));
+    }
+    // The legal nibbles select whole elements: 0x4 the first, 0xE the second of the chunk.
+    EXPECT_EQ(tf32_sparse_b(0x4, 0x11112222u, 0x33334444u), 0x11112222u);
+    EXPECT_EQ(tf32_sparse_b(0xE, 0x11112222u, 0x33334444u), 0x33334444u);
+    EXPECT_EQ(tf32_sparse_b(0x1, 0x11112222u, 0x33334444u), 0x22221111u);
+    EXPECT_EQ(tf32_sparse_b(0x0, 0x11112222u, 0x33334444u), 0x22222222u);
+    EXPECT_EQ(tf32_sparse_b(0x9, 0x11112222u, 0x33334444u), 0x44441111u);
 }
 
 TEST(Execute, OrderedMetadataRejectsReversedPairsThatSpAccepts) {

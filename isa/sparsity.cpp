@@ -205,6 +205,11 @@ ChunkPositions decode_nibble(std::uint32_t nibble, const SparsityPattern& patter
     return {2, {idx0, idx1, 0, 0}};
 }
 
+std::uint32_t tf32_sparse_b(std::uint32_t nibble, std::uint32_t b_first, std::uint32_t b_second) {
+    const std::uint32_t halves[4] = {b_first & 0xffffu, b_first >> 16, b_second & 0xffffu, b_second >> 16};
+    return (halves[index1(nibble)] << 16) | halves[index0(nibble)];
+}
+
 std::optional<std::string> metadata_violation(std::uint32_t nibble, const SparsityPattern& pattern,
                                               MetadataRule rule) {
     check_pattern(pattern);

@@ -8,7 +8,8 @@
 //   A chunk has 4 units (2:4, int4) or 2 (tf32) and keeps half of them.
 // - nibble: bits[1:0] = idx0, bits[3:2] = idx1. Stored slots of a chunk go, in order, to the
 //   positions decode_nibble names. tf32 writes its nibble as if the 64-bit chunk were four
-//   16-bit halves, so only 0x4 (element 0) and 0xE (element 1) are legal.
+//   16-bit halves, so only 0x4 (element 0) and 0xE (element 1) are legal; the hardware's B mux
+//   does select 16-bit halves (tf32_sparse_b).
 // - "non-zero": raw bits != 0, so -0.0 (and a tf32 word with only low bits set) is a value to
 //   keep; nothing is silently dropped. For int4 a unit is non-zero when either element is.
 //
@@ -57,6 +58,16 @@ struct ChunkPositions {
     std::array<int, 4> position;
 };
 ChunkPositions decode_nibble(std::uint32_t nibble, const SparsityPattern& pattern);
+
+// tf32 (1:2) on the sparse datapath: the 32-bit B value that a chunk's stored A element
+// multiplies, for any nibble. The operand mux works on 16-bit halves, as for 2:4 f16: of the
+// chunk's four B halves (0: low half of b_first, 1: its high half, 2 and 3: those of b_second),
+// idx0 selects the low half and idx1 the high half of the value. The legal 0x4 and 0xE select
+// b_first and b_second whole; an illegal nibble splices halves (0x0: low half of b_first in both
+// halves; 0x1: b_first's halves swapped). Measured on H200 (sm_90) for all 14 illegal nibbles,
+// mma.sp, mma.sp::ordered_metadata and wgmma.sp, bit for bit; mma-sp-isa.md §2.2 had guessed
+// "each index is a B-row select", i.e. the element idx0 >> 1, which no illegal nibble matches.
+std::uint32_t tf32_sparse_b(std::uint32_t nibble, std::uint32_t b_first, std::uint32_t b_second);
 
 // Empty if the nibble is legal under the rule, else a one-line reason naming the rule broken.
 // Legal counts: 2:4 and int4: 12 under .sp, 6 under ordered; tf32: 0x4 and 0xE under both.

@@ -35,10 +35,18 @@ Matrix read_descriptor_operand(const WgmmaForm& form, const WgmmaOperands& ops, 
 
 std::uint32_t negate(ElemType type, std::uint32_t bits) { return bits ^ (1u << (container_bits(type) - 1)); }
 
+// One A value with the dense K row of B it multiplies; tf32 .sp: the chunk's first row, and B is
+// spliced from rows k and k+1 by the nibble (isa/sparsity.h tf32_sparse_b).
 struct Kept {
     int k;
     std::uint32_t a;
+    int tf32_nibble = -1;
 };
+
+std::uint32_t b_operand(const Matrix& b, const Kept& e, int col) {
+    if (e.tf32_nibble < 0) return b.at(e.k, col);
+    return tf32_sparse_b(static_cast<std::uint32_t>(e.tf32_nibble), b.at(e.k, col), b.at(e.k + 1, col));
+}
 
 std::vector<std::vector<Kept>> kept_products(const WgmmaForm& form, const WgmmaMatrices& in,
                                              const ExecuteOptions& options) {
@@ -63,6 +71,11 @@ std::vector<std::vector<Kept>> kept_products(const WgmmaForm& form, const WgmmaM
                                                 slot.bit + 3, slot.bit, row, chunk * pattern.chunk_width,
                                                 chunk * pattern.chunk_width + pattern.chunk_width - 1, *why));
                 }
+            }
+            if (form.a == ElemType::tf32) {
+                kept[static_cast<std::size_t>(row)].push_back(
+                    {chunk * pattern.chunk_width, in.a.at(row, chunk), static_cast<int>(nibble)});
+                continue;
             }
             const ChunkPositions positions = decode_nibble(nibble, pattern);
             for (int s = 0; s < positions.count; ++s)
@@ -120,7 +133,8 @@ Matrix compute_wgmma(const WgmmaForm& form, Arch arch, const WgmmaMatrices& in, 
             products.clear();
             for (const Kept& e : kept[static_cast<std::size_t>(row)]) {
                 const std::uint32_t a = in.imm.negate_a ? negate(form.a, e.a) : e.a;
-                const std::uint32_t b = in.imm.negate_b ? negate(form.b, in.b.at(e.k, col)) : in.b.at(e.k, col);
+                const std::uint32_t b_read = b_operand(in.b, e, col);
+                const std::uint32_t b = in.imm.negate_b ? negate(form.b, b_read) : b_read;
                 products.push_back({a, b});
             }
             const std::uint32_t c = in.imm.scale_d ? in.c.at(row, col) : 0u;

@@ -227,5 +227,24 @@ TEST(WgmmaExecute, RejectsIllegalImmediatesSelectorsMetadataAndDescriptors) {
     expect_error([&] { execute_wgmma(regs, Arch::sm_90a, ops); }, "not to A in registers");
 }
 
+// wgmma.sp tf32 decodes an illegal nibble as mma.sp does (H200: every case of
+// wgmma_wgsp_n16_f32_tf32_{shared,registers}.invalid.cases.jsonl): 0x1 swaps the 16-bit halves of
+// B[0] = 0x3f804000 (1 + 2^-9), so D = 1.0 * tf32(0x40003f80) = 2 + 2^-9, not 1 + 2^-9.
+TEST(WgmmaExecute, MuxModeSelectsSixteenBitHalvesOfBForTf32) {
+    const WgmmaForm sp = parse_wgmma("wgmma.mma_async.sp.sync.aligned.m64n8k16.f32.tf32.tf32", Arch::sm_90a);
+    WgmmaMatrices in;
+    in.a = Matrix(ElemType::tf32, 64, 8);
+    in.b = Matrix(ElemType::tf32, 16, 8);
+    in.c = Matrix(ElemType::f32, 64, 8);
+    in.a.at(0, 0) = 0x3f800000u;
+    in.b.at(0, 0) = 0x3f804000u;
+    in.metadata.fill(0x11111111u);
+    ExecuteOptions mux;
+    mux.invalid_metadata = InvalidMetadataMode::mux;
+    EXPECT_EQ(compute_wgmma(sp, Arch::sm_90a, in, mux).at(0, 0), 0x40002000u);
+    in.metadata.fill(0x44444444u);
+    EXPECT_EQ(compute_wgmma(sp, Arch::sm_90a, in).at(0, 0), 0x3f804000u);
+}
+
 }  // namespace
 }  // namespace stcsim::isa

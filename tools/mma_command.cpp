@@ -77,7 +77,7 @@ int mma_main(const std::vector<std::string>& args, Streams& io) {
         ("instr", po::value<std::string>()->required(), "PTX instruction name, e.g. mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32 or wgmma.mma_async.sp.sync.aligned.m64n128k32.f32.f16.f16")
         ("input", po::value<std::string>()->required(), "file of JSON cases, one per line, plain or compressed (gzip, zstd, xz) ('-' for stdin)")
         ("invalid-metadata", po::value<std::string>()->default_value("reject"),
-         "illegal metadata nibbles: 'reject' (error) or 'mux' (emulate a plain B-row select)")
+         "illegal metadata nibbles: 'reject' (error) or 'mux' (emulate the hardware's operand select, measured on H200)")
         ("sparse-block-products", po::value<int>()->default_value(0),
          "kept products per fused block on the sparse path (0: the architecture's default hypothesis)");
     po::variables_map values;

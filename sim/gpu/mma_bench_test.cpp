@@ -93,12 +93,14 @@ TEST(MmaBench, SaturatedThroughputIsTheDatapathPeakAndNeverAboveVendorCeilings) 
     EXPECT_DOUBLE_EQ(a100.peak_fma_per_clk_per_sm, 1024.0);
 }
 
-TEST(MmaBench, SparseK32ReachesTwiceTheDenseK16Rate) {
-    for (const char* config : {"a100.json", "h100-sxm.json"}) {
+TEST(MmaBench, SparseK32ReachesTwiceTheDenseK16RateExceptOnHopper) {
+    // A100: the same units for half the multiplies. Hopper's warp-level mma.sp holds the units 2
+    // cycles more (8 against 6): 1.5x, as measured on the H200 (1984.4 / 1363.7 = 1.46).
+    for (const auto& [config, ratio] : {std::pair{"a100.json", 2.0}, {"h100-sxm.json", 1.5}}) {
         const GpuSpec spec = load(config);
         const double dense = bench(spec, kDenseK16, 32, 4, 400).fma_per_clk_per_sm;
         const double sparse = bench(spec, kSparseK32, 32, 4, 400).fma_per_clk_per_sm;
-        EXPECT_NEAR(sparse / dense, 2.0, 0.01) << config;
+        EXPECT_NEAR(sparse / dense, ratio, 0.01) << config;
     }
 }
 

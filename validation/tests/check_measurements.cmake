@@ -1,7 +1,8 @@
 # The accuracy gate of CI: runs `stcsim compare --check` on every folder under
 # validation/measurements/ (each holding a header.json), against configs/<name>.json, where <name>
 # is the folder's name or its longest prefix naming a config (a100-sxm4-40gb -> configs/a100.json).
-# It fails when a class exceeds its MAPE threshold (validation/thresholds.json), a functional
+# It fails when a class exceeds its MAPE threshold (validation/thresholds.json, or the folder's own
+# validation/measurements/<name>.thresholds.json where one is committed beside it), a functional
 # record mismatches, a folder is malformed, or a folder says "synthetic": committed measurements
 # are real runs only. With no measurements committed it passes and says so.
 # Invoked by ctest as: cmake -DSTCSIM=<binary> -DSOURCE_DIR=<sources> -P check_measurements.cmake
@@ -25,7 +26,11 @@ foreach(header ${headers})
     list(APPEND failed "${name}: no configs/<prefix of ${name}>.json to compare with")
     continue()
   endif()
-  execute_process(COMMAND ${STCSIM} compare --check --measured ${dir} --config ${config}
+  set(limits "")
+  if(EXISTS ${dir}.thresholds.json)
+    set(limits --thresholds ${dir}.thresholds.json)
+  endif()
+  execute_process(COMMAND ${STCSIM} compare --check --measured ${dir} --config ${config} ${limits}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   message(STATUS "${name} against ${config}:\n${out}${err}")
   if(NOT rc EQUAL 0)

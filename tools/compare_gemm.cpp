@@ -47,6 +47,14 @@ GemmRecord parse_gemm_record(const MeasuredRecord& record) {
 }
 
 GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record) {
+    const double mmas = static_cast<double>(record.spec.m) * static_cast<double>(record.spec.n) *
+                        static_cast<double>(record.spec.k) /
+                        static_cast<double>(trace::gemm_mma_form(trace::with_defaults(record.spec)).dense_fma_count());
+    if (mmas > kMaxComparedGemmMmas)
+        return {std::nullopt, fmt::format("not simulated: the kernel issues {:.0f} million mma instructions, more than "
+                                          "compare replays ({:.0f} million); `stcsim trace gen gemm` and `stcsim run` "
+                                          "replay it",
+                                          mmas / 1e6, kMaxComparedGemmMmas / 1e6)};
     // The trace of the same kernel goes to a private temporary folder (compressed: a 4096^3 GEMM
     // is gigabytes of text) and is replayed on `spec`; the folder is removed afterwards.
     const ScratchDir scratch("stcsim-compare-gemm");

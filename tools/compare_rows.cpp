@@ -183,6 +183,25 @@ Pending gemm_job(const MeasuredRecord& r) {
     return out;
 }
 
+// CUTLASS's own GEMMs (run_all.sh: cutlass3_gemm records in gemm.jsonl, cutlass_gemm lines in
+// cutlass2_gemm.jsonl) are listed with their measured ms, not simulated here: the CUTLASS 3.x
+// kernels are replayed from their SASS (`stcsim trace gen gemm --arch sm_90a`, then `stcsim run`),
+// and the CUTLASS 2.x binary ran on a newer GPU from its PTX, which is not the SASS we trace.
+Pending cutlass_gemm_row(const MeasuredRecord& r) {
+    auto text = [&r](const char* key) {
+        return r.data.contains(key) && r.data[key].is_string() ? r.data[key].get<std::string>() : std::string();
+    };
+    const std::string impl = text("impl");
+    const bool sparse = bool_field(r, "sparse", text("kernel").find("sparse") != std::string::npos);
+    const std::string key = fmt::format("{} {}x{}x{} {}", impl, integer_field(r, "m", 1, trace::kMaxGemmDim),
+                                        integer_field(r, "n", 1, trace::kMaxGemmDim), integer_field(r, "k", 1, trace::kMaxGemmDim),
+                                        sparse ? "sparse" : "dense");
+    const std::string why = impl == "cutlass3"
+                                ? "not simulated here (ms): `stcsim trace gen gemm --arch sm_90a` and `stcsim run` replay this kernel"
+                                : "not simulated (ms): this CUTLASS 2.x binary ran from its PTX, not the sm_80 SASS that is traced";
+    return Pending{{CompareRow{"cutlass_gemm", key, r.cited(), number_field(r, "ms"), std::nullopt, why}}, {}};
+}
+
 // nullopt for a record the GPU run skipped.
 std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
                                    const BenchmarkTwin* twin = nullptr) {
@@ -194,6 +213,7 @@ std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& c
     if (experiment == "ldmatrix") return ldmatrix_job(r);
     if (experiment == "banks") return banks_job(r);
     if (experiment == "gemm") return gemm_job(r);
+    if (experiment == "cutlass_gemm") return cutlass_gemm_row(r);
     return Pending{{CompareRow{experiment, "", r.cited(), 0, std::nullopt,
                                fmt::format("not simulated: unknown experiment '{}'", experiment)}}, {}};
 }

@@ -5,6 +5,8 @@
 // latency hides the loop and both agree. A twin that is not built, or a bad name, is an error.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "common/errors.h"
 #include "sim/config/gpu_schema.h"
 #include "tools/compare_twin.h"
@@ -54,6 +56,35 @@ TEST(BenchmarkTwin, CoversTheFormsTheArchitectureRunsNatively) {
     sim::MmaBenchParams int4 = params(1, 1, 1);
     int4.instr = "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32";
     EXPECT_FALSE(twin.covers(int4, "sm_90"));  // a subroutine call on sm_90
+}
+
+TEST(OwnBenchmark, FormIdsAreMmaBenchs) {
+    EXPECT_EQ(own_benchmark_form_id("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32"), "dense_m16n8k16_f32_f16_f16_f32");
+    EXPECT_EQ(own_benchmark_form_id("mma.sp.sync.aligned.m16n8k32.row.col.f32.bf16.bf16.f32"), "sp_m16n8k32_f32_bf16_bf16_f32");
+    EXPECT_EQ(own_benchmark_form_id("mma.sp::ordered_metadata.sync.aligned.m16n8k64.row.col.satfinite.s32.s4.u4.s32"),
+              "spo_m16n8k64_s32_s4_u4_s32_sat");
+}
+
+// Our own H200 run (validation/measurements/h200-sxm/mma_sweep.jsonl): one warp with four chains
+// of f16 m16n8k16 (f32 accumulators) took 28.56 cycles per iteration, 24.04 with one chain. The
+// synthetic loop gives 24 for both; mma_bench's own compiled loop, replayed, gives the extra
+// cycles of the four chains (register-bank reads of the shared A and B registers, stall counts).
+TEST(OwnBenchmark, ItsCompiledLoopCostsWhatFourChainsCostOnTheGpu) {
+    const std::filesystem::path bench = default_own_benchmark();
+    if (bench.empty()) GTEST_SKIP() << "validation/mma_bench was not built (no nvcc)";
+    const BenchmarkTwin twin = BenchmarkTwin::own_benchmark(bench);
+    const sim::GpuSpec spec = sim::config::load_config_file(std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json").spec;
+    sim::MmaBenchParams p;
+    p.instr = "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32";
+    p.warps = 1;
+    p.ilp = 4;
+    p.iters = 2048;
+    std::string note;
+    const double four = twin.mma_cycles(spec, p, note) / 2048;
+    EXPECT_NE(note.find("validation/mma_bench's own kernel"), std::string::npos) << note;
+    EXPECT_NEAR(four, 28.56, 0.02 * 28.56);
+    p.ilp = 1;
+    EXPECT_NEAR(twin.mma_cycles(spec, p, note) / 2048, 24.04, 0.02 * 24.04);
 }
 
 TEST(BenchmarkTwin, AMissingOrMisnamedTwinIsAnError) {

@@ -39,7 +39,8 @@ constexpr const char* kUsage =
     "the functional model (as `stcsim mma` runs them) and must match the GPU's D bit for bit.\n"
     "--report OUT writes OUT/report.html (self-contained) and PNG plots per class (needs matplotlib).\n"
     "A folder whose header.json names a \"twin\" replays that benchmark's compiled loop for its mma records\n"
-    "(validation/twins; --twins DIR: where its cubin is, default this build's).\n"
+    "(validation/twins; --twins DIR: where its cubin is, default this build's); our own runs\n"
+    "(validation/run_all.sh) replay validation/mma_bench's own kernels.\n"
     "Exit status: 0; 1 malformed input; 2 bad usage; 4 with --check when a class exceeds its MAPE\n"
     "threshold or a functional record mismatches.";
 
@@ -74,6 +75,14 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
         if (!c.folder.header["twin"].is_string())
             throw UserError(fmt::format("{}: key 'twin' must be a string", (c.folder.dir / "header.json").string()));
         twin.emplace(c.folder.header["twin"].get<std::string>(), o.twins.empty() ? default_twin_dir() : fs::path(o.twins));
+    } else if (!c.folder.published && !c.folder.synthetic && c.folder.header.dump().find("mma_bench --sweep") != std::string::npos) {
+        // Our own run: its mma records come from validation/mma_bench, whose compiled loop is replayed.
+        const fs::path bench = default_own_benchmark();
+        if (bench.empty())
+            c.warnings.push_back("validation/mma_bench is not built (the validation build needs nvcc): the mma records "
+                                 "are replayed as the synthetic loop, not the benchmark's compiled one");
+        else
+            twin.emplace(BenchmarkTwin::own_benchmark(bench));
     }
     {
         Progress bar(err, "compare");

@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::int64_t kLengthStep = 2048;
+constexpr std::int64_t kOwnShortIters = 64;  // validation/mma_bench: iterations of the two replays
 
 // "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32" -> "mma_sync_aligned_m16n8k8_row_col_f32_f16_f16_f32"
 std::string identifier(const std::string& ptx) {
@@ -42,6 +43,36 @@ std::vector<std::uint8_t> pointer_params() {
 
 }  // namespace
 
+std::string own_benchmark_form_id(const std::string& ptx) {
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+        const std::size_t dot = ptx.find('.', start);
+        parts.push_back(ptx.substr(start, dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    const bool ordered = ptx.rfind("mma.sp::ordered_metadata.", 0) == 0;
+    const bool sparse = ordered || ptx.rfind("mma.sp.", 0) == 0;
+    std::string shape;
+    std::vector<std::string> types;
+    bool satfinite = false;
+    for (const std::string& p : parts) {
+        if (p.size() > 1 && p[0] == 'm' && std::isdigit(static_cast<unsigned char>(p[1]))) shape = p;
+        else if (p == "satfinite") satfinite = true;
+        else if (!shape.empty() && p != "row" && p != "col") types.push_back(p);
+    }
+    std::string id = fmt::format("{}_{}", ordered ? "spo" : sparse ? "sp" : "dense", shape);
+    for (const std::string& t : types) id += "_" + t;
+    return satfinite ? id + "_sat" : id;
+}
+
+fs::path default_own_benchmark() {
+    const fs::path twins = default_twin_dir();
+    if (twins.empty()) return {};
+    const fs::path binary = twins.parent_path() / "mma_bench";
+    return fs::exists(binary) ? binary : fs::path();
+}
+
 fs::path default_twin_dir() {
 #ifdef STCSIM_TWIN_DIR
     return STCSIM_TWIN_DIR;
@@ -60,9 +91,28 @@ BenchmarkTwin::BenchmarkTwin(std::string name, const fs::path& dir) : name_(std:
     binary_ = dir / (name_ + "_sm90.cubin");
     if (!fs::exists(binary_))
         throw UserError(fmt::format("{}: no such file: the benchmark twin '{}' is not built", binary_.string(), name_));
+    disassemble();
+}
+
+BenchmarkTwin BenchmarkTwin::own_benchmark(const fs::path& mma_bench) {
+    if (!fs::exists(mma_bench)) throw UserError(fmt::format("{}: no such file: validation/mma_bench is not built", mma_bench.string()));
+    BenchmarkTwin twin;
+    twin.own_ = true;
+    twin.name_ = "mma_bench";
+    twin.binary_ = mma_bench;
+    twin.disassemble();
+    return twin;
+}
+
+void BenchmarkTwin::disassemble() {
     const std::string cuobjdump = find_cuda_tool("cuobjdump");
-    listing_ = isa::sass::run_tool(cuobjdump, {"-sass", binary_.string()});
-    resource_usage_ = isa::sass::run_tool(cuobjdump, {"-res-usage", binary_.string()});
+    const std::vector<std::string> arch = own_ ? std::vector<std::string>{"-arch", "sm_90"} : std::vector<std::string>{};
+    std::vector<std::string> args = arch;
+    args.insert(args.end(), {"-sass", binary_.string()});
+    listing_ = isa::sass::run_tool(cuobjdump, args);
+    args = arch;
+    args.insert(args.end(), {"-res-usage", binary_.string()});
+    resource_usage_ = isa::sass::run_tool(cuobjdump, args);
 }
 
 bool BenchmarkTwin::covers(const sim::MmaBenchParams& p, const std::string& arch) const {
@@ -71,22 +121,43 @@ bool BenchmarkTwin::covers(const sim::MmaBenchParams& p, const std::string& arch
     return !isa::parse_mma(p.instr, *a).emulated;
 }
 
-std::uint64_t BenchmarkTwin::kernel_cycles(const sim::GpuSpec& spec, const std::string& kernel, int warps) const {
+std::uint64_t BenchmarkTwin::kernel_cycles(const sim::GpuSpec& spec, const std::string& kernel, int warps,
+                                          std::vector<std::uint8_t> params) const {
     isa::sass::KernelCode code = isa::sass::kernel_from_listing(listing_, resource_usage_, kernel, "", binary_.string());
     const isa::sass::Program program(std::move(code),
-                                     isa::sass::Launch{{1, 1, 1}, {static_cast<std::uint32_t>(32 * warps), 1, 1}, 0, pointer_params()});
+                                     isa::sass::Launch{{1, 1, 1}, {static_cast<std::uint32_t>(32 * warps), 1, 1}, 0, std::move(params)});
     const ScratchDir scratch("stcsim-twin");  // a folder of its own for each replay
     trace::write_sass_trace(program, scratch.path().string(), {});
     return sim::run_replay(spec, (scratch.path() / "kernelslist.g").string()).cycles;
 }
 
+double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const {
+    // The kernel's mangled name ends in Form_<id>ELi<ILP>EEEvPKjPjPxi; find it in the listing.
+    const std::string marker = fmt::format("Form_{}ELi{}E", own_benchmark_form_id(p.instr), p.ilp);
+    const std::size_t at = listing_.find(marker);
+    if (at == std::string::npos)
+        throw UserError(fmt::format("{}: no kernel for {} at ILP {} (looked for '{}')", binary_.string(), p.instr, p.ilp, marker));
+    const std::size_t begin = listing_.rfind(' ', at) + 1, end = listing_.find_first_of(" \n", at);
+    const std::string kernel = listing_.substr(begin, end - begin);
+    auto params = [](std::int64_t iters) {
+        std::vector<std::uint8_t> bytes = pointer_params();
+        for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<std::uint8_t>(static_cast<std::uint32_t>(iters) >> (8 * b)));
+        return bytes;
+    };
+    const double short_run = static_cast<double>(kernel_cycles(spec, kernel, p.warps, params(kOwnShortIters)));
+    const double long_run = static_cast<double>(kernel_cycles(spec, kernel, p.warps, params(2 * kOwnShortIters)));
+    note = fmt::format("validation/mma_bench's own kernel: loops of {} and {} iterations", kOwnShortIters, 2 * kOwnShortIters);
+    return (long_run - short_run) / static_cast<double>(kOwnShortIters) * static_cast<double>(p.iters);
+}
+
 double BenchmarkTwin::mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const {
+    if (own_) return own_mma_cycles(spec, p, note);
     std::int64_t first = p.iters % kLengthStep;
     if (first == 0) first = kLengthStep;
     const std::int64_t second = first + kLengthStep;
     const std::string stem = fmt::format("{}_{}_ilp{}_n", name_, identifier(p.instr), p.ilp);
-    const double short_run = static_cast<double>(kernel_cycles(spec, stem + std::to_string(first), p.warps));
-    const double long_run = static_cast<double>(kernel_cycles(spec, stem + std::to_string(second), p.warps));
+    const double short_run = static_cast<double>(kernel_cycles(spec, stem + std::to_string(first), p.warps, pointer_params()));
+    const double long_run = static_cast<double>(kernel_cycles(spec, stem + std::to_string(second), p.warps, pointer_params()));
     note = fmt::format("twin {}: loops of {} and {} iterations", name_, first, second);
     return (long_run - short_run) / static_cast<double>(kLengthStep) * static_cast<double>(p.iters);
 }

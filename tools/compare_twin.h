@@ -21,6 +21,12 @@
 // modelled), and fp8 on sm_90 (F2FP unpacking, HMMA, FADD accumulation) replays 27 to 35% off.
 // Folders without a twin keep the synthetic benchmark too. A twin binary that is not built is a
 // UserError naming it.
+//
+// Our own runs (validation/run_all.sh) need no separate twin: their benchmark is
+// validation/mma_bench itself, whose kernels mma_bench_kernel<Form_<id>, ILP> take
+// (in, out, clocks, iters). BenchmarkTwin::own_benchmark replays that binary's kernel for the
+// record's form and ILP at 64 and 128 iterations (the loop is unrolled by 4) and scales the
+// difference to the record's iterations, as above.
 #pragma once
 
 #include <filesystem>
@@ -35,8 +41,11 @@ class BenchmarkTwin {
 public:
     // Disassembles <dir>/<name>_sm90.cubin once (cuobjdump); UserError when it is missing.
     BenchmarkTwin(std::string name, const std::filesystem::path& dir);
+    // The twin of our own runs: the mma_bench executable the validation build wrote.
+    static BenchmarkTwin own_benchmark(const std::filesystem::path& mma_bench);
 
     const std::string& name() const { return name_; }
+    bool own() const { return own_; }
     // Whether the record's form runs through the twin (false: a form the architecture emulates).
     bool covers(const sim::MmaBenchParams& p, const std::string& arch) const;
     // The loop's cycles for p.iters iterations of p.warps warps with p.ilp chains; `note` says how
@@ -44,8 +53,13 @@ public:
     double mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const;
 
 private:
-    std::uint64_t kernel_cycles(const sim::GpuSpec& spec, const std::string& kernel, int warps) const;
+    BenchmarkTwin() = default;
+    void disassemble();
+    std::uint64_t kernel_cycles(const sim::GpuSpec& spec, const std::string& kernel, int warps,
+                                std::vector<std::uint8_t> params) const;
+    double own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const;
 
+    bool own_ = false;  // validation/mma_bench: runtime iteration count
     std::string name_;
     std::filesystem::path binary_;
     std::string listing_, resource_usage_;
@@ -53,5 +67,12 @@ private:
 
 // Where the build put the twins (the validation build's validation/twins); empty when it built none.
 std::filesystem::path default_twin_dir();
+
+// The validation build's mma_bench (beside the twins); empty when it was not built.
+std::filesystem::path default_own_benchmark();
+
+// mma_bench's form id of a PTX name: "mma.sp::ordered_metadata.sync.aligned.m16n8k64.row.col.
+// satfinite.s32.s4.u4.s32" -> "spo_m16n8k64_s32_s4_u4_s32_sat" (validation/common/mma_forms.def).
+std::string own_benchmark_form_id(const std::string& ptx);
 
 }  // namespace stcsim::cli

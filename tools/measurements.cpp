@@ -16,6 +16,19 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// The checks every record passes, on its parsed object.
+MeasuredRecord make_record(json data, const std::string& source) {
+    MeasuredRecord record{source, std::move(data), {}};
+    if (!record.data.is_object()) throw UserError(record.source + ": expected a JSON object");
+    if (!record.data.contains("experiment") || !record.data["experiment"].is_string())
+        throw UserError(record.source + ": key 'experiment' is missing or not a string");
+    if (record.data.contains("source")) {
+        if (!record.data["source"].is_string()) throw UserError(record.source + ": key 'source' is not a string");
+        record.origin = record.data["source"].get<std::string>();
+    }
+    return record;
+}
+
 json read_json_file(const fs::path& path) {
     std::ifstream in(path);
     if (!in) throw UserError(fmt::format("{}: cannot open", path.string()));
@@ -34,31 +47,19 @@ void read_records(const fs::path& path, std::vector<MeasuredRecord>& out) {
         const std::string& line = lines[i];
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         const std::string source = fmt::format("{}:{}", path.filename().string(), i + 1);
-        if (cutlass2) {
-            json data = parse_json_text<json>(line, source);
-            if (data.is_object() && !data.contains("experiment")) {
-                data["experiment"] = "cutlass_gemm";
-                data["impl"] = "cutlass2";
-            }
-            out.push_back(parse_record_line(data.dump(), source));
-            continue;
+        json data = parse_json_text<json>(line, source);
+        if (cutlass2 && data.is_object() && !data.contains("experiment")) {
+            data["experiment"] = "cutlass_gemm";
+            data["impl"] = "cutlass2";
         }
-        out.push_back(parse_record_line(line, source));
+        out.push_back(make_record(std::move(data), source));
     }
 }
 
 }  // namespace
 
 MeasuredRecord parse_record_line(std::string_view line, const std::string& source) {
-    MeasuredRecord record{source, parse_json_text<json>(line, source), {}};
-    if (!record.data.is_object()) throw UserError(record.source + ": expected a JSON object");
-    if (!record.data.contains("experiment") || !record.data["experiment"].is_string())
-        throw UserError(record.source + ": key 'experiment' is missing or not a string");
-    if (record.data.contains("source")) {
-        if (!record.data["source"].is_string()) throw UserError(record.source + ": key 'source' is not a string");
-        record.origin = record.data["source"].get<std::string>();
-    }
-    return record;
+    return make_record(parse_json_text<json>(line, source), source);
 }
 
 namespace {

@@ -14,11 +14,10 @@
 // scaled to its iterations: (cycles(N2) - cycles(N1)) / 2048 * iters.
 //
 // The twin covers the forms the architecture runs as one tensor instruction. Forms ptxas emulates
-// keep the synthetic benchmark (sim/gpu/mma_bench.h, with isa/lowering.h's sequence), because
-// their compiled loops replay further from the hardware than that: int4 on sm_90 calls a
-// subroutine per mma (m8n8k32 at ILP 1: the stall counts add up to 133 cycles per iteration, the
-// replay gives 134, the H100 took 173; the cost of the call and of its indirect return is not
-// modelled), and fp8 on sm_90 (F2FP unpacking, HMMA, FADD accumulation) replays 27 to 35% off.
+// keep the synthetic benchmark (sim/gpu/mma_bench.h, with isa/lowering.h's sequence): int4 on
+// sm_90, a subroutine call per mma, because a published twin's loops of thousands of iterations
+// of 50 to 200 instructions each cost minutes per record to trace and replay; fp8 on sm_90 (F2FP
+// unpacking, HMMA, FADD accumulation), because its replay is not calibrated (27 to 35% off).
 // Folders without a twin keep the synthetic benchmark too. A twin binary that is not built is a
 // UserError naming it.
 //
@@ -26,7 +25,8 @@
 // validation/mma_bench itself, whose kernels mma_bench_kernel<Form_<id>, ILP> take
 // (in, out, clocks, iters). BenchmarkTwin::own_benchmark replays that binary's kernel for the
 // record's form and ILP at 64 and 128 iterations (the loop is unrolled by 4) and scales the
-// difference to the record's iterations, as above.
+// difference to the record's iterations, as above. It covers int4 on sm_90 too, at 8 and 16
+// iterations: a runtime count keeps those replays short.
 #pragma once
 
 #include <filesystem>
@@ -46,7 +46,8 @@ public:
 
     const std::string& name() const { return name_; }
     bool own() const { return own_; }
-    // Whether the record's form runs through the twin (false: a form the architecture emulates).
+    // Whether the record's form runs through the twin (false: wgmma, an unknown arch, and a form
+    // the architecture emulates, except int4 in our own benchmark).
     bool covers(const sim::MmaBenchParams& p, const std::string& arch) const;
     // The loop's cycles for p.iters iterations of p.warps warps with p.ilp chains; `note` says how
     // they were obtained. UserError when the twin has no kernel for the form and lengths.

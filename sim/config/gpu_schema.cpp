@@ -31,7 +31,7 @@ const Schema<GpuInfoSpec>& gpu_info_schema() {
 
 const Schema<SchedulerSpec>& scheduler_schema() {
     static const Schema<SchedulerSpec> s = [] {
-        Schema<SchedulerSpec> x("scheduler", "Warp scheduler of one sub-partition (one issue per cycle).");
+        Schema<SchedulerSpec> x("scheduler", "Warp scheduler of one sub-partition (one issue per cycle) and its warps' instruction fetch.");
         x.field("policy", &SchedulerSpec::policy,
                 {"", "issue policy: gto = greedy-then-oldest (keep the last warp while it can issue), "
                      "lrr = loose round robin",
@@ -40,7 +40,11 @@ const Schema<SchedulerSpec>& scheduler_schema() {
                 {"", "follow the compiler's yield hints (trace token 'hold', from the SASS control bits): after an "
                      "instruction whose hint is clear, its warp issues next whenever it can, whatever the policy",
                  Json(true)});
-        x.field("source", &SchedulerSpec::source, {"", "where the policy and the hints come from", Json("")});
+        x.field("indirect_branch_cycles", &SchedulerSpec::indirect_branch_cycles,
+                {"cycles", "cycles a warp waits, beyond the instruction's stall count, after a branch whose target "
+                           "it reads from a register (RET, BRX, JMX): its fetch restarts only when the branch resolves",
+                 Json(0), {}, 0.0, 255.0});
+        x.field("source", &SchedulerSpec::source, {"", "where the policy, the hints and the branch wait come from", Json("")});
         return x;
     }();
     return s;

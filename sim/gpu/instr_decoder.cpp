@@ -18,6 +18,7 @@ OpcodeClasses::OpcodeClasses(const SmSpec& spec, const std::string& arch) : arch
     const auto parsed = isa::parse_arch(arch);
     if (!parsed) throw UserError("gpu.arch: unknown architecture " + arch);
     has_tma_ = arch == "sm_90" || arch == "sm_90a";
+    indirect_branch_cycles_ = static_cast<std::uint8_t>(spec.scheduler.indirect_branch_cycles);  // schema: 0 to 255
     for (const isa::MmaForm& form : isa::catalog(*parsed)) {
         if (by_sass_.count(form.sass) != 0 && form.c != form.d) continue;
         MmaTiming timing;
@@ -87,6 +88,11 @@ const std::string* OpcodeClasses::unrunnable(const std::string& sass) const {
     return it == unrunnable_.end() ? nullptr : &it->second;
 }
 
+std::uint8_t OpcodeClasses::redirect_cycles(const Opcode& opcode) const {
+    const std::string& b = opcode.base;
+    return b == "RET" || b == "BRX" || b == "JMX" ? indirect_branch_cycles_ : std::uint8_t{0};
+}
+
 int OpcodeClasses::pipeline_of(const Opcode& opcode) const {
     auto it = by_opcode_.find(opcode.full);
     if (it == by_opcode_.end()) it = by_opcode_.find(opcode.base);
@@ -140,6 +146,7 @@ WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
     WarpInstr in;
     in.stall = t.stall;
     in.hold = t.hold;
+    in.redirect = classes_.redirect_cycles(op);
     int mma = -1, wgmma = -1;
     const MemKind mem = t.is_memory() && t.async.kind == trace::AsyncKind::none ? memory_kind(op) : MemKind::none;
     if (t.async.kind != trace::AsyncKind::none) {

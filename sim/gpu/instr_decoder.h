@@ -62,6 +62,9 @@ public:
     int wgmma_d_regs(int index) const;
     const isa::MmaForm& mma_form(int index) const { return forms_[static_cast<std::size_t>(index)]; }
     int pipeline_of(const trace::Opcode& opcode) const;
+    // The fetch wait after this opcode (WarpInstr::redirect): sm.scheduler.indirect_branch_cycles
+    // for a branch through a register (RET, BRX, JMX), else 0.
+    std::uint8_t redirect_cycles(const trace::Opcode& opcode) const;
     // Why the tensor cores of this config cannot run the MMA with this SASS name (a rate factor of
     // 0, no rate entry, ...), or nullptr when they can or the catalog does not know it.
     const std::string* unrunnable(const std::string& sass) const;
@@ -79,6 +82,7 @@ private:
     std::vector<std::string> names_;
     std::unordered_map<std::string, int> by_opcode_;
     int default_pipe_ = 0;
+    std::uint8_t indirect_branch_cycles_ = 0;
     std::string arch_;
     bool has_tma_ = false;
 };

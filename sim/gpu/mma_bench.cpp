@@ -87,6 +87,7 @@ std::vector<WarpInstr> lowered_chains(const isa::Lowering& lowered, const Opcode
             for (int r : step.written) in.dst[in.n_dst++] = static_cast<std::uint8_t>(r + shift);
             for (int r : step.read) in.src[in.n_src++] = static_cast<std::uint8_t>(r + shift);
             in.stall = static_cast<std::uint8_t>(step.stall);
+            in.redirect = classes.redirect_cycles(opcode);
             out.push_back(in);
         }
     return out;

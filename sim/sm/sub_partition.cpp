@@ -236,7 +236,7 @@ bool SubPartition::issue(Cycle now) {
     const WarpInstr& in = *w.head;
     scheduler_->issued(slot);
     held_slot_ = in.hold && follow_yield_hints_ ? slot : -1;
-    if (in.stall > 0) w.next_issue = now + in.stall;
+    if (in.stall + in.redirect > 0) w.next_issue = now + in.stall + in.redirect;
     if (in.unit == ExecUnit::control) {
         issue_control(now, w, in);
     } else {

@@ -61,6 +61,9 @@ struct WarpInstr {
     std::uint8_t stall = 0;
     // The compiler's yield hint is clear: the scheduler keeps issuing this warp next while it can.
     bool hold = false;
+    // A branch through a register (sm.scheduler.indirect_branch_cycles): the warp's next
+    // instruction also waits these cycles, for fetch to restart at the resolved target.
+    std::uint8_t redirect = 0;
     trace::AsyncKind async = trace::AsyncKind::none;  // Control::async: which operation
     std::uint16_t threads = 0;  // Control::barrier: the threads the barrier waits for (0: all the CTA's)
     std::array<std::uint8_t, kMaxSrc> src{};

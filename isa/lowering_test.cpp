@@ -46,7 +46,7 @@ TEST(Lowering, StepsCallTwoEightBitTensorInstructionsTheCatalogKnows) {
         EXPECT_EQ(tensor, 2) << form.ptx;
         EXPECT_EQ(calls, 1) << form.ptx;
         EXPECT_EQ(returns, 1) << form.ptx;
-        EXPECT_GT(l->steps.size(), 20u) << form.ptx;
+        EXPECT_GT(l->steps.size(), 12u) << form.ptx;  // unpacking, two IMMAs, the adds (u4.u4 m8n8k32: 15 steps)
     }
 }
 

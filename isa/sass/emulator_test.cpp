@@ -222,6 +222,29 @@ TEST(SassEmulator, PredicatesAndBitOps) {
     }
 }
 
+// ptxas's saturating 32-bit add (int4 mma .satfinite on sm_90): PLOP3 on the addends' and the
+// sum's sign bits (LUT 0x2: both non-negative, sum negative; 0x40: both negative, sum
+// non-negative), then SEL of the clamp. Lane l adds 0x7ffffff0 + 8 l (overflows from lane 2)
+// and, for odd lanes, negates both addends first (clamps to 0x80000000 from lane 3).
+TEST(SassEmulator, PlopOfSignBitsClampsAnOverflowingAdd) {
+    const auto v = values({"IMAD R6, R0, 0x8, RZ", "MOV R7, 0x7ffffff0", "LOP3.LUT R9, R0, 0x1, RZ, 0xc0, !PT",
+                           "ISETP.NE.AND P4, PT, R9, RZ, PT",
+                           "@P4 IADD3 R6, RZ, -R6, RZ", "@P4 MOV R7, 0x80000010",
+                           "IMAD.IADD R8, R7, 0x1, R6",
+                           "PLOP3.LUT P5, PT, R7.reuse.SIGN, R6.reuse.SIGN, R8.reuse.SIGN, 0x2, 0x0",
+                           "PLOP3.LUT P6, PT, R7.SIGN, R6.SIGN, R8.SIGN, 0x40, 0x0",
+                           "SEL R4, R8, 0x7fffffff, !P5", "SEL R4, R4, 0x80000000, !P6"});
+    ASSERT_EQ(v.size(), 32u);
+    for (std::int64_t lane = 0; lane < 32; ++lane) {
+        const std::int64_t sum = lane % 2 == 0 ? 0x7ffffff0LL + 8 * lane : -0x7ffffff0LL - 8 * lane;
+        const std::int64_t clamped = sum > INT32_MAX ? INT32_MAX : sum < INT32_MIN ? INT32_MIN : sum;
+        EXPECT_EQ(static_cast<std::uint32_t>(v[static_cast<std::size_t>(lane)]), static_cast<std::uint32_t>(clamped))
+            << "lane " << lane;
+    }
+    EXPECT_THROW(values({"PLOP3.LUT P5, PT, R7, R6.SIGN, R8.SIGN, 0x2, 0x0", "MOV R4, RZ"}), UserError)
+        << "a register input without .SIGN";
+}
+
 TEST(SassEmulator, FloatAndConstants) {
     const auto v = values({"I2F.U32 R6, R0", "FMUL R6, R6, 0.5", "FADD R6, R6, 1", "FSETP.GT.AND P0, PT, R6, 8, PT",
                            "FSEL R7, R6, 8, !P0", "FMNMX R7, R7, 4, !PT", "MUFU.RCP R8, 2",

@@ -46,9 +46,28 @@ void lop3(Exec& x) {
     });
 }
 
+// A PLOP3 input is a predicate or a register's sign bit (`R8.SIGN`): ptxas's saturating int4 mma
+// on sm_90 tests 32-bit adds for overflow with `PLOP3.LUT P5, PT, Ra.SIGN, Rb.SIGN, Rsum.SIGN,
+// 0x2, 0x0` (both addends non-negative, the sum negative) and then SELects 0x7fffffff.
+bool is_sign_bit(const Operand& o) { return o.kind == OperandKind::reg && o.suffix == ".SIGN"; }
+
+void decode_plop3(Decoded& d) {
+    for (std::size_t i = 2; i < 5 && i < d.ops.size(); ++i) {
+        const Operand& o = d.ops[i];
+        if (!(o.kind == OperandKind::pred || o.kind == OperandKind::upred || is_sign_bit(o)))
+            unsupported(d, "an input other than a predicate or a register's .SIGN");
+    }
+}
+
+bool plop3_input(const Exec& x, int i, int lane) {
+    if (is_sign_bit(x.op(i))) return (x.raw(i, lane) >> 31) != 0;
+    return x.pred(i, lane);
+}
+
 void plop3(Exec& x) {
     x.each([&](int lane) {
-        const std::uint32_t i = (x.pred(2, lane) ? 4u : 0u) | (x.pred(3, lane) ? 2u : 0u) | (x.pred(4, lane) ? 1u : 0u);
+        const std::uint32_t i = (plop3_input(x, 2, lane) ? 4u : 0u) | (plop3_input(x, 3, lane) ? 2u : 0u) |
+                                (plop3_input(x, 4, lane) ? 1u : 0u);
         x.set_pred(0, lane, ((x.raw(5, lane) >> i) & 1u) != 0);
         x.set_pred(1, lane, x.nops() > 6 && ((x.raw(6, lane) >> i) & 1u) != 0);
     });
@@ -118,8 +137,8 @@ void prmt(Exec& x) {
 const Semantics kTable[] = {
     {"LOP3", lop3, kRegAndPreds, Kind::alu, decode_lop3},
     {"ULOP3", lop3, kRegAndPreds, Kind::alu, decode_lop3},
-    {"PLOP3", plop3, 2, Kind::alu, nullptr},
-    {"UPLOP3", plop3, 2, Kind::alu, nullptr},
+    {"PLOP3", plop3, 2, Kind::alu, decode_plop3},
+    {"UPLOP3", plop3, 2, Kind::alu, decode_plop3},
     {"SHF", shf, 1, Kind::alu, decode_shf},
     {"USHF", shf, 1, Kind::alu, decode_shf},
     {"SHL", shl, 1, Kind::alu, nullptr},

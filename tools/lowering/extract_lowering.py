@@ -186,7 +186,9 @@ def main():
            "// allocated them; stall cycles from the instruction's control bits).",
            "// clang-format off"]
     for ident, ptx, *_ in forms:
-        name = next(n for n in code if re.search(rf"\b{ident}\b", n) or ident in n)
+        # The kernel's mangled name, _Z<length><ident>...: matched whole, because one form's id is a
+        # prefix of its .satfinite twin's (dense_m8n8k32_s32_s4_s4_s32 / ..._s32_sat).
+        name = next(n for n in code if n.startswith(f"_Z{len(ident)}{ident}"))
         lines = []
         for text, stall in lowered_body(code[name]):
             op, written, read = registers(text)

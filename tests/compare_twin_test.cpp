@@ -20,6 +20,12 @@ const sim::GpuSpec& h100() {
     return spec;
 }
 
+const sim::GpuSpec& h200() {
+    static const sim::GpuSpec spec =
+        sim::config::load_config_file(std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json").spec;
+    return spec;
+}
+
 sim::MmaBenchParams params(int warps, int ilp, std::int64_t iters) {
     sim::MmaBenchParams p;
     p.instr = "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32";
@@ -73,12 +79,9 @@ TEST(OwnBenchmark, ItsCompiledLoopCostsWhatFourChainsCostOnTheGpu) {
     const std::filesystem::path bench = default_own_benchmark();
     if (bench.empty()) GTEST_SKIP() << "validation/mma_bench was not built (no nvcc)";
     const BenchmarkTwin twin = BenchmarkTwin::own_benchmark(bench);
-    const sim::GpuSpec spec = sim::config::load_config_file(std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json").spec;
-    sim::MmaBenchParams p;
+    const sim::GpuSpec& spec = h200();
+    sim::MmaBenchParams p = params(1, 4, 2048);
     p.instr = "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32";
-    p.warps = 1;
-    p.ilp = 4;
-    p.iters = 2048;
     std::string note;
     const double four = twin.mma_cycles(spec, p, note) / 2048;
     EXPECT_NE(note.find("validation/mma_bench's own kernel"), std::string::npos) << note;
@@ -96,11 +99,8 @@ TEST(OwnBenchmark, ItsInt4SubroutineCallsCostWhatTheGpuMeasured) {
     const std::filesystem::path bench = default_own_benchmark();
     if (bench.empty()) GTEST_SKIP() << "validation/mma_bench was not built (no nvcc)";
     const BenchmarkTwin twin = BenchmarkTwin::own_benchmark(bench);
-    const sim::GpuSpec spec = sim::config::load_config_file(std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json").spec;
-    sim::MmaBenchParams p;
-    p.warps = 1;
-    p.ilp = 1;
-    p.iters = 2048;
+    const sim::GpuSpec& spec = h200();
+    sim::MmaBenchParams p = params(1, 1, 2048);
     std::string note;
     for (const auto& [instr, measured] : {std::pair{"mma.sync.aligned.m8n8k32.row.col.s32.s4.s4.s32", 175.30},
                                           std::pair{"mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32", 437.32}}) {

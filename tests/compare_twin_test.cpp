@@ -55,13 +55,35 @@ TEST(BenchmarkTwin, TheCompiledLoopCostsWhatTheSyntheticOneDoesNot) {
     EXPECT_NEAR(chain, synthetic_chain, 0.02 * synthetic_chain);
 }
 
-TEST(BenchmarkTwin, CoversTheFormsTheArchitectureRunsNatively) {
+TEST(BenchmarkTwin, CoversEveryFormButHoppersFp8) {
     if (default_twin_dir().empty()) GTEST_SKIP() << "this build compiled no benchmark twins (no nvcc)";
     const BenchmarkTwin twin("luo_mma", default_twin_dir());
     EXPECT_TRUE(twin.covers(params(1, 1, 1), "sm_90"));
     sim::MmaBenchParams int4 = params(1, 1, 1);
     int4.instr = "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32";
-    EXPECT_FALSE(twin.covers(int4, "sm_90"));  // a subroutine call on sm_90: thousands of iterations of it
+    EXPECT_TRUE(twin.covers(int4, "sm_90"));
+    sim::MmaBenchParams fp8 = params(1, 1, 1);
+    fp8.instr = "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32";
+    EXPECT_FALSE(twin.covers(fp8, "sm_90"));  // its replay is not calibrated
+}
+
+// Luo et al.'s H100 run (validation/published/h100-sxm/luo-hopper-benchmark, one warp, ILP 1,
+// 10^4 iterations): 172.70 cycles per int4 m8n8k32 and 484.83 per m16n8k64. Nothing was fitted to
+// them: the H100 config's indirect_branch_cycles comes from our H200 run. What decides the
+// m16n8k64 point is the benchmark's own kernel shape, which luo_mma_int4.cuh keeps: it passes one
+// B register for both B halves, and ptxas schedules the subroutine around it with 430 cycles of
+// stall counts, where the generic twin loop got 480 (536 cycles per call, 10.5% slow).
+TEST(BenchmarkTwin, ItsInt4KernelsCostWhatTheH100Measured) {
+    if (default_twin_dir().empty()) GTEST_SKIP() << "this build compiled no benchmark twins (no nvcc)";
+    const BenchmarkTwin twin("luo_mma", default_twin_dir());
+    sim::MmaBenchParams p = params(1, 1, 10000);
+    std::string note;
+    for (const auto& [instr, measured] : {std::pair{"mma.sync.aligned.m8n8k32.row.col.s32.s4.s4.s32", 172.70},
+                                          std::pair{"mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32", 484.83}}) {
+        p.instr = instr;
+        EXPECT_NEAR(twin.mma_cycles(h100(), p, note) / 1e4, measured, 0.02 * measured) << instr << ": " << note;
+        EXPECT_NE(note.find("twin luo_mma: loops of 48 and 112 iterations"), std::string::npos) << note;
+    }
 }
 
 TEST(OwnBenchmark, FormIdsAreMmaBenchs) {

@@ -21,6 +21,11 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::int64_t kLengthStep = 2048;
+// A published twin's emulated forms (int4 on sm_90): a subroutine call of 50 to 200 instructions
+// per mma, in a loop whose unroll by 16 the twin pins (validation/twins/luo_mma_int4.cuh), so
+// lengths of 48 and 112 iterations (3 and 7 rounds of the unrolled loop) replay the same loop.
+constexpr std::int64_t kFirstLengthEmulated = 48;
+constexpr std::int64_t kLengthStepEmulated = 64;
 // validation/mma_bench: iterations of the shorter of the two replays (the loop is unrolled by 4).
 // An emulated form's mma is a subroutine call of 50 to 200 instructions, so a few iterations
 // already reach the steady state.
@@ -35,13 +40,22 @@ std::string identifier(const std::string& ptx) {
     return out;
 }
 
-// The twin kernels take (const u32* in, u32* out, u64* clocks); the emulator never reads the data
-// (loaded values are opaque), so any three distinct addresses do.
-std::vector<std::uint8_t> pointer_params() {
-    std::vector<std::uint8_t> bytes(24);
-    const std::uint64_t pointers[3] = {0x10000000, 0x20000000, 0x30000000};
-    for (int i = 0; i < 3; ++i)
-        for (int b = 0; b < 8; ++b) bytes[static_cast<std::size_t>(8 * i + b)] = static_cast<std::uint8_t>(pointers[i] >> (8 * b));
+// Three pointers: the parameters (const u32* in, u32* out, u64* clocks) of the twin kernels and
+// the first three of validation/mma_bench's. The emulator never reads the data (loaded values are
+// opaque), so any distinct addresses do.
+std::vector<std::uint8_t> pointer_params(int count = 3) {
+    std::vector<std::uint8_t> bytes;
+    for (int i = 1; i <= count; ++i)
+        for (int b = 0; b < 8; ++b) bytes.push_back(static_cast<std::uint8_t>((std::uint64_t{0x10000000} * i) >> (8 * b)));
+    return bytes;
+}
+
+// A published twin's parameters: five pointers and the int 4, for the int4 kernels of luo_mma,
+// which take (A, B, C, clk_start, clk_end, operand) and run their int4 loop when operand is 4, as
+// the benchmark does; the other kernels read the first three and ignore the rest.
+std::vector<std::uint8_t> twin_params() {
+    std::vector<std::uint8_t> bytes = pointer_params(5);
+    for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<std::uint8_t>(std::uint32_t{4} >> (8 * b)));
     return bytes;
 }
 
@@ -123,9 +137,8 @@ bool BenchmarkTwin::covers(const sim::MmaBenchParams& p, const std::string& arch
     const auto a = isa::parse_arch(arch);
     if (!a || isa::is_wgmma_name(p.instr)) return false;
     const isa::MmaForm form = isa::parse_mma(p.instr, *a);
-    if (!form.emulated) return true;
     const bool float8 = form.a == isa::ElemType::e4m3 || form.a == isa::ElemType::e5m2;
-    return own_ && !float8;
+    return !(form.emulated && float8);
 }
 
 std::uint64_t BenchmarkTwin::kernel_cycles(const sim::GpuSpec& spec, const std::string& kernel, int warps,
@@ -162,14 +175,19 @@ double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBen
 
 double BenchmarkTwin::mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const {
     if (own_) return own_mma_cycles(spec, p, note);
-    std::int64_t first = p.iters % kLengthStep;
-    if (first == 0) first = kLengthStep;
-    const std::int64_t second = first + kLengthStep;
+    const auto arch = isa::parse_arch(spec.gpu.arch);
+    const bool emulated = arch && isa::parse_mma(p.instr, *arch).emulated;
+    const std::int64_t step = emulated ? kLengthStepEmulated : kLengthStep;
+    // The shorter length has the record's remainder modulo the step (modulo the unroll by 16 for
+    // an emulated form, whose loop the twin pins).
+    std::int64_t first = emulated ? kFirstLengthEmulated + p.iters % 16 : p.iters % step;
+    if (first == 0) first = step;
+    const std::int64_t second = first + step;
     const std::string stem = fmt::format("{}_{}_ilp{}_n", name_, identifier(p.instr), p.ilp);
-    const double short_run = static_cast<double>(kernel_cycles(spec, stem + std::to_string(first), p.warps, pointer_params()));
-    const double long_run = static_cast<double>(kernel_cycles(spec, stem + std::to_string(second), p.warps, pointer_params()));
+    const double short_run = static_cast<double>(kernel_cycles(spec, stem + std::to_string(first), p.warps, twin_params()));
+    const double long_run = static_cast<double>(kernel_cycles(spec, stem + std::to_string(second), p.warps, twin_params()));
     note = fmt::format("twin {}: loops of {} and {} iterations", name_, first, second);
-    return (long_run - short_run) / static_cast<double>(kLengthStep) * static_cast<double>(p.iters);
+    return (long_run - short_run) / static_cast<double>(step) * static_cast<double>(p.iters);
 }
 
 }  // namespace stcsim::cli

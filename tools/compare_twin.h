@@ -13,11 +13,11 @@
 // alike for every power-of-two unroll up to 2048, and the record's cycles are their difference
 // scaled to its iterations: (cycles(N2) - cycles(N1)) / 2048 * iters.
 //
-// The twin covers the forms the architecture runs as one tensor instruction. Forms ptxas emulates
-// keep the synthetic benchmark (sim/gpu/mma_bench.h, with isa/lowering.h's sequence): int4 on
-// sm_90, a subroutine call per mma, because a published twin's loops of thousands of iterations
-// of 50 to 200 instructions each cost minutes per record to trace and replay; fp8 on sm_90 (F2FP
-// unpacking, HMMA, FADD accumulation), because its replay is not calibrated (27 to 35% off).
+// Forms ptxas emulates on sm_90: int4 is a subroutine call of 50 to 200 instructions per mma, so
+// its twin kernels pin the loop's unroll by 16 (validation/twins/luo_mma_int4.cuh) and two short
+// lengths replay the same loop: N1 = 48 + iters mod 16 and N2 = N1 + 64, scaled as above. fp8
+// (F2FP unpacking, HMMA, FADD accumulation) keeps the synthetic benchmark (sim/gpu/mma_bench.h,
+// with isa/lowering.h's sequence): its replay is not calibrated (27 to 35% off).
 // Folders without a twin keep the synthetic benchmark too. A twin binary that is not built is a
 // UserError naming it.
 //
@@ -46,8 +46,8 @@ public:
 
     const std::string& name() const { return name_; }
     bool own() const { return own_; }
-    // Whether the record's form runs through the twin (false: wgmma, an unknown arch, and a form
-    // the architecture emulates, except int4 in our own benchmark).
+    // Whether the record's form runs through the twin (false: wgmma, an unknown arch, and fp8 on
+    // an architecture that emulates it).
     bool covers(const sim::MmaBenchParams& p, const std::string& arch) const;
     // The loop's cycles for p.iters iterations of p.warps warps with p.ilp chains; `note` says how
     // they were obtained. UserError when the twin has no kernel for the form and lengths.

@@ -14,11 +14,18 @@
 // Kernels: luo_mma_<PTX name with '.' as '_'>_ilp<ILP>_n<ITERS>, extern "C". The compare
 // (tools/compare_twin.h) runs two lengths whose difference is 2048 iterations and whose remainder
 // modulo 2048 equals the published length's (10000 for ILP 1, 10^7 for ILP 4), and scales the
-// difference: 1808 and 3856 for ILP 1, 1664 and 3712 for ILP 4. Parameters: (const u32* in,
-// u32* out, u64* clocks); any addresses do, the simulator does not read the data.
+// difference: 1808 and 3856 for ILP 1, 1664 and 3712 for ILP 4. The int4 forms, which ptxas
+// compiles to a subroutine call per mma on sm_90, get shorter lengths 256 apart with the same
+// remainder modulo 256: 272 and 528 for ILP 1, 384 and 640 for ILP 4. Their kernels follow the
+// benchmark's own kernel shape and pin its unroll by 16 (luo_mma_int4.cuh); built with nvcc 13,
+// their SASS equals, immediates aside, that of the benchmark's m8n8k32 and m16n8k64 files, and
+// for m16n8k32 (whose kernels also hold an int8 and an e4m3 loop) the int4 loop and subroutine.
+// Parameters: (const u32* in, u32* out, u64* clocks), the int4 kernels' (A, B, C, clk_start,
+// clk_end, int operand = 4); any addresses do, the simulator does not read the data.
 #include <cstdint>
 
 #include "validation/common/mma_asm.cuh"
+#include "validation/twins/luo_mma_int4.cuh"
 
 namespace stcsim::validation::device {
 
@@ -61,6 +68,12 @@ __device__ __forceinline__ void luo_loop(const std::uint32_t* in, std::uint32_t*
     STC_LUO_KERNEL(id, name, 1, 3856)       \
     STC_LUO_KERNEL(id, name, 4, 1664)       \
     STC_LUO_KERNEL(id, name, 4, 3712)
+// int4: the benchmark's own kernel shape (luo_mma_int4.cuh), shorter lengths (above).
+#define STC_LUO_FORM_INT4(shape, name)                      \
+    STC_LUO_INT4_KERNEL(shape, name, 1, 48, false)          \
+    STC_LUO_INT4_KERNEL(shape, name, 1, 112, false)         \
+    STC_LUO_INT4_KERNEL(shape, name, 4, 48, true)           \
+    STC_LUO_INT4_KERNEL(shape, name, 4, 112, true)
 
 // The forms of the published H100 runs.
 STC_LUO_FORM(dense_m16n8k4_f32_tf32_tf32_f32, mma_sync_aligned_m16n8k4_row_col_f32_tf32_tf32_f32)
@@ -72,7 +85,7 @@ STC_LUO_FORM(dense_m16n8k16_f32_f16_f16_f32, mma_sync_aligned_m16n8k16_row_col_f
 STC_LUO_FORM(dense_m8n8k16_s32_s8_s8_s32, mma_sync_aligned_m8n8k16_row_col_s32_s8_s8_s32)
 STC_LUO_FORM(dense_m16n8k16_s32_s8_s8_s32, mma_sync_aligned_m16n8k16_row_col_s32_s8_s8_s32)
 STC_LUO_FORM(dense_m16n8k32_s32_s8_s8_s32, mma_sync_aligned_m16n8k32_row_col_s32_s8_s8_s32)
-STC_LUO_FORM(dense_m8n8k32_s32_s4_s4_s32, mma_sync_aligned_m8n8k32_row_col_s32_s4_s4_s32)
-STC_LUO_FORM(dense_m16n8k32_s32_s4_s4_s32, mma_sync_aligned_m16n8k32_row_col_s32_s4_s4_s32)
-STC_LUO_FORM(dense_m16n8k64_s32_s4_s4_s32, mma_sync_aligned_m16n8k64_row_col_s32_s4_s4_s32)
+STC_LUO_FORM_INT4(M8n8k32, mma_sync_aligned_m8n8k32_row_col_s32_s4_s4_s32)
+STC_LUO_FORM_INT4(M16n8k32, mma_sync_aligned_m16n8k32_row_col_s32_s4_s4_s32)
+STC_LUO_FORM_INT4(M16n8k64, mma_sync_aligned_m16n8k64_row_col_s32_s4_s4_s32)
 STC_LUO_FORM(dense_m16n8k32_f32_e4m3_e4m3_f32, mma_sync_aligned_m16n8k32_row_col_f32_e4m3_e4m3_f32)

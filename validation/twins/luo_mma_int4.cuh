@@ -33,8 +33,16 @@ using i32 = std::int32_t;
 using u32 = std::uint32_t;
 using u64 = unsigned long long;
 
-// Fragment bytes of A and B and accumulator words per chain; per-warp strides of A, B (bytes) and C.
-struct M8n8k32 {
+// A shape whose kernels hold only the int4 loop.
+struct OnlyInt4 {
+    template <int ILP, int ITERS>
+    __device__ static bool other_loops(int, const u32*, const u32*, i32*, u64&) { return false; }
+};
+
+// Per shape: fragment bytes of A and B and accumulator words per chain; per-warp strides of A, B
+// (bytes) and C; the mma with the benchmark's registers for chain C; other_loops, the kernel's
+// loops for other operand values (true when one ran).
+struct M8n8k32 : OnlyInt4 {
     static constexpr int kABytes = 8, kBBytes = 8, kCWords = 2;
     static constexpr int kStrideA = 8 * 32, kStrideB = 8 * 32, kStrideC = 8 * 8;
     template <int C>
@@ -43,11 +51,9 @@ struct M8n8k32 {
                      : "=r"(d[2 * C]), "=r"(d[2 * C + 1])
                      : "r"(a[C]), "r"(b[C]), "r"(d[2 * C]), "r"(d[2 * C + 1]));
     }
-    template <int ILP, int ITERS>
-    __device__ static bool other_loops(int, const u32*, const u32*, i32*, u64&) { return false; }
 };
 
-struct M16n8k64 {
+struct M16n8k64 : OnlyInt4 {
     static constexpr int kABytes = 32, kBBytes = 16, kCWords = 4;
     static constexpr int kStrideA = 16 * 64, kStrideB = 8 * 64, kStrideC = 16 * 8;
     template <int C>
@@ -58,15 +64,13 @@ struct M16n8k64 {
                      : "r"(a[4 * C]), "r"(a[4 * C + 1]), "r"(a[4 * C + 2]), "r"(a[4 * C + 3]), "r"(b[2 * C + 1]),
                        "r"(b[2 * C + 1]), "r"(d[4 * C]), "r"(d[4 * C + 1]), "r"(d[4 * C + 2]), "r"(d[4 * C + 3]));
     }
-    template <int ILP, int ITERS>
-    __device__ static bool other_loops(int, const u32*, const u32*, i32*, u64&) { return false; }
 };
 
 // The timed loop: ITERS rounds of one mma per chain, a __syncwarp after each round, between two
 // __syncthreads; the start clock is read after the first. nvcc unrolls the benchmark's loops
 // (10^4 and 10^7 rounds) by 16; the unroll is pinned so that the twin's shorter lengths get the
 // same loop (left to itself, nvcc unrolls some of them by 32).
-template <int ILP, int ITERS, class Mma>
+template <int ITERS, class Mma>
 __device__ __forceinline__ void timed_loop(u64& start, Mma mma) {
     static_assert(ITERS % 16 == 0, "whole unrolled rounds only");
     __syncthreads();
@@ -115,11 +119,11 @@ struct M16n8k32 {
     template <int ILP, int ITERS>
     __device__ static bool other_loops(int operand, const u32* a, const u32* b, i32* d, u64& start) {
         if (operand == 8) {
-            timed_loop<ILP, ITERS>(start, [&] { each_chain<Int8, ILP>(a, b, d); });
+            timed_loop<ITERS>(start, [&] { each_chain<Int8, ILP>(a, b, d); });
             return true;
         }
         if (ILP == 1 && operand == 16) {
-            timed_loop<ILP, ITERS>(start, [&] { each_chain<E4m3, ILP>(a, b, d); });
+            timed_loop<ITERS>(start, [&] { each_chain<E4m3, ILP>(a, b, d); });
             return true;
         }
         return false;
@@ -141,7 +145,7 @@ __device__ __forceinline__ void bench(i8* A, i8* B, i32* C, u64* clk_start, u64*
     const u32* b = reinterpret_cast<const u32*>(&b_bytes[0]);
     u64 start, end;
     if (operand == 4) {
-        timed_loop<ILP, ITERS>(start, [&] { each_chain<Shape, ILP>(a, b, acc); });
+        timed_loop<ITERS>(start, [&] { each_chain<Shape, ILP>(a, b, acc); });
     } else if (!Shape::template other_loops<ILP, ITERS>(operand, a, b, acc, start)) {
         assert(0);
     }

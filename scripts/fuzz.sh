@@ -7,6 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${STCSIM_SKIP_FUZZ:-0}" = 1 ]; then echo "fuzz: skipped (STCSIM_SKIP_FUZZ=1)"; exit 77; fi
+# One run at a time per checkout: two would rebuild build/fuzz under each other and share its corpora.
+mkdir -p build
+exec 9>build/fuzz.lock
+if ! flock -n 9; then echo "fuzz: waiting for the fuzz run that holds build/fuzz.lock"; flock 9; fi
 seconds=${1:-30}
 shift || true
 targets=("$@")

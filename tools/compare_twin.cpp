@@ -59,6 +59,12 @@ std::vector<std::uint8_t> twin_params() {
     return bytes;
 }
 
+// Whether the config's architecture runs the form as a compiled sequence (int4 and fp8 on sm_90).
+bool emulated_on(const sim::GpuSpec& spec, const std::string& instr) {
+    const auto arch = isa::parse_arch(spec.gpu.arch);
+    return arch && isa::parse_mma(instr, *arch).emulated;
+}
+
 }  // namespace
 
 std::string own_benchmark_form_id(const std::string& ptx) {
@@ -164,8 +170,7 @@ double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBen
         for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<std::uint8_t>(static_cast<std::uint32_t>(iters) >> (8 * b)));
         return bytes;
     };
-    const auto arch = isa::parse_arch(spec.gpu.arch);
-    const bool emulated = arch && isa::parse_mma(p.instr, *arch).emulated;
+    const bool emulated = emulated_on(spec, p.instr);
     const std::int64_t n = emulated ? kOwnShortItersEmulated : kOwnShortIters;
     const double short_run = static_cast<double>(kernel_cycles(spec, kernel, p.warps, params(n)));
     const double long_run = static_cast<double>(kernel_cycles(spec, kernel, p.warps, params(2 * n)));
@@ -175,8 +180,7 @@ double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBen
 
 double BenchmarkTwin::mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const {
     if (own_) return own_mma_cycles(spec, p, note);
-    const auto arch = isa::parse_arch(spec.gpu.arch);
-    const bool emulated = arch && isa::parse_mma(p.instr, *arch).emulated;
+    const bool emulated = emulated_on(spec, p.instr);
     const std::int64_t step = emulated ? kLengthStepEmulated : kLengthStep;
     // The shorter length has the record's remainder modulo the step (modulo the unroll by 16 for
     // an emulated form, whose loop the twin pins).

@@ -44,7 +44,14 @@ const Schema<SchedulerSpec>& scheduler_schema() {
                 {"cycles", "cycles a warp waits, beyond the instruction's stall count, after a branch whose target "
                            "it reads from a register (RET, BRX, JMX): its fetch restarts only when the branch resolves",
                  Json(0), {}, 0.0, 255.0});
-        x.field("source", &SchedulerSpec::source, {"", "where the policy, the hints and the branch wait come from", Json("")});
+        x.field("pipe_throttle", &SchedulerSpec::pipe_throttle,
+                {"", "math pipe throttle: a warp does not issue (stall reason pipe_throttle) when its next instruction's "
+                     "sm.pipelines unit is still booked by earlier instructions when this one could first reach it "
+                     "(after its operand reads), or when it is a tensor instruction and another one still waits in a "
+                     "collector unit for the tensor core; the issue slot and the collector units go to other warps. "
+                     "false: it issues and waits for its unit in a collector unit",
+                 Json(false)});
+        x.field("source", &SchedulerSpec::source, {"", "where the policy, the hints, the branch wait and the throttle come from", Json("")});
         return x;
     }();
     return s;

@@ -20,6 +20,7 @@ void sum_sms(ReplayTotals& t, const std::vector<std::unique_ptr<Sm>>& sms, Cycle
             t.scoreboard += s.stall_scoreboard;
             t.collector_full += s.stall_collector_full;
             t.lsu_full += s.stall_lsu_full;
+            t.pipe_throttle += s.stall_pipe_throttle;
             t.memory_wait += s.stall_memory_wait;
             t.barrier += s.stall_barrier;
             t.mbarrier += s.stall_mbarrier;
@@ -107,6 +108,7 @@ ReplayTotals difference(const ReplayTotals& later, const ReplayTotals& earlier) 
     for (auto field : {&ReplayTotals::cycles, &ReplayTotals::warp_instructions, &ReplayTotals::tensor_busy,
                        &ReplayTotals::tensor_instructions, &ReplayTotals::tensor_sparse, &ReplayTotals::pipeline_instructions,
                        &ReplayTotals::issued, &ReplayTotals::scoreboard, &ReplayTotals::collector_full, &ReplayTotals::lsu_full,
+                       &ReplayTotals::pipe_throttle,
                        &ReplayTotals::memory_wait, &ReplayTotals::barrier, &ReplayTotals::idle, &ReplayTotals::smem_accesses,
                        &ReplayTotals::smem_ldmatrix, &ReplayTotals::smem_wavefronts, &ReplayTotals::smem_conflicts,
                        &ReplayTotals::smem_bytes, &ReplayTotals::global_loads, &ReplayTotals::global_stores,
@@ -164,6 +166,7 @@ void register_replay_stats(Stats& s, const ReplayTotals& t, const GpuSpec& spec)
     s.counter("stalls.scoreboard", "cycles", d + "warps wait on registers", &t.scoreboard);
     s.counter("stalls.collector_full", "cycles", d + "no free operand collector unit", &t.collector_full);
     s.counter("stalls.lsu_full", "cycles", d + "the LSU queue is full", &t.lsu_full);
+    s.counter("stalls.pipe_throttle", "cycles", d + "warps wait for their pipeline (sm.scheduler.pipe_throttle)", &t.pipe_throttle);
     s.counter("stalls.memory_wait", "cycles", d + "warps wait in DEPBAR for cp.async groups", &t.memory_wait);
     s.counter("stalls.barrier", "cycles", d + "warps wait at BAR.SYNC", &t.barrier);
     s.counter("stalls.mbarrier", "cycles", d + "warps wait for an mbarrier phase (mbar=wait) or the wake-up after it", &t.mbarrier);

@@ -26,7 +26,8 @@ namespace stcsim::sim {
 struct ReplayTotals {
     std::uint64_t cycles = 0, warp_instructions = 0, tensor_cores = 0;
     std::uint64_t tensor_busy = 0, tensor_instructions = 0, tensor_sparse = 0, pipeline_instructions = 0;
-    std::uint64_t issued = 0, scoreboard = 0, collector_full = 0, lsu_full = 0, memory_wait = 0, barrier = 0, idle = 0;
+    std::uint64_t issued = 0, scoreboard = 0, collector_full = 0, lsu_full = 0, pipe_throttle = 0, memory_wait = 0, barrier = 0,
+                  idle = 0;
     std::uint64_t smem_accesses = 0, smem_ldmatrix = 0, smem_wavefronts = 0, smem_conflicts = 0, smem_bytes = 0;
     std::uint64_t global_loads = 0, global_stores = 0, cp_async = 0, lsu_stall_memory = 0;
     std::uint64_t mbarrier = 0;  // scheduler cycles stalled on mbarrier waits

@@ -25,6 +25,10 @@ int OperandCollector::unloaded_fetch_cycles(const RegisterFileSpec& spec, const 
     return worst;
 }
 
+int OperandCollector::unloaded_fetch_cycles(const WarpInstr& in) const {
+    return unloaded_fetch_cycles(RegisterFileSpec{banks_, per_bank_, static_cast<int>(units_.size())}, in);
+}
+
 std::uint64_t OperandCollector::book(int bank, int reads, std::uint64_t first) {
     const auto per = static_cast<std::uint64_t>(per_bank_);
     const auto k = static_cast<std::uint64_t>(reads);
@@ -48,7 +52,7 @@ std::uint64_t OperandCollector::book(int bank, int reads, std::uint64_t first) {
     return (next - 1) / per;
 }
 
-void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& in, std::uint32_t tag) {
+int OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& in, std::uint32_t tag) {
     std::size_t free = 0;
     while (units_[free].instr != nullptr) ++free;  // precondition has_free()
     Unit& u = units_[free];
@@ -62,6 +66,7 @@ void OperandCollector::allocate(Cycle now, std::uint32_t warp, const WarpInstr& 
         if (reads[static_cast<std::size_t>(b)] > 0) last = std::max(last, book(b, reads[static_cast<std::size_t>(b)], now.value() + 1));
     u.ready_at = Cycle{last + 1};
     order_.push_back(static_cast<int>(free));
+    return static_cast<int>(free);
 }
 
 int OperandCollector::oldest_ready(Cycle now) const {

@@ -38,12 +38,14 @@ public:
     explicit OperandCollector(const RegisterFileSpec& spec);
 
     static int unloaded_fetch_cycles(const RegisterFileSpec& spec, const WarpInstr& in);
+    // The same for this register file: the cycles `in` reads for when no other unit reads.
+    int unloaded_fetch_cycles(const WarpInstr& in) const;
 
     bool has_free() const { return static_cast<int>(order_.size()) < static_cast<int>(units_.size()); }
     // Takes a free unit at `now` (after the reads of `now`): it reads from the next cycle on.
     // Its reads and bank conflicts are counted now.
-    // `tag` travels with the instruction to dispatch (a wgmma's commit group).
-    void allocate(Cycle now, std::uint32_t warp, const WarpInstr& in, std::uint32_t tag = 0);
+    // `tag` travels with the instruction to dispatch (a wgmma's commit group). Returns the unit.
+    int allocate(Cycle now, std::uint32_t warp, const WarpInstr& in, std::uint32_t tag = 0);
     // The oldest unit whose operands are all read by `now` (-1 if none).
     int oldest_ready(Cycle now) const;
     // Calls f(unit) for every busy unit, oldest first.

@@ -279,6 +279,7 @@ void Sm::register_stats(Stats& stats, const std::string& prefix) const {
         stats.counter(at + "scheduler.stall_scoreboard", "cycles", "no issue: every warp with work waits on a register", &p.state().stall_scoreboard);
         stats.counter(at + "scheduler.stall_wait", "cycles", "no issue: every warp that could issue waits out the stall count of its last instruction", &p.state().stall_wait);
         stats.counter(at + "scheduler.stall_collector_full", "cycles", "no issue: a warp was ready but no collector unit was free", &p.state().stall_collector_full);
+        stats.counter(at + "scheduler.stall_pipe_throttle", "cycles", "no issue: the warps that could issue wait for their pipeline (sm.scheduler.pipe_throttle)", &p.state().stall_pipe_throttle);
         stats.counter(at + "scheduler.stall_mbarrier", "cycles", "no issue: every warp with work waits for an mbarrier phase (or the wake-up after it)", &p.state().stall_mbarrier);
         stats.counter(at + "scheduler.idle", "cycles", "no issue: no warp has an instruction left", &p.state().idle);
         stats.counter(at + "regfile.reads", "warp registers", "register-bank reads by the operand collector", &p.collector().state().reads);

@@ -7,20 +7,11 @@
 #include "sim/config/gpu_schema.h"
 #include "sim/core/engine.h"
 #include "sim/core/stats.h"
+#include "sim/sm/list_stream.h"
 #include "sim/sm/sm.h"
 
 namespace stcsim::sim {
 namespace {
-
-class ListStream final : public InstrStream {
-public:
-    explicit ListStream(std::vector<WarpInstr> list) : list_(std::move(list)) {}
-    const WarpInstr* next() override { return next_ < list_.size() ? &list_[next_++] : nullptr; }
-
-private:
-    std::vector<WarpInstr> list_;
-    std::size_t next_ = 0;
-};
 
 struct Outcome {
     std::uint64_t cycles = 0;

@@ -9,7 +9,8 @@ namespace stcsim::sim {
 SubPartition::SubPartition(const SmSpec& spec, const std::vector<TensorOpTiming>& ops,
                            const std::vector<PipeTiming>& pipes, Warp* warps, WarpHost& host)
     : ops_(ops), pipes_(pipes), slots_(warps), host_(host), scheduler_(make_scheduler(spec.scheduler)),
-      collector_(spec.register_file), pipe_free_(pipes.size(), Cycle{0}), follow_yield_hints_(spec.scheduler.yield_hints) {
+      collector_(spec.register_file), pipe_free_(pipes.size(), Cycle{0}), pipe_booked_(pipes.size(), Cycle{0}),
+      follow_yield_hints_(spec.scheduler.yield_hints), pipe_throttle_(spec.scheduler.pipe_throttle) {
     pipe_in_flight_.reserve(64);
 }
 
@@ -40,7 +41,7 @@ SubPartition::State SubPartition::state_through(Cycle through) const {
     if (last_tick_ != Cycle::never() && through > last_tick_) {
         // last_reason_ points at one field of state_: charge the same field of the copy.
         for (auto field : {&State::issued, &State::stall_scoreboard, &State::stall_wait, &State::stall_collector_full,
-                           &State::stall_lsu_full, &State::stall_memory_wait, &State::stall_barrier, &State::stall_mbarrier, &State::idle})
+                           &State::stall_lsu_full, &State::stall_pipe_throttle, &State::stall_memory_wait, &State::stall_barrier, &State::stall_mbarrier, &State::idle})
             if (last_reason_ == &(state_.*field)) s.*field += through - last_tick_;
     }
     return s;
@@ -99,6 +100,7 @@ bool SubPartition::dispatch_unit(Cycle now, int unit) {
         op.tail = in.tail;
         if (!tensor_.can_accept(now, op)) return false;
         tensor_.accept(now, op, r);
+        --tensor_waiting_;
     } else {
         if (pipe_free_[in.op] > now) return false;
         pipe_free_[in.op] = now + static_cast<std::uint64_t>(pipes_[in.op].interval);
@@ -189,7 +191,21 @@ SubPartition::IssueScan SubPartition::scan(Cycle at, bool ask_lsu) const {
                 if (lsu_room < 0) lsu_room = host_.lsu_has_room() ? 1 : 0;
                 if (lsu_room == 0) { s.lsu = true; continue; }
                 break;
-            default:
+            case ExecUnit::pipeline:
+                if (pipe_throttle_ && pipe_booked_[in.op] > at + 2) {
+                    // The earliest this instruction could reach its pipeline: after its operand reads.
+                    const std::uint64_t reach = 1 + static_cast<std::uint64_t>(std::max(1, collector_.unloaded_fetch_cycles(in)));
+                    if (pipe_booked_[in.op] > at + reach) {
+                        s.throttled = true;
+                        s.stall_release = std::min(s.stall_release, Cycle{pipe_booked_[in.op].value() - reach});
+                        continue;
+                    }
+                }
+                if (!collector_free) { s.collector = true; continue; }
+                break;
+            case ExecUnit::tensor:
+                // Dispatching the waiting one is an event of its own: no release cycle to note.
+                if (pipe_throttle_ && tensor_waiting_ > 0) { s.throttled = true; continue; }
                 if (!collector_free) { s.collector = true; continue; }
         }
         s.ready |= std::uint64_t{1} << slot;
@@ -199,7 +215,7 @@ SubPartition::IssueScan SubPartition::scan(Cycle at, bool ask_lsu) const {
 
 std::uint64_t* SubPartition::stall_reason(const IssueScan& s) {
     return s.collector ? &state_.stall_collector_full : s.lsu ? &state_.stall_lsu_full
-           : s.stalled ? &state_.stall_wait : s.scoreboard ? &state_.stall_scoreboard : s.wait ? &state_.stall_memory_wait
+           : s.throttled ? &state_.stall_pipe_throttle : s.stalled ? &state_.stall_wait : s.scoreboard ? &state_.stall_scoreboard : s.wait ? &state_.stall_memory_wait
            : s.mbarrier ? &state_.stall_mbarrier : s.barrier ? &state_.stall_barrier : s.work ? &state_.stall_scoreboard : &state_.idle;
 }
 
@@ -246,7 +262,12 @@ bool SubPartition::issue(Cycle now) {
         else {
             const std::uint32_t group = in.wgmma ? w.wgmma.issue() : 0;
             if (in.commits) w.wgmma.commit();
-            collector_.allocate(now, w.id, in, group);
+            const int unit = collector_.allocate(now, w.id, in, group);
+            if (in.unit == ExecUnit::tensor) ++tensor_waiting_;
+            if (in.unit == ExecUnit::pipeline) {
+                Cycle& booked = pipe_booked_[in.op];
+                booked = std::max(booked, collector_.ready_at(unit)) + static_cast<std::uint64_t>(pipes_[in.op].interval);
+            }
         }
     }
     advance(w);

@@ -17,9 +17,16 @@
 // bits) issues nothing else for that many cycles. After an instruction whose yield hint is clear
 // (WarpInstr::hold), its warp issues next whenever it is ready, before the policy chooses
 // (sm.scheduler.yield_hints).
+// With sm.scheduler.pipe_throttle (the hardware's math pipe throttle), a pipeline instruction
+// issues only when its pipeline, booked by the instructions already issued to it (each from the
+// cycle its operands are read, for its interval), is free by the earliest cycle this one could
+// reach it (after its unloaded operand reads), and a tensor instruction only when no other tensor
+// instruction waits in a collector unit for the tensor core; otherwise its warp is throttled and
+// the slot goes to another warp. Without it, the instruction issues and waits for its unit in a
+// collector unit.
 // Every cycle counts as issued or as one stall reason, the first that applies: collector_full
 // (a warp could issue but no collector unit is free), lsu_full (a memory instruction could issue
-// but the LSU queue is full), stall_wait (a warp waits out its stall count), scoreboard (a warp
+// but the LSU queue is full), pipe_throttle (a warp's pipeline is booked), stall_wait (a warp waits out its stall count), scoreboard (a warp
 // waits on a register), memory_wait (a warp waits
 // in DEPBAR for its cp.async groups or in WARPGROUP.DEPBAR for its wgmma groups), mbarrier (a warp
 // waits for an mbarrier phase, `mbar=wait`, or for the wake-up after it), barrier (warps wait at
@@ -119,6 +126,7 @@ public:
         std::uint64_t stall_wait = 0;
         std::uint64_t stall_collector_full = 0;
         std::uint64_t stall_lsu_full = 0;
+        std::uint64_t stall_pipe_throttle = 0;
         std::uint64_t stall_memory_wait = 0;
         std::uint64_t stall_barrier = 0;
         std::uint64_t stall_mbarrier = 0;
@@ -147,9 +155,10 @@ private:
     struct IssueScan {
         std::uint64_t ready = 0;
         bool work = false, scoreboard = false, collector = false, lsu = false, wait = false, barrier = false;
+        bool throttled = false;              // a warp's pipeline is booked (sm.scheduler.pipe_throttle)
         bool mbarrier = false;  // a warp waits on an mbarrier phase (or its wake-up latency)
         bool stalled = false;                // a warp waits out its stall count
-        Cycle stall_release = Cycle::never();  // the first cycle such a warp may issue
+        Cycle stall_release = Cycle::never();  // the first cycle a stalled or throttled warp may issue
     };
     // The warps that could issue at cycle `at`.
     IssueScan scan(Cycle at, bool ask_lsu) const;
@@ -173,7 +182,12 @@ private:
     OperandCollector collector_;
     TensorCore tensor_;
     std::vector<Cycle> pipe_free_;
+    // Per pipeline: the cycle it can take one more instruction, counting those still in collector
+    // units (each dispatched once its operands are read, in issue order).
+    std::vector<Cycle> pipe_booked_;
     bool follow_yield_hints_ = true;  // sm.scheduler.yield_hints
+    bool pipe_throttle_ = false;      // sm.scheduler.pipe_throttle
+    int tensor_waiting_ = 0;          // tensor instructions in collector units, not yet accepted
     std::vector<PipeInFlight> pipe_in_flight_;
     std::vector<int> ready_scratch_;
     State state_;

@@ -100,7 +100,7 @@ bool SubPartition::dispatch_unit(Cycle now, int unit) {
         op.tail = in.tail;
         if (!tensor_.can_accept(now, op)) return false;
         tensor_.accept(now, op, r);
-        --tensor_waiting_;
+        if (pipe_throttle_) --tensor_waiting_;
     } else {
         if (pipe_free_[in.op] > now) return false;
         pipe_free_[in.op] = now + static_cast<std::uint64_t>(pipes_[in.op].interval);
@@ -192,8 +192,9 @@ SubPartition::IssueScan SubPartition::scan(Cycle at, bool ask_lsu) const {
                 if (lsu_room == 0) { s.lsu = true; continue; }
                 break;
             case ExecUnit::pipeline:
+                // Any instruction needs at least two cycles to reach its pipeline: that cheap test
+                // first, then the earliest this one could, after its operand reads.
                 if (pipe_throttle_ && pipe_booked_[in.op] > at + 2) {
-                    // The earliest this instruction could reach its pipeline: after its operand reads.
                     const std::uint64_t reach = 1 + static_cast<std::uint64_t>(std::max(1, collector_.unloaded_fetch_cycles(in)));
                     if (pipe_booked_[in.op] > at + reach) {
                         s.throttled = true;
@@ -263,15 +264,20 @@ bool SubPartition::issue(Cycle now) {
             const std::uint32_t group = in.wgmma ? w.wgmma.issue() : 0;
             if (in.commits) w.wgmma.commit();
             const int unit = collector_.allocate(now, w.id, in, group);
-            if (in.unit == ExecUnit::tensor) ++tensor_waiting_;
-            if (in.unit == ExecUnit::pipeline) {
-                Cycle& booked = pipe_booked_[in.op];
-                booked = std::max(booked, collector_.ready_at(unit)) + static_cast<std::uint64_t>(pipes_[in.op].interval);
-            }
+            if (pipe_throttle_) book_for_throttle(in, unit);
         }
     }
     advance(w);
     return true;
+}
+
+void SubPartition::book_for_throttle(const WarpInstr& in, int unit) {
+    if (in.unit == ExecUnit::tensor) {
+        ++tensor_waiting_;
+        return;
+    }
+    Cycle& booked = pipe_booked_[in.op];
+    booked = std::max(booked, collector_.ready_at(unit)) + static_cast<std::uint64_t>(pipes_[in.op].interval);
 }
 
 Cycle SubPartition::own_next_event(Cycle now) const {

@@ -167,6 +167,9 @@ private:
     bool issue(Cycle now);
     void issue_control(Cycle now, Warp& w, const WarpInstr& in);
     void advance(Warp& w);
+    // With pipe_throttle_: counts the tensor instruction just put in collector unit `unit`, or
+    // books its pipeline for a pipeline instruction.
+    void book_for_throttle(const WarpInstr& in, int unit);
     void release(const Retirement& r);
     Cycle unit_available(int unit) const;
     Cycle own_next_event(Cycle now) const;
@@ -182,12 +185,13 @@ private:
     OperandCollector collector_;
     TensorCore tensor_;
     std::vector<Cycle> pipe_free_;
-    // Per pipeline: the cycle it can take one more instruction, counting those still in collector
-    // units (each dispatched once its operands are read, in issue order).
+    // Kept only with pipe_throttle_. Per pipeline: the cycle it can take one more instruction,
+    // counting those still in collector units (each dispatched once its operands are read, in
+    // issue order).
     std::vector<Cycle> pipe_booked_;
     bool follow_yield_hints_ = true;  // sm.scheduler.yield_hints
     bool pipe_throttle_ = false;      // sm.scheduler.pipe_throttle
-    int tensor_waiting_ = 0;          // tensor instructions in collector units, not yet accepted
+    int tensor_waiting_ = 0;          // with pipe_throttle_: tensor instructions in collector units, not yet accepted
     std::vector<PipeInFlight> pipe_in_flight_;
     std::vector<int> ready_scratch_;
     State state_;

@@ -1,6 +1,8 @@
 // End-to-end tests of `stcsim trace gen gemm` and `stcsim trace stats`.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -56,6 +58,22 @@ TEST(CliTrace, BadInputAndBadUsage) {
     EXPECT_NE(r.err.find("--tile must be MxNxK"), std::string::npos) << r.err;
     r = run_stcsim("trace gen conv --out x");
     EXPECT_EQ(r.status, 2);
+    r = run_stcsim("trace gen gemm --impl handmade --m 128 --n 128 --k 64 --out " + out_dir("cli_bad"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--impl must be cutlass, bench or synthetic, not 'handmade'"), std::string::npos) << r.err;
+    r = run_stcsim("trace gen gemm --impl bench --gemm-bench /nonexistent/gemm_bench --m 128 --n 128 --k 64 --out " +
+                   out_dir("cli_bad"));
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("/nonexistent/gemm_bench"), std::string::npos) << r.err;
+}
+
+// gemm_bench refuses a problem its tiles do not divide; the message is gemm_bench's own.
+TEST(CliTrace, BenchKernelRefusesAProblemItsTilesDoNotDivide) {
+    const CommandResult r = run_stcsim("trace gen gemm --impl bench --arch sm_90 --m 1000 --n 128 --k 64 --out " + out_dir("cli_bad"));
+    EXPECT_EQ(r.status, 1);
+    if (r.err.find("gemm_bench was not built") != std::string::npos) GTEST_SKIP() << "validation/gemm_bench was not built (needs nvcc)";
+    EXPECT_NE(r.err.find("does not divide the problem 1000x128x64"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 TEST(CliTrace, StatsOfAccelSimSamplesAndOfAMalformedTrace) {

@@ -28,6 +28,7 @@
 #include "sim/trace/gemm_trace.h"
 #include "tools/compare_rows.h"
 #include "tools/mma_case.h"
+#include "tools/program_launch.h"
 
 namespace stcsim::testing {
 namespace {
@@ -98,7 +99,9 @@ void write_probes(const fs::path& dir, bool corrupt) {
 }
 
 // A synthetic folder named synthetic-<name> under the build's temporary test folder.
-// The replayed cycles of the synthetic GEMM record's kernel (256x256x512 sparse f16, default tiles).
+// The replayed cycles of the synthetic GEMM record's kernel (256x256x512 sparse f16, default tiles):
+// validation/gemm_bench's compiled kernel for the config's arch when the build made gemm_bench (the
+// kernel compare replays then), else the hand-built look-alike.
 double simulated_gemm(const sim::GpuSpec& spec) {
     trace::GemmTraceSpec gemm;
     gemm.m = 256;
@@ -109,7 +112,13 @@ double simulated_gemm(const sim::GpuSpec& spec) {
     gemm.warp_tile = {64, 64, 64};
     const fs::path dir = fs::path(STCSIM_TEST_TMP_DIR) / ("gemm-" + std::to_string(::getpid()));
     fs::create_directories(dir);
-    trace::write_gemm_trace(gemm, dir.string());
+    if (cli::default_gemm_bench().empty()) {
+        trace::write_gemm_trace(gemm, dir.string());
+    } else {
+        const cli::ProgramLaunch launch = cli::gemm_bench_launch(cli::default_gemm_bench().string(), gemm, (dir / "params").string());
+        EXPECT_EQ(launch.launch.grid.x * launch.launch.grid.y, 4u);
+        cli::trace_program_launch(launch, spec.gpu.arch, dir.string(), {});
+    }
     const double cycles = static_cast<double>(sim::run_replay(spec, (dir / "kernelslist.g").string()).cycles);
     fs::remove_all(dir);
     return cycles;
@@ -217,6 +226,12 @@ TEST_F(Compare, JsonSummaryHasMapeAndCorrelation) {
     EXPECT_NEAR(j["classes"]["latency"]["mape_percent"].get<double>(), kLatencyError, 1e-9);
     EXPECT_EQ(j["classes"]["gemm"]["simulated"], 1);
     EXPECT_NEAR(j["classes"]["gemm"]["mape_percent"].get<double>(), -kGemmError, 1e-9);
+    // The row says which kernel it replayed.
+    for (const json& row : j["rows"]) {
+        if (row["class"] != "gemm") continue;
+        const std::string kernel = cli::default_gemm_bench().empty() ? "look-alike" : "validation/gemm_bench's sm_80 kernel";
+        EXPECT_NE(row.dump().find(kernel), std::string::npos) << row.dump();
+    }
     double total = kLatencyError - kGemmError;
     for (const MmaPoint& p : kPoints) total += std::abs(row_error(p));
     EXPECT_NEAR(j["classes"]["overall"]["mape_percent"].get<double>(), total / static_cast<double>(kPoints.size() + 2), 1e-9);

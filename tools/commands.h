@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/trace/gemm_trace.h"
 #include "sim/trace/sass_trace.h"
 #include "tools/cli.h"
 
@@ -38,8 +39,10 @@ void add_kernel_trace_options(boost::program_options::options_description& optio
 trace::SassTraceResult trace_kernel(const boost::program_options::variables_map& values, const std::string& dir,
                                     const std::string& kernel_file, std::string* kernel_name, std::string* arch,
                                     std::ostream& err);
-// `trace gen gemm --impl cutlass` (trace_gemm_cutlass.cpp), dispatched by the gemm generator.
+// `trace gen gemm --impl cutlass` and `--impl bench` (trace_gemm_programs.cpp), dispatched by the
+// gemm generator; `spec` holds the bench kernel's problem, types, tiles and stages.
 int gen_gemm_cutlass(const boost::program_options::variables_map& values, Streams& io);
+int gen_gemm_bench(const boost::program_options::variables_map& values, const trace::GemmTraceSpec& spec, Streams& io);
 int trace_main(const std::vector<std::string>& args, Streams& io);
 // `sweep` (sweep_command.cpp): runs the Python package's sweep driver.
 int sweep_main(const std::vector<std::string>& args, Streams& io);

@@ -3,6 +3,7 @@
 // Exit status: 0; 1 malformed measurements, config or thresholds (the message names file and
 // line or key); 2 bad usage; 4 with --check, when a class's MAPE exceeds its threshold or a
 // functional record differs from the GPU's bits.
+#include <algorithm>
 #include <filesystem>
 #include <ostream>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "tools/compare.h"
 #include "tools/compare_report.h"
 #include "tools/options.h"
+#include "tools/program_launch.h"
 #include "tools/progress.h"
 
 #ifndef STCSIM_SOURCE_DIR
@@ -84,6 +86,13 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
         else
             twin.emplace(BenchmarkTwin::own_benchmark(bench));
     }
+    ReplayPrograms programs{twin ? &*twin : nullptr, default_gemm_bench()};
+    const bool has_gemm = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
+        return r.data.contains("experiment") && r.data["experiment"] == "gemm";
+    });
+    if (has_gemm && programs.gemm_bench.empty())
+        c.warnings.push_back("validation/gemm_bench is not built (the validation build needs nvcc): the gemm records are "
+                             "replayed as the hand-built look-alike kernel, not the benchmark's compiled one");
     {
         Progress bar(err, "compare");
         c.timing = compare_timing(
@@ -91,7 +100,7 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
             [&bar](std::size_t done, std::size_t total) {
                 bar.update(static_cast<double>(done), static_cast<double>(total), fmt::format("records {}/{}", done, total));
             },
-            twin ? &*twin : nullptr);
+            programs);
     }
     const fs::path thresholds = o.thresholds.empty() ? fs::path(STCSIM_SOURCE_DIR) / "validation" / "thresholds.json"
                                                      : fs::path(o.thresholds);

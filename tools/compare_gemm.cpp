@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "common/scratch_dir.h"
 #include "sim/gpu/replay.h"
+#include "tools/program_launch.h"
 
 namespace stcsim::cli {
 namespace {
@@ -40,13 +41,14 @@ GemmRecord parse_gemm_record(const MeasuredRecord& record) {
     g.spec.warp_tile = shape_field(record, "warp_tile");
     g.spec.stages = static_cast<int>(integer_field(record, "stages", 2, 16));
     g.measured_cycles = number_field(record, "cycles_est");
+    if (record.data.contains("arch")) g.arch = string_field(record, "arch");
     g.key = fmt::format("{}x{}x{} {}/{} {} tile {} warp {} s{}", g.spec.m, g.spec.n, g.spec.k, g.spec.dtype, g.spec.acc,
                         g.spec.sparse ? "sparse" : "dense", shape_text(g.spec.tile), shape_text(g.spec.warp_tile),
                         g.spec.stages);
     return g;
 }
 
-GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record) {
+GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record, const std::filesystem::path& gemm_bench) {
     const double mmas = static_cast<double>(record.spec.m) * static_cast<double>(record.spec.n) *
                         static_cast<double>(record.spec.k) /
                         static_cast<double>(trace::gemm_mma_form(trace::with_defaults(record.spec)).dense_fma_count());
@@ -55,13 +57,25 @@ GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record)
                                           "compare replays ({:.0f} million); `stcsim trace gen gemm` and `stcsim run` "
                                           "replay it",
                                           mmas / 1e6, kMaxComparedGemmMmas / 1e6)};
-    // The trace of the same kernel goes to a private temporary folder (compressed: a 4096^3 GEMM
-    // is gigabytes of text) and is replayed on `spec`; the folder is removed afterwards.
+    // The trace goes to a private temporary folder (compressed: a 4096^3 GEMM is gigabytes of
+    // text) and is replayed on `spec`; the folder is removed afterwards.
     const ScratchDir scratch("stcsim-compare-gemm");
     const std::filesystem::path& dir = scratch.path();
-    trace::write_gemm_trace(record.spec, dir.string(), "kernel-1.traceg.zst");
+    std::string note;
+    if (gemm_bench.empty()) {
+        trace::write_gemm_trace(record.spec, dir.string(), "kernel-1.traceg.zst");
+        note = "the hand-built look-alike kernel: validation/gemm_bench is not built (the validation build needs nvcc)";
+    } else {
+        std::string arch = record.arch.empty() ? spec.gpu.arch : record.arch;
+        if (arch.ends_with('a')) arch.pop_back();  // sm_90a's GPU runs the sm_90 SASS of gemm_bench
+        const ProgramLaunch launch = gemm_bench_launch(gemm_bench.string(), record.spec, (dir / "kernel-1.params").string());
+        trace::SassTraceOptions options;
+        options.kernel_file = "kernel-1.traceg.zst";
+        trace_program_launch(launch, arch, dir.string(), options);
+        note = fmt::format("validation/gemm_bench's {} kernel", arch);
+    }
     const sim::ReplayResult result = sim::run_replay(spec, (dir / "kernelslist.g").string());
-    return {static_cast<double>(result.cycles), ""};
+    return {static_cast<double>(result.cycles), note};
 }
 
 }  // namespace stcsim::cli

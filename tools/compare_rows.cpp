@@ -185,11 +185,11 @@ Pending banks_job(const MeasuredRecord& r) {
     return out;
 }
 
-Pending gemm_job(const MeasuredRecord& r) {
+Pending gemm_job(const MeasuredRecord& r, const std::filesystem::path& gemm_bench) {
     const GemmRecord g = parse_gemm_record(r);
     Pending out{{CompareRow{"gemm", g.key, r.cited(), g.measured_cycles, std::nullopt, ""}}, {}};
-    out.job = [g](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
-        const GemmSimulation s = simulate_gemm(spec, g);
+    out.job = [g, gemm_bench](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+        const GemmSimulation s = simulate_gemm(spec, g, gemm_bench);
         rows[0].simulated = s.cycles;
         rows[0].note = s.note;
     };
@@ -217,15 +217,15 @@ Pending cutlass_gemm_row(const MeasuredRecord& r) {
 
 // nullopt for a record the GPU run skipped.
 std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
-                                   const BenchmarkTwin* twin = nullptr) {
+                                   const ReplayPrograms& programs = {}) {
     if (r.data.contains("skipped")) return std::nullopt;
     const std::string experiment = r.data["experiment"].get<std::string>();
-    if (experiment == "mma") return mma_job(r, cls, arch, twin);
+    if (experiment == "mma") return mma_job(r, cls, arch, programs.twin);
     if (experiment == "latency") return latency_job(r, cls);
     if (experiment == "bandwidth") return bandwidth_job(r);
     if (experiment == "ldmatrix") return ldmatrix_job(r);
     if (experiment == "banks") return banks_job(r);
-    if (experiment == "gemm") return gemm_job(r);
+    if (experiment == "gemm") return gemm_job(r, programs.gemm_bench);
     if (experiment == "cutlass_gemm") return cutlass_gemm_row(r);
     return Pending{{CompareRow{experiment, "", r.cited(), 0, std::nullopt,
                                fmt::format("not simulated: unknown experiment '{}'", experiment)}}, {}};
@@ -244,7 +244,7 @@ std::optional<double> CompareRow::error_percent() const {
 }
 
 TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads,
-                                const std::function<void(std::size_t, std::size_t)>& progress, const BenchmarkTwin* twin) {
+                                const std::function<void(std::size_t, std::size_t)>& progress, const ReplayPrograms& programs) {
     TimingComparison result;
     const auto arch = isa::parse_arch(spec.gpu.arch);
     if (!arch) throw UserError("gpu.arch: unknown architecture " + spec.gpu.arch);
@@ -252,7 +252,7 @@ TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<Meas
     std::vector<Pending> pending;
     for (std::size_t i = 0; i < records.size(); ++i) {
         const MeasuredRecord& r = records[i];
-        auto p = pending_for(r, classes[i], *arch, twin);
+        auto p = pending_for(r, classes[i], *arch, programs);
         if (p) pending.push_back(std::move(*p));
         else ++result.skipped;
     }

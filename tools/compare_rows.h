@@ -14,6 +14,7 @@
 // its arch lacks, an experiment it does not know) gets a row with a note instead of a value.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -47,11 +48,17 @@ struct TimingComparison {
 // `arch` decides which forms exist; the regime is the record's alone (compare_regimes.h).
 std::vector<CompareRow> timing_rows(const MeasuredRecord& record, isa::Arch arch = isa::Arch::sm_90);
 
+// The compiled benchmarks whose kernels the records replay, where the build has them.
+struct ReplayPrograms {
+    const BenchmarkTwin* twin = nullptr;  // the folder's mma benchmark (compare_twin.h)
+    std::filesystem::path gemm_bench;     // validation/gemm_bench, for "gemm" records (compare_gemm.h)
+};
+
 // UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.
 // `progress` (optional, called from any of the threads) gets the records simulated and the total.
-// With a `twin` (the folder's benchmark, compare_twin.h), the mma records it covers replay its loop.
+// With a twin, the mma records it covers replay its loop; with gemm_bench, the gemm records its kernel.
 TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<MeasuredRecord>& records, int threads,
                                 const std::function<void(std::size_t done, std::size_t total)>& progress = {},
-                                const BenchmarkTwin* twin = nullptr);
+                                const ReplayPrograms& programs = {});
 
 }  // namespace stcsim::cli

@@ -27,13 +27,16 @@ constexpr const char* kTraceUsage =
     "                             [--compress zst|gz] --out DIR\n"
     "                             (--impl cutlass, the default: CUTLASS's kernel traced from its SASS; sm_80:\n"
     "                             CUTLASS 2.x Gemm / SparseGemm; sm_90a: CUTLASS 3.x warp-specialised TMA + wgmma, f16)\n"
+    "       stcsim trace gen gemm --impl bench --m M --n N --k K [--dtype f16|bf16] [--sparse] [--arch sm_80|sm_86|\n"
+    "                             sm_89|sm_90] [--compress zst|gz] --out DIR   (validation/gemm_bench's own kernel)\n"
     "       stcsim trace gen gemm --impl synthetic --m M --n N --k K --dtype f16|bf16|tf32|s8 --acc f32|f16|s32\n"
     "                             [--sparse] [--tile MxNxK] [--warp-tile MxNxK] [--stages S] [--compress zst|gz] --out DIR\n"
     "       stcsim trace gen kernel --binary FILE --kernel NAME --grid X,Y,Z --block X,Y,Z --params FILE --out DIR ...\n"
     "       stcsim trace stats [--json] PATH   (PATH: a kernel-N.traceg[.gz|.zst|.xz], a kernelslist.g or a folder with one)\n\n"
     "'trace gen gemm' writes DIR/kernelslist.g and DIR/kernel-1.traceg: the trace of CUTLASS's compiled Ampere\n"
-    "GEMM (cutlass::gemm::device::Gemm / SparseGemm), or with --impl synthetic of a hand-built kernel of the\n"
-    "same structure (cp.async multistage mainloop, ldmatrix, mma / mma.sp, epilogue stores).\n"
+    "GEMM (cutlass::gemm::device::Gemm / SparseGemm); with --impl bench of validation/gemm_bench's compiled kernel\n"
+    "(the GEMM our gemm.jsonl records time), traced from its SASS; with --impl synthetic of a hand-built kernel\n"
+    "of the same structure (cp.async multistage mainloop, ldmatrix, mma / mma.sp, epilogue stores).\n"
     "'trace stats' reads a trace as a stream and reports its counts, instructions per second and peak memory.";
 
 isa::Shape parse_shape(const std::string& text, const char* option) {
@@ -63,17 +66,22 @@ int gen_gemm(const std::vector<std::string>& args, Streams& io) {
         ("compress", po::value<std::string>()->default_value("none"), "none, zst or gz: compress the kernel trace")
         ("out", po::value<std::string>()->required(), "output folder")
         ("impl", po::value<std::string>()->default_value("cutlass"),
-         "cutlass: CUTLASS's compiled kernel traced from its SASS (f16/bf16 -> f32); synthetic: the hand-built look-alike")
+         "cutlass: CUTLASS's compiled kernel traced from its SASS (f16/bf16 -> f32); bench: validation/gemm_bench's "
+         "compiled kernel; synthetic: the hand-built look-alike")
         ("arch", po::value<std::string>()->default_value("sm_80"),
-         "--impl cutlass: sm_80 (CUTLASS 2.x) or sm_90a (CUTLASS 3.x Hopper kernels)")
+         "--impl cutlass: sm_80 (CUTLASS 2.x) or sm_90a (CUTLASS 3.x Hopper kernels); --impl bench: the SASS target "
+         "of gemm_bench to trace (sm_80, sm_86, sm_89, sm_90)")
+        ("gemm-bench", po::value<std::string>(), "--impl bench: the gemm_bench program (default: the one this build made)")
         ("cutlass-gemm", po::value<std::string>(), "the cutlass_gemm (sm_80) or cutlass3_gemm (sm_90a) program "
          "(default: the one this build made)");
     po::variables_map values;
     if (!parse_options(args, kTraceUsage, options, values, io)) return kExitOk;
     const std::string impl = values["impl"].as<std::string>();
     if (impl == "cutlass") return gen_gemm_cutlass(values, io);
-    if (impl != "synthetic") throw UsageError(fmt::format("--impl must be cutlass or synthetic, not '{}'", impl));
-    if (!values["arch"].defaulted()) throw UsageError("--arch is for --impl cutlass (the synthetic kernel is sm_80)");
+    if (impl != "synthetic" && impl != "bench")
+        throw UsageError(fmt::format("--impl must be cutlass, bench or synthetic, not '{}'", impl));
+    if (impl == "synthetic" && !values["arch"].defaulted())
+        throw UsageError("--arch is for --impl cutlass and bench (the synthetic kernel is sm_80)");
     trace::GemmTraceSpec spec;
     spec.m = values["m"].as<std::int64_t>();
     spec.n = values["n"].as<std::int64_t>();
@@ -85,6 +93,7 @@ int gen_gemm(const std::vector<std::string>& args, Streams& io) {
     if (values.count("warp-tile")) spec.warp_tile = parse_shape(values["warp-tile"].as<std::string>(), "warp-tile");
     if (spec.warp_tile.m != 0 && spec.tile.m == 0) spec.tile = trace::with_defaults(spec).tile;
     spec.stages = values["stages"].as<int>();
+    if (impl == "bench") return gen_gemm_bench(values, spec, io);
     const std::string compress = values["compress"].as<std::string>();
     if (compress != "none" && compress != "zst" && compress != "gz")
         throw UsageError(fmt::format("--compress must be none, zst or gz, not '{}'", compress));

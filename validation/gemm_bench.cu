@@ -2,6 +2,12 @@
 // (validation/gemm/gemm_kernel.cuh), with the same parameters, timed with CUDA events.
 //   gemm_bench --m M --n N --k K --dtype f16|bf16 --acc f32 [--sparse] [--tile MxNxK]
 //              [--warp-tile MxNxK] [--stages S] [--iters R] [--out FILE]
+//   gemm_bench --m M --n N --k K ... --launch-out FILE     (no GPU needed)
+// With --launch-out it runs nothing: it writes the kernel's parameter bytes, as the launch below
+// packs them (buffers at fixed addresses), to FILE and prints one JSON object: kernel (the
+// mangled name in this binary's SASS), grid, block, smem (dynamic shared memory), params_bytes,
+// sparse, tile, warp_tile, stages, buffers ({A, B, E, D}: [address, bytes]), mma_instructions.
+// `stcsim trace gen gemm --impl bench` and `stcsim compare` trace that launch from the SASS.
 // First it runs the same kernel on a small problem (--check-size, default 256 x 256 x 4 K tiles)
 // and compares D with a simple reference kernel (inputs are exact in f32: the error must be 0);
 // then 2 warm-up launches and R timed ones. One JSON line:
@@ -17,6 +23,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <vector>
@@ -153,6 +160,52 @@ using SparseF16 = Tiles<128, 128, 64, 64, 64, 3, true, false>;
 using DenseBf16 = Tiles<128, 128, 32, 64, 64, 3, false, true>;
 using SparseBf16 = Tiles<128, 128, 64, 64, 64, 3, true, true>;
 
+// Buffers of a launch built without a GPU: distinct, 4 GiB apart, 16-byte aligned.
+constexpr std::uint64_t kAddressA = 0x0000700000000000ull, kAddressB = 0x0000700100000000ull,
+                        kAddressE = 0x0000700200000000ull, kAddressD = 0x0000700300000000ull;
+
+// gemm_kernel<T>'s Itanium-mangled name, as cuobjdump lists it: the template arguments of Tiles
+// (ints as Li<n>E, bools as Lb<0|1>E) inside the fixed frame of the kernel's namespace and
+// parameter list (const u16*, const u16*, const u32*, float*, int, int, int).
+template <class T>
+std::string kernel_name() {
+    std::string name = "_ZN6stcsim10validation4gemm11gemm_kernelINS1_5TilesI";
+    for (int v : {T::TM, T::TN, T::TK, T::WM, T::WN, T::S}) name += "Li" + std::to_string(v) + "E";
+    name += std::string("Lb") + (T::SPARSE ? "1" : "0") + "ELb" + (T::BF16 ? "1" : "0") + "E";
+    return name + "EEEEvPKtS6_PKjPfiii";
+}
+
+// --launch-out: the parameter bytes of launch<T> (a, b, e, d, m, n, k: the kernel's signature,
+// pointers 8-byte aligned, ints after them) and the JSON object described at the top.
+template <class T>
+int write_launch(const Problem& p, const std::string& path) {
+    unsigned char bytes[44];
+    const std::uint64_t pointers[4] = {kAddressA, kAddressB, kAddressE, kAddressD};
+    const int sizes[3] = {p.m, p.n, p.k};
+    std::memcpy(bytes, pointers, sizeof pointers);
+    std::memcpy(bytes + sizeof pointers, sizes, sizeof sizes);
+    FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f || std::fwrite(bytes, sizeof bytes, 1, f) != 1 || std::fclose(f) != 0) {
+        std::cerr << "gemm_bench: cannot write " << path << "\n";
+        return 1;
+    }
+    const std::uint64_t m = p.m, n = p.n, k = p.k;
+    const std::uint64_t a_bytes = m * (T::SPARSE ? k / 2 : k) * 2, b_bytes = k * n * 2, e_bytes = T::SPARSE ? m * k / 8 : 0,
+                        d_bytes = m * n * 4;
+    auto buffer = [](std::uint64_t address, std::uint64_t size) {
+        return "[" + std::to_string(address) + ", " + std::to_string(size) + "]";
+    };
+    std::cout << "{\"kernel\": \"" << kernel_name<T>() << "\", \"grid\": [" << p.m / T::TM << ", " << p.n / T::TN
+              << ", 1], \"block\": [" << T::THREADS << ", 1, 1], \"smem\": " << T::SMEM_BYTES
+              << ", \"params_bytes\": " << sizeof bytes << ", \"sparse\": " << (T::SPARSE ? "true" : "false")
+              << ", \"tile\": [" << T::TM << ", " << T::TN << ", " << T::TK << "], \"warp_tile\": [" << T::WM << ", "
+              << T::WN << ", " << T::TK << "], \"stages\": " << T::S << ", \"buffers\": {\"A\": "
+              << buffer(kAddressA, a_bytes) << ", \"B\": " << buffer(kAddressB, b_bytes) << ", \"E\": "
+              << buffer(kAddressE, e_bytes) << ", \"D\": " << buffer(kAddressD, d_bytes)
+              << "}, \"mma_instructions\": " << m * n * k / (16 * 8 * T::KI) << "}" << std::endl;
+    return 0;
+}
+
 template <class T>
 bool matches(const Shape3& tile, const Shape3& warp, int stages) {
     return tile.m == T::TM && tile.n == T::TN && tile.k == T::TK && warp.m == T::WM && warp.n == T::WN && warp.k == T::TK &&
@@ -175,6 +228,7 @@ int main(int argc, char** argv) {
     args.option("iters", "timed launches", "20");
     args.option("check-size", "M and N of the validation run against the reference kernel", "256");
     args.option("out", "append the JSON line to this file instead of stdout");
+    args.option("launch-out", "run nothing: write the launch's parameter bytes here and print the launch as JSON");
     Problem p;
     bool sparse = false;
     Shape3 tile, warp;
@@ -209,9 +263,14 @@ int main(int argc, char** argv) {
         std::cerr << "gemm_bench: " << e.what() << "\n" << args.usage();
         return 2;
     }
+    const bool bf16 = p.dtype == "bf16";
+    if (args.has("launch-out")) {
+        const std::string path = args.str("launch-out");
+        return sparse ? (bf16 ? write_launch<SparseBf16>(p, path) : write_launch<SparseF16>(p, path))
+                      : (bf16 ? write_launch<DenseBf16>(p, path) : write_launch<DenseF16>(p, path));
+    }
     const DeviceInfo dev = require_device("gemm_bench");
     const int check_size = static_cast<int>(args.integer("check-size"));
-    const bool bf16 = p.dtype == "bf16";
     const Outcome o = sparse ? (bf16 ? run<SparseBf16>(p, check_size) : run<SparseF16>(p, check_size))
                              : (bf16 ? run<DenseBf16>(p, check_size) : run<DenseF16>(p, check_size));
     const double clock_mhz = dev.clock_khz / 1000.0;

@@ -58,6 +58,8 @@ elseif(NAME STREQUAL "gemm_bench")
   expect_run(2 "--dtype must be f16 or bf16" --dtype f64)
   expect_run(2 "does not divide the problem" --m 1000)
   expect_run(2 "is not instantiated" --tile 64x64x32)
+  expect_run(0 "\"params_bytes\": 44, \"sparse\": true" --m 256 --n 256 --k 256 --sparse
+             --launch-out ${CMAKE_CURRENT_BINARY_DIR}/gemm_bench_check.params)
   set(real_command --m 256 --n 256 --k 256 --iters 1)
 elseif(NAME STREQUAL "cutlass_gemm")
   expect_run(2 "unknown kernel" launch --kernel nothing --m 128 --n 128 --k 64)

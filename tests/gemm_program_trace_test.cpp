@@ -1,17 +1,21 @@
-// CUTLASS's compiled GEMMs (f16 and bf16, dense and sparse, 256 x 256 x 1024) traced through the SASS front end (`stcsim trace gen gemm`, the default
-// --impl cutlass), checked against the kernel's own SASS and its tiling:
+// Compiled GEMMs traced through the SASS front end (`stcsim trace gen gemm`): CUTLASS's (the default
+// --impl cutlass, sm_80) and validation/gemm_bench's (--impl bench, sm_80 and sm_90), f16 and bf16,
+// dense and sparse, 256 x 256 x 1024, checked against the kernel's own SASS and its tiling:
 // - the trace holds exactly M*N*K / (m*n*k) MMA instructions;
 // - per warp and main-loop iteration, the opcodes traced are exactly the multiset of the loop
 //   body's opcodes as cuobjdump shows it (every instruction of the body, predicated off or not);
 // - every global address falls in A, B, the metadata E or D, every shared address in the CTA's
 //   shared memory, and each 16-byte chunk of A, B and E is loaded (cp.async) as many times as the
-//   tiling implies (A and E once per CTA column, B once per CTA row), each chunk of D stored once.
-// Needs the cutlass_gemm program (nvcc and the CUTLASS headers) and cuobjdump; skipped otherwise.
+//   tiling implies (A and E once per CTA column, B once per CTA row), each chunk of D stored once
+//   (counted in bytes: gemm_bench stores D 8 bytes at a time).
+// Needs the program (nvcc; CUTLASS's headers for cutlass_gemm) and cuobjdump; skipped otherwise.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
 
 #include "isa/sass/disassembler.h"
 #include "isa/sass/parser.h"
@@ -52,26 +56,46 @@ struct LoopBody {
     return best;
 }
 
-class CutlassTrace : public ::testing::TestWithParam<const char*> {
-protected:
-    void SetUp() override {
-#ifndef STCSIM_CUTLASS_GEMM
-        GTEST_SKIP() << "cutlass_gemm was not built (needs nvcc and the CUTLASS headers of scripts/setup.sh)";
+// The programs this build made ("" when it did not make one).
+#ifdef STCSIM_CUTLASS_GEMM
+constexpr const char* kCutlassGemm = STCSIM_CUTLASS_GEMM;
 #else
-        if (!cli::locate_cuda_tool("cuobjdump")) GTEST_SKIP() << "cuobjdump not found (scripts/setup.sh installs it)";
+constexpr const char* kCutlassGemm = "";
 #endif
-    }
+#ifdef STCSIM_GEMM_BENCH
+constexpr const char* kGemmBench = STCSIM_GEMM_BENCH;
+#else
+constexpr const char* kGemmBench = "";
+#endif
+
+struct Case {
+    const char* impl;     // cutlass or bench
+    const char* variant;  // "sparse_f16", "dense_bf16", ...
+    const char* arch;     // the SASS traced
 };
 
-TEST_P(CutlassTrace, MatchesTheKernelsSassAndTiling) {
-#ifdef STCSIM_CUTLASS_GEMM
-    const std::string variant = GetParam();  // "sparse_f16", "dense_bf16", ...
+std::string program_of(const Case& c) { return std::string(c.impl) == "cutlass" ? kCutlassGemm : kGemmBench; }
+
+class GemmProgramTrace : public ::testing::TestWithParam<Case> {
+protected:
+    void SetUp() override {
+        if (program_of(GetParam()).empty())
+            GTEST_SKIP() << "the " << GetParam().impl << " program was not built (needs nvcc; CUTLASS's headers of scripts/setup.sh)";
+        if (!cli::locate_cuda_tool("cuobjdump")) GTEST_SKIP() << "cuobjdump not found (scripts/setup.sh installs it)";
+    }
+};
+class CutlassTrace : public GemmProgramTrace {};
+
+TEST_P(GemmProgramTrace, MatchesTheKernelsSassAndTiling) {
+    const Case c = GetParam();
+    const std::string variant = c.variant;
     const bool sparse = variant.rfind("sparse", 0) == 0;
     const std::string dtype = variant.substr(variant.find('_') + 1);
-    const std::string dir = std::string(STCSIM_TEST_TMP_DIR) + "/cutlass_" + variant;
+    const std::string dir = std::string(STCSIM_TEST_TMP_DIR) + "/" + c.impl + "_" + c.arch + "_" + variant;
     std::filesystem::remove_all(dir);
-    const testing::CommandResult r = testing::run_stcsim(
-        "trace gen gemm --m 256 --n 256 --k 1024 --dtype " + dtype + " " + std::string(sparse ? "--sparse " : "") + "--out " + dir);
+    const testing::CommandResult r = testing::run_stcsim(fmt::format(
+        "trace gen gemm --impl {} --arch {} --m 256 --n 256 --k 1024 --dtype {} {}--out {}", c.impl, c.arch, dtype,
+        sparse ? "--sparse " : "", dir));
     ASSERT_EQ(r.status, 0) << r.err;
     const nlohmann::json summary = nlohmann::json::parse(r.out);
     const nlohmann::json& launch = summary["launch"];
@@ -80,20 +104,25 @@ TEST_P(CutlassTrace, MatchesTheKernelsSassAndTiling) {
     // The kernel's loop body, from cuobjdump.
     const std::string tool = *cli::locate_cuda_tool("cuobjdump");
     const isa::sass::KernelCode code = isa::sass::kernel_from_listing(
-        isa::sass::run_tool(tool, {"-arch", "sm_80", "-sass", STCSIM_CUTLASS_GEMM}), "", kernel, "sm_80", "cutlass_gemm");
+        isa::sass::run_tool(tool, {"-arch", c.arch, "-sass", program_of(c)}), "", kernel, c.arch, program_of(c));
     const LoopBody body = main_loop(code);
     ASSERT_GT(body.last, body.first);
 
     std::map<std::string, Range> buffers;
     for (const char* name : {"A", "B", "E", "D"})
         buffers[name] = {launch["buffers"][name][0].get<std::uint64_t>(), launch["buffers"][name][1].get<std::uint64_t>()};
-    std::map<std::string, std::map<std::uint64_t, int>> chunks;  // buffer -> 16-byte chunk -> accesses
-    const std::uint64_t smem = launch["smem"];
+    std::map<std::string, std::map<std::uint64_t, std::uint64_t>> chunks;  // buffer -> 16-byte chunk -> bytes accessed
+    // The CTA's shared window as the trace header gives it: the dynamic shared memory of the launch,
+    // after the 1 KB the architecture reserves on sm_90.
+    const std::uint64_t smem_launch = launch["smem"];
 
     trace::TraceReader reader(dir + "/kernel-1.traceg");
     trace::ThreadBlockTrace block;
     std::uint64_t mma = 0, iterations_total = 0;
     std::map<std::string, std::uint64_t> per_iteration_reported;
+    const std::uint64_t smem = reader.header().shmem;
+    EXPECT_GE(smem, smem_launch);
+    EXPECT_LE(smem, smem_launch + 1024);
     while (reader.next_block(block)) {
         for (std::size_t w = 0; w < block.warps.size(); ++w) {
             std::map<std::string, std::uint64_t> in_loop;
@@ -123,15 +152,17 @@ TEST_P(CutlassTrace, MatchesTheKernelsSassAndTiling) {
                     ASSERT_FALSE(in.empty()) << inst.opcode->full << " pc 0x" << std::hex << inst.pc << " address 0x" << a
                                              << " is in no matrix";
                     if (base == "LDGSTS" || base == "STG")
-                        for (std::uint64_t c = (a - buffers[in].base) / 16; c < (a - buffers[in].base + bytes + 15) / 16; ++c)
-                            ++chunks[in][c];
+                        for (std::uint64_t at = a - buffers[in].base; at < a - buffers[in].base + bytes; ++at)
+                            ++chunks[in][at / 16];
                 }
             }
-            // Every PC of the body runs as often as its backward branch: N iterations, and the
-            // opcodes traced there are N times the body's.
+            // Every PC of CUTLASS's loop body runs as often as its backward branch: N iterations,
+            // and the opcodes traced there are N times the body's. (gemm_bench's body holds the
+            // cp.async loops and skips them for the last tiles: its loop is not uniform.)
             const std::uint64_t n = pc_count[body.last];
             ASSERT_GT(n, 0u);
             iterations_total += n;
+            if (std::string(c.impl) != "cutlass") continue;
             for (const auto& [op, count] : body.opcodes) EXPECT_EQ(in_loop[op], n * count) << op << " (warp " << w << ")";
             EXPECT_EQ(in_loop.size(), body.opcodes.size());
             for (const auto& [pc, count] : pc_count) EXPECT_EQ(count, n) << "pc 0x" << std::hex << pc;
@@ -148,21 +179,19 @@ TEST_P(CutlassTrace, MatchesTheKernelsSassAndTiling) {
         if (n_chunks == 0) continue;
         EXPECT_EQ(chunks[name].size(), n_chunks) << name << ": chunks touched";
         std::uint64_t wrong = 0;
-        for (const auto& [c, count] : chunks[name]) wrong += static_cast<std::uint64_t>(count) != times ? 1 : 0;
+        for (const auto& [chunk, bytes] : chunks[name]) wrong += bytes != 16 * times ? 1 : 0;
         EXPECT_EQ(wrong, 0u) << name << ": chunks not accessed " << times << " times";
     }
     std::uint64_t body_size = 0;
     for (const auto& [op, count] : body.opcodes) body_size += count;
     std::cout << variant << ": " << mma << " MMA, loop body of " << body_size << " instructions, "
               << iterations_total << " warp iterations\n";
-#endif
 }
 
 // Partial tiles (M, N, K not multiples of the CTA tile): CUTLASS's predicated iterators keep every
 // access inside the matrices, and the MMAs cover the problem rounded up to whole tiles.
 TEST_P(CutlassTrace, PartialTilesStayInsideTheMatrices) {
-#ifdef STCSIM_CUTLASS_GEMM
-    const std::string variant = GetParam();
+    const std::string variant = GetParam().variant;
     const bool sparse = variant.rfind("sparse", 0) == 0;
     const std::string dtype = variant.substr(variant.find('_') + 1);
     const std::string dir = std::string(STCSIM_TEST_TMP_DIR) + "/cutlass_partial_" + variant;
@@ -198,10 +227,23 @@ TEST_P(CutlassTrace, PartialTilesStayInsideTheMatrices) {
     const std::uint64_t tile_k = launch["tile"][2], mma_k = launch["mma"][2];
     const std::uint64_t k_tiles = (320 + tile_k - 1) / tile_k;
     EXPECT_EQ(mma, ctas * 4 * k_tiles * (64 / 16) * (64 / 8) * (tile_k / mma_k));
-#endif
 }
 
-INSTANTIATE_TEST_SUITE_P(Gemm, CutlassTrace, ::testing::Values("sparse_f16", "dense_f16", "sparse_bf16", "dense_bf16"));
+std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+    return fmt::format("{}_{}_{}", info.param.impl, info.param.arch, info.param.variant);
+}
+
+INSTANTIATE_TEST_SUITE_P(Gemm, GemmProgramTrace,
+                         ::testing::Values(Case{"cutlass", "sparse_f16", "sm_80"}, Case{"cutlass", "dense_f16", "sm_80"},
+                                           Case{"cutlass", "sparse_bf16", "sm_80"}, Case{"cutlass", "dense_bf16", "sm_80"},
+                                           Case{"bench", "sparse_f16", "sm_90"}, Case{"bench", "dense_f16", "sm_90"},
+                                           Case{"bench", "sparse_bf16", "sm_80"}, Case{"bench", "dense_bf16", "sm_80"}),
+                         case_name);
+// gemm_bench takes only whole tiles (it rejects the others): partial tiles are CUTLASS's alone.
+INSTANTIATE_TEST_SUITE_P(Gemm, CutlassTrace,
+                         ::testing::Values(Case{"cutlass", "sparse_f16", "sm_80"}, Case{"cutlass", "dense_f16", "sm_80"},
+                                           Case{"cutlass", "sparse_bf16", "sm_80"}, Case{"cutlass", "dense_bf16", "sm_80"}),
+                         case_name);
 
 }  // namespace
 }  // namespace stcsim

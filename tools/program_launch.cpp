@@ -1,0 +1,104 @@
+#include "tools/program_launch.h"
+
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "isa/sass/disassembler.h"
+#include "tools/cuda_tools.h"
+
+namespace stcsim::cli {
+namespace {
+
+// A field of the launch object; UserError naming the program otherwise.
+const nlohmann::json& field(const nlohmann::json& object, const char* key, const std::string& program) {
+    if (!object.contains(key)) throw UserError(fmt::format("{}: the launch it printed has no '{}'", program, key));
+    return object[key];
+}
+
+isa::sass::Dim dim_field(const nlohmann::json& object, const char* key, const std::string& program) {
+    const nlohmann::json& v = field(object, key, program);
+    if (!v.is_array() || v.size() != 3 || !v[0].is_number_unsigned() || !v[1].is_number_unsigned() || !v[2].is_number_unsigned())
+        throw UserError(fmt::format("{}: the launch's '{}' must be three non-negative integers", program, key));
+    return {v[0].get<std::uint32_t>(), v[1].get<std::uint32_t>(), v[2].get<std::uint32_t>()};
+}
+
+// The opcode of the kernel's tensor-core instructions, as its SASS writes it.
+std::string mma_opcode(const isa::sass::Program& program) {
+    for (const isa::sass::Instruction& inst : program.code().instructions)
+        if (inst.base == "HMMA" || inst.base == "HGMMA") return inst.opcode;
+    return "";
+}
+
+}  // namespace
+
+ProgramLaunch read_program_launch(const std::string& program, std::vector<std::string> args, const std::string& params_flag,
+                                  const std::string& params_path) {
+    args.insert(args.end(), {params_flag, params_path});
+    const std::string text = isa::sass::run_tool(program, args);
+    ProgramLaunch out;
+    out.program = program;
+    try {
+        out.description = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception&) {
+        throw UserError(fmt::format("{}: expected the launch as one JSON object, got '{}'", program, text.substr(0, 200)));
+    }
+    const nlohmann::json& kernel = field(out.description, "kernel", program);
+    if (!kernel.is_string()) throw UserError(fmt::format("{}: the launch's 'kernel' must be a string", program));
+    out.kernel = kernel.get<std::string>();
+    out.launch.grid = dim_field(out.description, "grid", program);
+    out.launch.block = dim_field(out.description, "block", program);
+    const nlohmann::json& smem = field(out.description, "smem", program);
+    if (!smem.is_number_unsigned()) throw UserError(fmt::format("{}: the launch's 'smem' must be a byte count", program));
+    out.launch.dynamic_shared = smem.get<std::uint32_t>();
+    // A parameter struct the compiler aligns sits at param_offset in the parameter buffer; the
+    // bytes before it are padding.
+    out.launch.params.assign(out.description.value("param_offset", 0u), 0);
+    std::ifstream in(params_path, std::ios::binary);
+    if (!in) throw UserError(fmt::format("{}: cannot read the parameter bytes {} wrote", params_path, program));
+    out.launch.params.insert(out.launch.params.end(), std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return out;
+}
+
+ProgramLaunch gemm_bench_launch(const std::string& gemm_bench, const trace::GemmTraceSpec& spec, const std::string& params_path) {
+    const trace::GemmTraceSpec s = trace::with_defaults(spec);
+    auto shape = [](const isa::Shape& t) { return fmt::format("{}x{}x{}", t.m, t.n, t.k); };
+    std::vector<std::string> args = {"--m", std::to_string(s.m), "--n", std::to_string(s.n), "--k", std::to_string(s.k),
+                                     "--dtype", s.dtype, "--acc", s.acc, "--tile", shape(s.tile), "--warp-tile",
+                                     shape(s.warp_tile), "--stages", std::to_string(s.stages)};
+    if (s.sparse) args.push_back("--sparse");
+    return read_program_launch(gemm_bench, args, "--launch-out", params_path);
+}
+
+std::filesystem::path default_gemm_bench() {
+#ifdef STCSIM_GEMM_BENCH
+    if (std::filesystem::exists(STCSIM_GEMM_BENCH)) return STCSIM_GEMM_BENCH;
+#endif
+    return {};
+}
+
+TracedLaunch trace_program_launch(const ProgramLaunch& launch, const std::string& arch, const std::string& dir,
+                                  trace::SassTraceOptions options) {
+    isa::sass::KernelCode code = isa::sass::disassemble_kernel(find_cuda_tool("cuobjdump"), launch.program, launch.kernel, arch);
+    const isa::sass::Program program(std::move(code), launch.launch);
+    if (launch.description.contains("buffers")) {
+        for (const char* buffer : {"A", "B", "E"}) {
+            const nlohmann::json b = launch.description["buffers"].value(buffer, nlohmann::json::array({0, 0}));
+            std::uint64_t address = 0, bytes = 0;
+            try {
+                address = b.at(0).get<std::uint64_t>();
+                bytes = b.at(1).get<std::uint64_t>();
+            } catch (const nlohmann::json::exception&) {
+                throw UserError(fmt::format("{}: the launch's buffer '{}' must be [address, bytes]", launch.program, buffer));
+            }
+            if (bytes == 0) continue;
+            options.memcpys.push_back({trace::TraceCommand::Kind::memcpy_htod,
+                                       fmt::format("MemcpyHtoD,0x{:016x},{}", address, bytes), "", address, bytes});
+        }
+    }
+    return {trace::write_sass_trace(program, dir, options), mma_opcode(program)};
+}
+
+}  // namespace stcsim::cli

@@ -26,6 +26,7 @@
 #include "sim/gpu/replay.h"
 #include "sim/trace/compressed_stream.h"
 #include "sim/trace/gemm_trace.h"
+#include "tools/compare_gemm.h"
 #include "tools/compare_rows.h"
 #include "tools/mma_case.h"
 #include "tools/program_launch.h"
@@ -416,6 +417,56 @@ TEST(ComparePublished, CheckOnAFolderWithoutComparableRowsFails) {
     EXPECT_EQ(r.status, 4);
     EXPECT_NE(r.err.find("no rows"), std::string::npos) << r.err;
     EXPECT_EQ(run_stcsim(compare(dir)).status, 0) << "without --check";
+    fs::remove_all(dir);
+}
+
+// The SM clock of a run: the median of clock64 cycles over event time of its long mma_bench kernels;
+// short kernels (launch cost) and skipped records do not count, and too few long ones give none.
+TEST(CompareGemmClock, MedianOfTheLongKernelsCyclesPerMicrosecond) {
+    auto mma = [](double cycles, double ms, bool skipped = false) {
+        json d{{"experiment", "mma"}, {"cycles", cycles * 2}, {"cycles_span", cycles}, {"kernel_ms", ms}};
+        if (skipped) d["skipped"] = "not run";
+        return cli::MeasuredRecord{"mma_sweep.jsonl:1", d, ""};
+    };
+    std::vector<cli::MeasuredRecord> records;
+    for (int i = 0; i < 9; ++i) records.push_back(mma(1790e3 + 1e3 * i, 1.0));  // 1790 .. 1798 MHz
+    records.push_back(mma(100e3, 0.1));                 // 1000 MHz, but a short kernel
+    records.push_back(mma(5000e3, 1.0, true));          // skipped
+    EXPECT_FALSE(cli::measured_sm_clock_mhz(records).has_value()) << "nine long kernels are too few";
+    records.push_back(mma(1799e3, 1.0));
+    const auto clock = cli::measured_sm_clock_mhz(records);
+    ASSERT_TRUE(clock.has_value());
+    EXPECT_DOUBLE_EQ(*clock, 1794.5);  // median of 1790 .. 1799, from cycles_span (not cycles)
+}
+
+// A folder whose mma records time long kernels converts its GEMM's ms to cycles at that clock.
+TEST(CompareGemmClock, GemmTimeIsConvertedAtTheRunsMeasuredClock) {
+    const fs::path dir = fs::path(STCSIM_TEST_TMP_DIR) / "compare" / ("gemm-clock-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "header.json") << json{{"synthetic", true}, {"gpu", "SYNTHETIC"}, {"compute_capability", "8.0"}}.dump();
+    std::ofstream mma(dir / "mma_sweep.jsonl");
+    // fp8 forms do not exist on the A100 config: these rows are listed, not simulated.
+    for (int i = 0; i < 10; ++i)
+        mma << json{{"experiment", "mma"}, {"instr", "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32"}, {"warps", 1},
+                    {"ilp", 1}, {"iters", 1000}, {"cycles", 1.8e6}, {"cycles_span", 1.8e6}, {"kernel_ms", 1.0}}.dump()
+            << '\n';
+    mma.close();
+    std::ofstream(dir / "gemm.jsonl") << json{{"experiment", "gemm"}, {"m", 256}, {"n", 256}, {"k", 512}, {"dtype", "f16"},
+                                              {"acc", "f32"}, {"sparse", true}, {"tile", "128x128x64"}, {"warp_tile", "64x64x64"},
+                                              {"stages", 3}, {"ms", 0.01}, {"clock_mhz", 1980}, {"cycles_est", 19800}}.dump() << '\n';
+    const CommandResult r = run_stcsim(compare(dir, "--json"));
+    ASSERT_EQ(r.status, 0) << r.err;
+    bool found = false;
+    const json out = json::parse(r.out);
+    for (const json& row : out["rows"]) {
+        if (row["class"] != "gemm") continue;
+        found = true;
+        EXPECT_DOUBLE_EQ(row["measured"].get<double>(), 18000.0);  // 0.01 ms x 1800 MHz, not cycles_est
+        EXPECT_NE(row["note"].get<std::string>().find("0.01 ms x 1800 MHz"), std::string::npos) << row.dump();
+        EXPECT_TRUE(row["simulated"].is_number()) << row.dump();
+    }
+    EXPECT_TRUE(found) << r.out;
     fs::remove_all(dir);
 }
 

@@ -1,5 +1,6 @@
 #include "tools/compare_gemm.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -40,12 +41,29 @@ GemmRecord parse_gemm_record(const MeasuredRecord& record) {
     g.spec.tile = shape_field(record, "tile");
     g.spec.warp_tile = shape_field(record, "warp_tile");
     g.spec.stages = static_cast<int>(integer_field(record, "stages", 2, 16));
+    g.ms = number_field(record, "ms");
     g.measured_cycles = number_field(record, "cycles_est");
     if (record.data.contains("arch")) g.arch = string_field(record, "arch");
     g.key = fmt::format("{}x{}x{} {}/{} {} tile {} warp {} s{}", g.spec.m, g.spec.n, g.spec.k, g.spec.dtype, g.spec.acc,
                         g.spec.sparse ? "sparse" : "dense", shape_text(g.spec.tile), shape_text(g.spec.warp_tile),
                         g.spec.stages);
     return g;
+}
+
+std::optional<double> measured_sm_clock_mhz(const std::vector<MeasuredRecord>& records) {
+    std::vector<double> clocks;
+    for (const MeasuredRecord& r : records) {
+        const nlohmann::json& d = r.data;
+        if (d.contains("skipped") || d.value("experiment", nlohmann::json()) != "mma") continue;
+        const nlohmann::json& ms = d.value("kernel_ms", nlohmann::json());
+        const nlohmann::json& cycles = d.contains("cycles_span") ? d["cycles_span"] : d.value("cycles", nlohmann::json());
+        if (!ms.is_number() || !cycles.is_number() || ms.get<double>() < kMinClockKernelMs) continue;
+        clocks.push_back(cycles.get<double>() / (ms.get<double>() * 1e3));
+    }
+    if (clocks.size() < kMinClockRecords) return std::nullopt;
+    std::sort(clocks.begin(), clocks.end());
+    const std::size_t mid = clocks.size() / 2;
+    return clocks.size() % 2 ? clocks[mid] : (clocks[mid - 1] + clocks[mid]) / 2;
 }
 
 GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record, const std::filesystem::path& gemm_bench) {

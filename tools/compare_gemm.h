@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/config/gpu_spec.h"
 #include "sim/trace/gemm_trace.h"
@@ -20,13 +21,25 @@ namespace stcsim::cli {
 
 struct GemmRecord {
     trace::GemmTraceSpec spec;
-    double measured_cycles = 0;  // cycles_est: kernel time x the clock the GPU reported
+    double ms = 0;               // kernel time per launch (CUDA events, 20 back-to-back launches)
+    double measured_cycles = 0;  // cycles_est: ms x the clock the GPU reported (its maximum)
     std::string key;             // "4096x4096x4096 f16/f32 sparse tile 128x128x64 warp 64x64x64 s3"
     std::string arch;            // the SASS target the GPU ran ("sm_90"); empty when the record does not say
 };
 
 // UserError for a malformed record.
 GemmRecord parse_gemm_record(const MeasuredRecord& record);
+
+// The SM clock the GPU of a run actually ran at, from the run's own mma_bench records, which time
+// each kernel twice: clock64 cycles (cycles_span) and CUDA events (kernel_ms). The median of
+// cycles_span / kernel_ms over the kernels of at least kMinClockKernelMs, where the launch's fixed
+// cost is under 1%; nullopt with fewer than kMinClockRecords of them. gemm_bench's cycles_est
+// multiplies its time by the clock the driver reports (the maximum, 1980 MHz on the H200), while
+// the H200's long mma_bench kernels ran at 1797 MHz: compare converts a GEMM's time to cycles at
+// this measured clock when the folder has one.
+inline constexpr double kMinClockKernelMs = 1.0;
+inline constexpr std::size_t kMinClockRecords = 10;
+std::optional<double> measured_sm_clock_mhz(const std::vector<MeasuredRecord>& records);
 
 struct GemmSimulation {
     std::optional<double> cycles;

@@ -185,13 +185,21 @@ Pending banks_job(const MeasuredRecord& r) {
     return out;
 }
 
-Pending gemm_job(const MeasuredRecord& r, const std::filesystem::path& gemm_bench) {
-    const GemmRecord g = parse_gemm_record(r);
+// `sm_clock_mhz`: the SM clock the run's GPU ran at (measured_sm_clock_mhz), which converts the
+// GEMM's time to cycles in place of the record's cycles_est.
+Pending gemm_job(const MeasuredRecord& r, const std::filesystem::path& gemm_bench, std::optional<double> sm_clock_mhz) {
+    GemmRecord g = parse_gemm_record(r);
+    std::string measured_how;
+    if (sm_clock_mhz) {
+        g.measured_cycles = g.ms * 1e3 * *sm_clock_mhz;
+        measured_how = fmt::format("; measured: {:.4g} ms x {:.0f} MHz, the SM clock of this run's long mma_bench kernels",
+                                   g.ms, *sm_clock_mhz);
+    }
     Pending out{{CompareRow{"gemm", g.key, r.cited(), g.measured_cycles, std::nullopt, ""}}, {}};
-    out.job = [g, gemm_bench](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+    out.job = [g, gemm_bench, measured_how](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         const GemmSimulation s = simulate_gemm(spec, g, gemm_bench);
         rows[0].simulated = s.cycles;
-        rows[0].note = s.note;
+        rows[0].note = s.note + measured_how;
     };
     return out;
 }
@@ -217,7 +225,7 @@ Pending cutlass_gemm_row(const MeasuredRecord& r) {
 
 // nullopt for a record the GPU run skipped.
 std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
-                                   const ReplayPrograms& programs = {}) {
+                                   const ReplayPrograms& programs = {}, std::optional<double> sm_clock_mhz = std::nullopt) {
     if (r.data.contains("skipped")) return std::nullopt;
     const std::string experiment = r.data["experiment"].get<std::string>();
     if (experiment == "mma") return mma_job(r, cls, arch, programs.twin);
@@ -225,7 +233,7 @@ std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& c
     if (experiment == "bandwidth") return bandwidth_job(r);
     if (experiment == "ldmatrix") return ldmatrix_job(r);
     if (experiment == "banks") return banks_job(r);
-    if (experiment == "gemm") return gemm_job(r, programs.gemm_bench);
+    if (experiment == "gemm") return gemm_job(r, programs.gemm_bench, sm_clock_mhz);
     if (experiment == "cutlass_gemm") return cutlass_gemm_row(r);
     return Pending{{CompareRow{experiment, "", r.cited(), 0, std::nullopt,
                                fmt::format("not simulated: unknown experiment '{}'", experiment)}}, {}};
@@ -249,10 +257,11 @@ TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<Meas
     const auto arch = isa::parse_arch(spec.gpu.arch);
     if (!arch) throw UserError("gpu.arch: unknown architecture " + spec.gpu.arch);
     const std::vector<std::string> classes = regime_classes(records);
+    const std::optional<double> sm_clock_mhz = measured_sm_clock_mhz(records);
     std::vector<Pending> pending;
     for (std::size_t i = 0; i < records.size(); ++i) {
         const MeasuredRecord& r = records[i];
-        auto p = pending_for(r, classes[i], *arch, programs);
+        auto p = pending_for(r, classes[i], *arch, programs, sm_clock_mhz);
         if (p) pending.push_back(std::move(*p));
         else ++result.skipped;
     }

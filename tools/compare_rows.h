@@ -9,7 +9,7 @@
 //   ldmatrix_latency     "ldmatrix"               latency_cycles   run_ldmatrix_bench(x, trans), 32-byte rows
 //   ldmatrix_throughput  "ldmatrix"               cycles_per_instr_per_sm  (same run, cycles per instruction)
 //   banks     memory.jsonl "banks"                cycles_per_access  run_smem_bench(stride_words * 4, 4 B)
-//   gemm      gemm.jsonl "gemm"                   cycles_est       compare_gemm.h
+//   gemm      gemm.jsonl "gemm"                   ms x the run's SM clock (else cycles_est)  compare_gemm.h
 // Records marked "skipped" by the GPU run are left out; a record the simulator cannot run (a form
 // its arch lacks, an experiment it does not know) gets a row with a note instead of a value.
 #pragma once

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/json_text.h"
 #include "isa/sass/disassembler.h"
 #include "tools/cuda_tools.h"
 
@@ -40,11 +41,8 @@ ProgramLaunch read_program_launch(const std::string& program, std::vector<std::s
     const std::string text = isa::sass::run_tool(program, args);
     ProgramLaunch out;
     out.program = program;
-    try {
-        out.description = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception&) {
-        throw UserError(fmt::format("{}: expected the launch as one JSON object, got '{}'", program, text.substr(0, 200)));
-    }
+    out.description = parse_json_text<nlohmann::json>(text, program + " (the launch it printed)");
+    if (!out.description.is_object()) throw UserError(fmt::format("{}: expected the launch as one JSON object", program));
     const nlohmann::json& kernel = field(out.description, "kernel", program);
     if (!kernel.is_string()) throw UserError(fmt::format("{}: the launch's 'kernel' must be a string", program));
     out.kernel = kernel.get<std::string>();

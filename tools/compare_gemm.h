@@ -35,7 +35,7 @@ GemmRecord parse_gemm_record(const MeasuredRecord& record);
 // cycles_span / kernel_ms over the kernels of at least kMinClockKernelMs, where the launch's fixed
 // cost is under 1%; nullopt with fewer than kMinClockRecords of them. gemm_bench's cycles_est
 // multiplies its time by the clock the driver reports (the maximum, 1980 MHz on the H200), while
-// the H200's long mma_bench kernels ran at 1797 MHz: compare converts a GEMM's time to cycles at
+// the H200's mma_bench kernels of 1 ms or more ran at 1792 MHz: compare converts a GEMM's time to cycles at
 // this measured clock when the folder has one.
 inline constexpr double kMinClockKernelMs = 1.0;
 inline constexpr std::size_t kMinClockRecords = 10;

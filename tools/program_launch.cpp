@@ -2,11 +2,13 @@
 
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
 #include "common/json_text.h"
+#include "common/printable.h"
 #include "isa/sass/disassembler.h"
 #include "tools/cuda_tools.h"
 
@@ -19,11 +21,31 @@ const nlohmann::json& field(const nlohmann::json& object, const char* key, const
     return object[key];
 }
 
+bool is_u32(const nlohmann::json& v) {
+    return v.is_number_unsigned() && v.get<std::uint64_t>() <= std::numeric_limits<std::uint32_t>::max();
+}
+
 isa::sass::Dim dim_field(const nlohmann::json& object, const char* key, const std::string& program) {
     const nlohmann::json& v = field(object, key, program);
-    if (!v.is_array() || v.size() != 3 || !v[0].is_number_unsigned() || !v[1].is_number_unsigned() || !v[2].is_number_unsigned())
-        throw UserError(fmt::format("{}: the launch's '{}' must be three non-negative integers", program, key));
+    if (!v.is_array() || v.size() != 3 || !is_u32(v[0]) || !is_u32(v[1]) || !is_u32(v[2]))
+        throw UserError(fmt::format("{}: the launch's '{}' must be three integers in [0, 2^32)", program, key));
     return {v[0].get<std::uint32_t>(), v[1].get<std::uint32_t>(), v[2].get<std::uint32_t>()};
+}
+
+// Kernel parameters are at most 32764 bytes (CUDA 12.1 and later), so their offset is below that.
+constexpr std::uint64_t kMaxParamOffset = 32764;
+
+// The optional buffers object: each of A, B, E, D present must be [address, bytes].
+void check_buffers(const nlohmann::json& description, const std::string& program) {
+    if (!description.contains("buffers")) return;
+    const nlohmann::json& buffers = description["buffers"];
+    if (!buffers.is_object())
+        throw UserError(fmt::format("{}: the launch's 'buffers' must be an object of [address, bytes] pairs", program));
+    for (const auto& [name, b] : buffers.items()) {
+        if (!b.is_array() || b.size() != 2 || !b[0].is_number_unsigned() || !b[1].is_number_unsigned())
+            throw UserError(fmt::format("{}: the launch's buffer '{}' must be [address, bytes], two non-negative integers",
+                                        program, printable(name)));
+    }
 }
 
 // The opcode of the kernel's tensor-core instructions, as its SASS writes it.
@@ -53,7 +75,15 @@ ProgramLaunch read_program_launch(const std::string& program, std::vector<std::s
     out.launch.dynamic_shared = smem.get<std::uint32_t>();
     // A parameter struct the compiler aligns sits at param_offset in the parameter buffer; the
     // bytes before it are padding.
-    out.launch.params.assign(out.description.value("param_offset", 0u), 0);
+    std::uint64_t param_offset = 0;
+    if (out.description.contains("param_offset")) {
+        const nlohmann::json& v = out.description["param_offset"];
+        if (!v.is_number_unsigned() || v.get<std::uint64_t>() > kMaxParamOffset)
+            throw UserError(fmt::format("{}: the launch's 'param_offset' must be a byte offset in [0, {}]", program, kMaxParamOffset));
+        param_offset = v.get<std::uint64_t>();
+    }
+    check_buffers(out.description, program);
+    out.launch.params.assign(param_offset, 0);
     std::ifstream in(params_path, std::ios::binary);
     if (!in) throw UserError(fmt::format("{}: cannot read the parameter bytes {} wrote", params_path, program));
     out.launch.params.insert(out.launch.params.end(), std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -83,14 +113,10 @@ TracedLaunch trace_program_launch(const ProgramLaunch& launch, const std::string
     const isa::sass::Program program(std::move(code), launch.launch);
     if (launch.description.contains("buffers")) {
         for (const char* buffer : {"A", "B", "E"}) {
+            // read_program_launch checked the buffers' form.
             const nlohmann::json b = launch.description["buffers"].value(buffer, nlohmann::json::array({0, 0}));
-            std::uint64_t address = 0, bytes = 0;
-            try {
-                address = b.at(0).get<std::uint64_t>();
-                bytes = b.at(1).get<std::uint64_t>();
-            } catch (const nlohmann::json::exception&) {
-                throw UserError(fmt::format("{}: the launch's buffer '{}' must be [address, bytes]", launch.program, buffer));
-            }
+            const auto address = b[0].get<std::uint64_t>();
+            const auto bytes = b[1].get<std::uint64_t>();
             if (bytes == 0) continue;
             options.memcpys.push_back({trace::TraceCommand::Kind::memcpy_htod,
                                        fmt::format("MemcpyHtoD,0x{:016x},{}", address, bytes), "", address, bytes});

@@ -62,9 +62,22 @@ TEST(ProgramLaunch, AnythingElseIsOneErrorNamingTheProgram) {
              {R"({"kernel": "k", "kernel": "k"})", "twice"},
              {R"({"grid": [1, 1, 1], "block": [32, 1, 1], "smem": 0})", "has no 'kernel'"},
              {R"({"kernel": 5, "grid": [1, 1, 1], "block": [32, 1, 1], "smem": 0})", "'kernel' must be a string"},
-             {R"({"kernel": "k", "grid": [1, 1], "block": [32, 1, 1], "smem": 0})", "'grid' must be three non-negative integers"},
+             {R"({"kernel": "k", "grid": [1, 1], "block": [32, 1, 1], "smem": 0})", "'grid' must be three integers in [0, 2^32)"},
+             {R"({"kernel": "k", "grid": [4294967296, 1, 1], "block": [32, 1, 1], "smem": 0})", "'grid' must be three integers"},
              {R"({"kernel": "k", "grid": [1, 1, 1], "block": [32, -1, 1], "smem": 0})", "'block' must be three"},
              {R"({"kernel": "k", "grid": [1, 1, 1], "block": [32, 1, 1], "smem": "big"})", "'smem' must be a byte count"},
+             {R"({"kernel": "k", "grid": [1, 1, 1], "block": [32, 1, 1], "smem": 0, "param_offset": "8"})",
+              "'param_offset' must be a byte offset in [0, 32764]"},
+             {R"({"kernel": "k", "grid": [1, 1, 1], "block": [32, 1, 1], "smem": 0, "param_offset": 1e12})",
+              "'param_offset' must be a byte offset"},
+             {R"({"kernel": "k", "grid": [1, 1, 1], "block": [32, 1, 1], "smem": 0, "param_offset": 40000})",
+              "'param_offset' must be a byte offset"},
+             {R"({"kernel": "k", "grid": [1, 1, 1], "block": [32, 1, 1], "smem": 0, "buffers": [1, 2]})",
+              "'buffers' must be an object"},
+             {R"({"kernel": "k", "grid": [1, 1, 1], "block": [32, 1, 1], "smem": 0, "buffers": {"A": [1]}})",
+              "buffer 'A' must be [address, bytes]"},
+             {R"({"kernel": "k", "grid": [1, 1, 1], "block": [32, 1, 1], "smem": 0, "buffers": {"B\n": [-1, 4]}})",
+              "buffer 'B\\n' must be [address, bytes]"},
          }) {
         const std::string error = error_of(json);
         EXPECT_NE(error.find(expected), std::string::npos) << json << " -> " << error;

@@ -470,5 +470,54 @@ TEST(CompareGemmClock, GemmTimeIsConvertedAtTheRunsMeasuredClock) {
     fs::remove_all(dir);
 }
 
+// The CUTLASS 2.x SASS a GPU runs: sm_80's on every 8.x GPU, sm_90's (compiled from the same PTX)
+// on a 9.0 one, none elsewhere; a record of a kernel cutlass_gemm lacks is one error naming it.
+TEST(CompareCutlass2, ArchitectureAndRecord) {
+    EXPECT_EQ(cli::cutlass2_sass_arch("sm_80"), "sm_80");
+    EXPECT_EQ(cli::cutlass2_sass_arch("sm_86"), "sm_80");
+    EXPECT_EQ(cli::cutlass2_sass_arch("sm_90a"), "sm_90");
+    EXPECT_EQ(cli::cutlass2_sass_arch("sm_100"), "");
+    const json good{{"experiment", "cutlass_gemm"}, {"impl", "cutlass2"}, {"kernel", "stcsim_cutlass_sparse_f16"},
+                    {"m", 256}, {"n", 512}, {"k", 1024}, {"ms", 0.5}};
+    const cli::Cutlass2Record c = cli::parse_cutlass2_record(cli::MeasuredRecord{"cutlass2_gemm.jsonl:3", good, ""});
+    EXPECT_TRUE(c.sparse);
+    EXPECT_EQ(c.m * 10000 + c.n * 10 + c.k / 1024, 256 * 10000 + 512 * 10 + 1);
+    EXPECT_EQ(c.key, "cutlass2 256x512x1024 sparse");
+    json bad = good;
+    bad["kernel"] = "stcsim_cutlass_dense_s8";
+    try {
+        cli::parse_cutlass2_record(cli::MeasuredRecord{"cutlass2_gemm.jsonl:3", bad, ""});
+        ADD_FAILURE() << "accepted a kernel cutlass_gemm does not have";
+    } catch (const UserError& e) {
+        EXPECT_NE(std::string(e.what()).find("cutlass2_gemm.jsonl:3: key 'kernel'"), std::string::npos) << e.what();
+    }
+}
+
+// A CUTLASS 2.x timing replays cutlass_gemm's kernel for the config's architecture (sm_90 on the
+// H200), its ms converted at the config's clock when the folder has no long mma kernels.
+TEST(CompareCutlass2, ReplaysTheKernelForTheConfigsArchitecture) {
+    if (cli::default_cutlass_gemm().empty()) GTEST_SKIP() << "cutlass_gemm was not built (no CUTLASS headers)";
+    const fs::path dir = fs::path(STCSIM_TEST_TMP_DIR) / "compare" / ("cutlass2-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "header.json") << json{{"synthetic", true}, {"gpu", "SYNTHETIC"}, {"compute_capability", "9.0"}}.dump();
+    std::ofstream(dir / "cutlass2_gemm.jsonl") << json{{"kernel", "stcsim_cutlass_dense_f16"}, {"m", 256}, {"n", 256}, {"k", 256},
+                                                       {"ms", 0.01}, {"ok", true}}.dump() << '\n';
+    const std::string config = std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json";
+    const CommandResult r = run_stcsim("compare --measured '" + dir.string() + "' --config " + config + " --threads 2 --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json out = json::parse(r.out);
+    ASSERT_EQ(out["rows"].size(), 1u) << r.out;
+    const json& row = out["rows"][0];
+    EXPECT_EQ(row["class"], "cutlass_gemm");
+    EXPECT_EQ(row["key"], "cutlass2 256x256x256 dense");
+    EXPECT_DOUBLE_EQ(row["measured"].get<double>(), 0.01 * 1e3 * 1980);
+    ASSERT_TRUE(row["simulated"].is_number()) << row.dump();
+    EXPECT_GT(row["simulated"].get<double>(), 0);
+    EXPECT_NE(row["note"].get<std::string>().find("validation/cutlass_gemm's sm_90 kernel"), std::string::npos) << row.dump();
+    EXPECT_NE(row["note"].get<std::string>().find("the config's clock"), std::string::npos) << row.dump();
+    fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace stcsim::testing

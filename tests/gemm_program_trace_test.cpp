@@ -1,5 +1,5 @@
 // Compiled GEMMs traced through the SASS front end (`stcsim trace gen gemm`): CUTLASS's (the default
-// --impl cutlass, sm_80) and validation/gemm_bench's (--impl bench, sm_80 and sm_90), f16 and bf16,
+// --impl cutlass, sm_80 and sm_90) and validation/gemm_bench's (--impl bench, sm_80 and sm_90), f16 and bf16,
 // dense and sparse, 256 x 256 x 1024, checked against the kernel's own SASS and its tiling:
 // - the trace holds exactly M*N*K / (m*n*k) MMA instructions;
 // - per warp and main-loop iteration, the opcodes traced are exactly the multiset of the loop
@@ -236,6 +236,7 @@ std::string case_name(const ::testing::TestParamInfo<Case>& info) {
 INSTANTIATE_TEST_SUITE_P(Gemm, GemmProgramTrace,
                          ::testing::Values(Case{"cutlass", "sparse_f16", "sm_80"}, Case{"cutlass", "dense_f16", "sm_80"},
                                            Case{"cutlass", "sparse_bf16", "sm_80"}, Case{"cutlass", "dense_bf16", "sm_80"},
+                                           Case{"cutlass", "sparse_f16", "sm_90"}, Case{"cutlass", "dense_f16", "sm_90"},
                                            Case{"bench", "sparse_f16", "sm_90"}, Case{"bench", "dense_f16", "sm_90"},
                                            Case{"bench", "sparse_bf16", "sm_80"}, Case{"bench", "dense_bf16", "sm_80"}),
                          case_name);

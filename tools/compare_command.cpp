@@ -86,7 +86,7 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
         else
             twin.emplace(BenchmarkTwin::own_benchmark(bench));
     }
-    ReplayPrograms programs{twin ? &*twin : nullptr, default_gemm_bench()};
+    ReplayPrograms programs{twin ? &*twin : nullptr, default_gemm_bench(), default_cutlass_gemm()};
     const bool has_gemm = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
         return r.data.contains("experiment") && r.data["experiment"] == "gemm";
     });

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "common/printable.h"
 #include "common/scratch_dir.h"
 #include "sim/gpu/replay.h"
 #include "tools/program_launch.h"
@@ -94,6 +95,51 @@ GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record,
     }
     const sim::ReplayResult result = sim::run_replay(spec, (dir / "kernelslist.g").string());
     return {static_cast<double>(result.cycles), note};
+}
+
+Cutlass2Record parse_cutlass2_record(const MeasuredRecord& record) {
+    Cutlass2Record c;
+    c.kernel = string_field(record, "kernel");
+    if (c.kernel != "stcsim_cutlass_dense_f16" && c.kernel != "stcsim_cutlass_sparse_f16" &&
+        c.kernel != "stcsim_cutlass_dense_bf16" && c.kernel != "stcsim_cutlass_sparse_bf16")
+        throw UserError(fmt::format("{}: key 'kernel': expected stcsim_cutlass_{{dense,sparse}}_{{f16,bf16}}, got '{}'",
+                                    record.source, printable(c.kernel)));
+    c.sparse = c.kernel.find("_sparse_") != std::string::npos;
+    c.m = integer_field(record, "m", 1, trace::kMaxGemmDim);
+    c.n = integer_field(record, "n", 1, trace::kMaxGemmDim);
+    c.k = integer_field(record, "k", 1, trace::kMaxGemmDim);
+    c.ms = number_field(record, "ms");
+    c.key = fmt::format("cutlass2 {}x{}x{} {}{}", c.m, c.n, c.k, c.sparse ? "sparse" : "dense",
+                        c.kernel.ends_with("bf16") ? " bf16" : "");
+    return c;
+}
+
+std::string cutlass2_sass_arch(const std::string& gpu_arch) {
+    if (gpu_arch.starts_with("sm_8")) return "sm_80";
+    if (gpu_arch == "sm_90" || gpu_arch == "sm_90a") return "sm_90";
+    return "";
+}
+
+GemmSimulation simulate_cutlass2(const sim::GpuSpec& spec, const Cutlass2Record& record, const std::filesystem::path& cutlass_gemm) {
+    const std::string arch = cutlass2_sass_arch(spec.gpu.arch);
+    if (arch.empty())
+        return {std::nullopt, fmt::format("not simulated: cutlass_gemm holds sm_80 and sm_90 SASS, none that a {} GPU runs",
+                                          spec.gpu.arch)};
+    const double mmas = static_cast<double>(record.m) * static_cast<double>(record.n) * static_cast<double>(record.k) /
+                        (16.0 * 8.0 * (record.sparse ? 32.0 : 16.0));
+    if (mmas > kMaxComparedGemmMmas)
+        return {std::nullopt, fmt::format("not simulated: the kernel issues {:.0f} million mma instructions, more than "
+                                          "compare replays ({:.0f} million)",
+                                          mmas / 1e6, kMaxComparedGemmMmas / 1e6)};
+    const ScratchDir scratch("stcsim-compare-cutlass2");
+    const std::filesystem::path& dir = scratch.path();
+    const ProgramLaunch launch =
+        cutlass_gemm_launch(cutlass_gemm.string(), record.kernel, record.m, record.n, record.k, (dir / "kernel-1.params").string());
+    trace::SassTraceOptions options;
+    options.kernel_file = "kernel-1.traceg.zst";
+    trace_program_launch(launch, arch, dir.string(), options);
+    const sim::ReplayResult result = sim::run_replay(spec, (dir / "kernelslist.g").string());
+    return {static_cast<double>(result.cycles), fmt::format("validation/cutlass_gemm's {} kernel", arch)};
 }
 
 }  // namespace stcsim::cli

@@ -8,6 +8,7 @@
 // kernel (no address arithmetic), so its cycles are not the measured kernel's.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -53,5 +54,27 @@ constexpr double kMaxComparedGemmMmas = 40e6;
 // `gemm_bench`: the program whose kernel is replayed; empty for the look-alike. The SASS traced is
 // the record's arch, else the config's (without the arch-specific "a").
 GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record, const std::filesystem::path& gemm_bench);
+
+// A CUTLASS 2.x timing (cutlass2_gemm.jsonl: `cutlass_gemm run`'s line).
+struct Cutlass2Record {
+    std::string kernel;  // stcsim_cutlass_{dense,sparse}_{f16,bf16}
+    std::int64_t m = 0, n = 0, k = 0;
+    bool sparse = false;
+    double ms = 0;    // per launch (CUDA events)
+    std::string key;  // "cutlass2 4096x4096x4096 dense"
+};
+
+// UserError for a malformed record or a kernel cutlass_gemm does not have.
+Cutlass2Record parse_cutlass2_record(const MeasuredRecord& record);
+
+// The SASS of cutlass_gemm a GPU of this architecture runs: the binary holds sm_80 SASS (which
+// every 8.x GPU runs), sm_90 SASS compiled from its PTX, and that PTX. A 9.0 GPU given a binary
+// without the sm_90 SASS compiles the same PTX when it loads it (the driver's JIT compiler, of the
+// same CUDA release as the ptxas that compiled ours for the H200 run). Empty for other architectures.
+std::string cutlass2_sass_arch(const std::string& gpu_arch);
+
+// Traces cutlass_gemm's kernel for the config's architecture and replays it; nothing (a note says
+// why) for an architecture without SASS or a kernel over kMaxComparedGemmMmas.
+GemmSimulation simulate_cutlass2(const sim::GpuSpec& spec, const Cutlass2Record& record, const std::filesystem::path& cutlass_gemm);
 
 }  // namespace stcsim::cli

@@ -205,27 +205,45 @@ Pending gemm_job(const MeasuredRecord& r, const std::filesystem::path& gemm_benc
 }
 
 // CUTLASS's own GEMMs (run_all.sh: cutlass3_gemm records in gemm.jsonl, cutlass_gemm lines in
-// cutlass2_gemm.jsonl) are listed with their measured ms, not simulated here: the CUTLASS 3.x
-// kernels are replayed from their SASS (`stcsim trace gen gemm --arch sm_90a`, then `stcsim run`),
-// and the CUTLASS 2.x binary ran on a newer GPU from its PTX, which is not the SASS we trace.
-Pending cutlass_gemm_row(const MeasuredRecord& r) {
+// cutlass2_gemm.jsonl). The CUTLASS 2.x ones replay cutlass_gemm's kernel for the config's
+// architecture when this build made cutlass_gemm, their time converted to cycles like a gemm
+// record's; the CUTLASS 3.x ones are listed with their measured ms, not simulated here (`stcsim
+// trace gen gemm --arch sm_90a` and `stcsim run` replay them).
+// `config_clock_mhz` converts the time when the folder has no measured SM clock.
+Pending cutlass_gemm_row(const MeasuredRecord& r, const std::filesystem::path& cutlass_gemm, double config_clock_mhz,
+                         std::optional<double> sm_clock_mhz) {
     auto text = [&r](const char* key) {
         return r.data.contains(key) && r.data[key].is_string() ? r.data[key].get<std::string>() : std::string();
     };
     const std::string impl = text("impl");
+    if (impl == "cutlass2" && !cutlass_gemm.empty()) {
+        const Cutlass2Record c = parse_cutlass2_record(r);
+        const double clock = sm_clock_mhz.value_or(config_clock_mhz);
+        const std::string measured_how =
+            sm_clock_mhz ? fmt::format("; measured: {:.4g} ms x {:.0f} MHz, the SM clock of this run's long mma_bench kernels", c.ms, clock)
+                         : fmt::format("; measured: {:.4g} ms x {:.0f} MHz, the config's clock", c.ms, clock);
+        Pending out{{CompareRow{"cutlass_gemm", c.key, r.cited(), c.ms * 1e3 * clock, std::nullopt, ""}}, {}};
+        out.job = [c, cutlass_gemm, measured_how](const sim::GpuSpec& s, std::vector<CompareRow>& rows) {
+            const GemmSimulation sim = simulate_cutlass2(s, c, cutlass_gemm);
+            rows[0].simulated = sim.cycles;
+            rows[0].note = sim.note + measured_how;
+        };
+        return out;
+    }
     const bool sparse = bool_field(r, "sparse", text("kernel").find("sparse") != std::string::npos);
     const std::string key = fmt::format("{} {}x{}x{} {}", impl, integer_field(r, "m", 1, trace::kMaxGemmDim),
                                         integer_field(r, "n", 1, trace::kMaxGemmDim), integer_field(r, "k", 1, trace::kMaxGemmDim),
                                         sparse ? "sparse" : "dense");
     const std::string why = impl == "cutlass3"
                                 ? "not simulated here (ms): `stcsim trace gen gemm --arch sm_90a` and `stcsim run` replay this kernel"
-                                : "not simulated (ms): this CUTLASS 2.x binary ran from its PTX, not the sm_80 SASS that is traced";
+                                : "not simulated (ms): validation/cutlass_gemm is not built (it needs nvcc and the CUTLASS headers)";
     return Pending{{CompareRow{"cutlass_gemm", key, r.cited(), number_field(r, "ms"), std::nullopt, why}}, {}};
 }
 
 // nullopt for a record the GPU run skipped.
 std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
-                                   const ReplayPrograms& programs = {}, std::optional<double> sm_clock_mhz = std::nullopt) {
+                                   const ReplayPrograms& programs = {}, std::optional<double> sm_clock_mhz = std::nullopt,
+                                   double config_clock_mhz = 0) {
     if (r.data.contains("skipped")) return std::nullopt;
     const std::string experiment = r.data["experiment"].get<std::string>();
     if (experiment == "mma") return mma_job(r, cls, arch, programs.twin);
@@ -234,7 +252,7 @@ std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& c
     if (experiment == "ldmatrix") return ldmatrix_job(r);
     if (experiment == "banks") return banks_job(r);
     if (experiment == "gemm") return gemm_job(r, programs.gemm_bench, sm_clock_mhz);
-    if (experiment == "cutlass_gemm") return cutlass_gemm_row(r);
+    if (experiment == "cutlass_gemm") return cutlass_gemm_row(r, programs.cutlass_gemm, config_clock_mhz, sm_clock_mhz);
     return Pending{{CompareRow{experiment, "", r.cited(), 0, std::nullopt,
                                fmt::format("not simulated: unknown experiment '{}'", experiment)}}, {}};
 }
@@ -261,7 +279,7 @@ TimingComparison compare_timing(const sim::GpuSpec& spec, const std::vector<Meas
     std::vector<Pending> pending;
     for (std::size_t i = 0; i < records.size(); ++i) {
         const MeasuredRecord& r = records[i];
-        auto p = pending_for(r, classes[i], *arch, programs, sm_clock_mhz);
+        auto p = pending_for(r, classes[i], *arch, programs, sm_clock_mhz, spec.gpu.clock_mhz);
         if (p) pending.push_back(std::move(*p));
         else ++result.skipped;
     }

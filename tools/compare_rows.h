@@ -52,6 +52,7 @@ std::vector<CompareRow> timing_rows(const MeasuredRecord& record, isa::Arch arch
 struct ReplayPrograms {
     const BenchmarkTwin* twin = nullptr;  // the folder's mma benchmark (compare_twin.h)
     std::filesystem::path gemm_bench;     // validation/gemm_bench, for "gemm" records (compare_gemm.h)
+    std::filesystem::path cutlass_gemm;   // validation/cutlass_gemm, for CUTLASS 2.x records (compare_gemm.h)
 };
 
 // UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.

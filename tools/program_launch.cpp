@@ -100,6 +100,21 @@ ProgramLaunch gemm_bench_launch(const std::string& gemm_bench, const trace::Gemm
     return read_program_launch(gemm_bench, args, "--launch-out", params_path);
 }
 
+ProgramLaunch cutlass_gemm_launch(const std::string& cutlass_gemm, const std::string& kernel, std::int64_t m, std::int64_t n,
+                                  std::int64_t k, const std::string& params_path) {
+    return read_program_launch(cutlass_gemm,
+                               {"launch", "--kernel", kernel, "--m", std::to_string(m), "--n", std::to_string(n), "--k",
+                                std::to_string(k)},
+                               "--params-out", params_path);
+}
+
+std::filesystem::path default_cutlass_gemm() {
+#ifdef STCSIM_CUTLASS_GEMM
+    if (std::filesystem::exists(STCSIM_CUTLASS_GEMM)) return STCSIM_CUTLASS_GEMM;
+#endif
+    return {};
+}
+
 std::filesystem::path default_gemm_bench() {
 #ifdef STCSIM_GEMM_BENCH
     if (std::filesystem::exists(STCSIM_GEMM_BENCH)) return STCSIM_GEMM_BENCH;

@@ -11,6 +11,7 @@
 // are not empty, then the kernel) and DIR/<kernel_file>.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -39,8 +40,16 @@ ProgramLaunch read_program_launch(const std::string& program, std::vector<std::s
 // UserError with gemm_bench's message when it has no kernel for the spec.
 ProgramLaunch gemm_bench_launch(const std::string& gemm_bench, const trace::GemmTraceSpec& spec, const std::string& params_path);
 
+// validation/cutlass_gemm's launch of one of its kernels (CUTLASS 2.x: stcsim_cutlass_{dense,sparse}_{f16,bf16}):
+// `cutlass_gemm launch --kernel K --m .. --n .. --k .. --params-out PATH`.
+ProgramLaunch cutlass_gemm_launch(const std::string& cutlass_gemm, const std::string& kernel, std::int64_t m, std::int64_t n,
+                                  std::int64_t k, const std::string& params_path);
+
 // The gemm_bench this build made; empty when the validation build did not make it.
 std::filesystem::path default_gemm_bench();
+
+// The cutlass_gemm (CUTLASS 2.x) this build made; empty when it was not built.
+std::filesystem::path default_cutlass_gemm();
 
 struct TracedLaunch {
     trace::SassTraceResult trace;

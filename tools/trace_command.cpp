@@ -23,9 +23,9 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kTraceUsage =
-    "usage: stcsim trace gen gemm --m M --n N --k K [--dtype f16|bf16] [--sparse] [--arch sm_80|sm_90a]\n"
+    "usage: stcsim trace gen gemm --m M --n N --k K [--dtype f16|bf16] [--sparse] [--arch sm_80|sm_90|sm_90a]\n"
     "                             [--compress zst|gz] --out DIR\n"
-    "                             (--impl cutlass, the default: CUTLASS's kernel traced from its SASS; sm_80:\n"
+    "                             (--impl cutlass, the default: CUTLASS's kernel traced from its SASS; sm_80, sm_90:\n"
     "                             CUTLASS 2.x Gemm / SparseGemm; sm_90a: CUTLASS 3.x warp-specialised TMA + wgmma, f16)\n"
     "       stcsim trace gen gemm --impl bench --m M --n N --k K [--dtype f16|bf16] [--sparse] [--arch sm_80|sm_86|\n"
     "                             sm_89|sm_90] [--compress zst|gz] --out DIR   (validation/gemm_bench's own kernel)\n"
@@ -69,10 +69,10 @@ int gen_gemm(const std::vector<std::string>& args, Streams& io) {
          "cutlass: CUTLASS's compiled kernel traced from its SASS (f16/bf16 -> f32); bench: validation/gemm_bench's "
          "compiled kernel; synthetic: the hand-built look-alike")
         ("arch", po::value<std::string>()->default_value("sm_80"),
-         "--impl cutlass: sm_80 (CUTLASS 2.x) or sm_90a (CUTLASS 3.x Hopper kernels); --impl bench: the SASS target "
+         "--impl cutlass: sm_80 or sm_90 (CUTLASS 2.x) or sm_90a (CUTLASS 3.x Hopper kernels); --impl bench: the SASS target "
          "of gemm_bench to trace (sm_80, sm_86, sm_89, sm_90)")
         ("gemm-bench", po::value<std::string>(), "--impl bench: the gemm_bench program (default: the one this build made)")
-        ("cutlass-gemm", po::value<std::string>(), "the cutlass_gemm (sm_80) or cutlass3_gemm (sm_90a) program "
+        ("cutlass-gemm", po::value<std::string>(), "the cutlass_gemm (sm_80, sm_90) or cutlass3_gemm (sm_90a) program "
          "(default: the one this build made)");
     po::variables_map values;
     if (!parse_options(args, kTraceUsage, options, values, io)) return kExitOk;

@@ -1,6 +1,6 @@
 // `stcsim trace gen gemm --impl cutlass|bench`: a compiled GEMM traced through the SASS front end.
-// --impl cutlass: CUTLASS's GEMMs (validation/cutlass: cutlass_gemm, CUTLASS 2.x on sm_80;
-// cutlass3_gemm, CUTLASS 3.x on sm_90a). --impl bench: validation/gemm_bench's own kernel (the one
+// --impl cutlass: CUTLASS's GEMMs (validation/cutlass: cutlass_gemm, CUTLASS 2.x on sm_80 and, from
+// the same PTX, sm_90; cutlass3_gemm, CUTLASS 3.x on sm_90a). --impl bench: validation/gemm_bench's own kernel (the one
 // our gemm.jsonl records time), for any architecture its binary holds SASS of. Each program builds
 // its kernel's launch (grid, block, shared memory, parameter bytes) without a GPU
 // (tools/program_launch.h); the SASS comes from the same binary.
@@ -20,13 +20,12 @@
 namespace stcsim::cli {
 namespace {
 
-// The program that builds the launches: cutlass_gemm (CUTLASS 2.x, sm_80) or cutlass3_gemm
-// (CUTLASS 3.x warp-specialised TMA + wgmma kernels, sm_90a).
+// The program that builds the launches: cutlass_gemm (CUTLASS 2.x: sm_80 SASS, and sm_90 SASS
+// compiled from the same PTX) or cutlass3_gemm (CUTLASS 3.x warp-specialised TMA + wgmma kernels,
+// sm_90a).
 std::string cutlass_gemm_program(const boost::program_options::variables_map& values, bool hopper) {
     if (values.count("cutlass-gemm")) return values["cutlass-gemm"].as<std::string>();
-#ifdef STCSIM_CUTLASS_GEMM
-    if (!hopper && std::filesystem::exists(STCSIM_CUTLASS_GEMM)) return STCSIM_CUTLASS_GEMM;
-#endif
+    if (!hopper && !default_cutlass_gemm().empty()) return default_cutlass_gemm().string();
 #ifdef STCSIM_CUTLASS3_GEMM
     if (hopper && std::filesystem::exists(STCSIM_CUTLASS3_GEMM)) return STCSIM_CUTLASS3_GEMM;
 #endif
@@ -85,8 +84,8 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
         if (values.count(fixed))
             throw UsageError(fmt::format("--{} is fixed by the CUTLASS kernel (use --impl synthetic to choose it)", fixed));
     const std::string arch = values["arch"].as<std::string>();
-    if (arch != "sm_80" && arch != "sm_90a")
-        throw UsageError(fmt::format("--impl cutlass has sm_80 (CUTLASS 2.x) and sm_90a (CUTLASS 3.x) kernels, not '{}'", arch));
+    if (arch != "sm_80" && arch != "sm_90" && arch != "sm_90a")
+        throw UsageError(fmt::format("--impl cutlass has sm_80 and sm_90 (CUTLASS 2.x) and sm_90a (CUTLASS 3.x) kernels, not '{}'", arch));
     const bool hopper = arch == "sm_90a";
     if (!values["stages"].defaulted()) throw UsageError("--stages is fixed by the CUTLASS kernel");
     const std::string dtype = values["dtype"].as<std::string>();
@@ -103,11 +102,15 @@ int gen_gemm_cutlass(const boost::program_options::variables_map& values, Stream
 
     const auto start = std::chrono::steady_clock::now();
     const std::string program_path = cutlass_gemm_program(values, hopper);
-    const ProgramLaunch launch = read_program_launch(
-        program_path,
-        {"launch", "--kernel", kernel, "--m", std::to_string(values["m"].as<std::int64_t>()), "--n",
-         std::to_string(values["n"].as<std::int64_t>()), "--k", std::to_string(values["k"].as<std::int64_t>())},
-        "--params-out", (std::filesystem::path(dir) / "kernel-1.params").string());
+    const std::string params = (std::filesystem::path(dir) / "kernel-1.params").string();
+    const ProgramLaunch launch =
+        hopper ? read_program_launch(program_path,
+                                     {"launch", "--kernel", kernel, "--m", std::to_string(values["m"].as<std::int64_t>()), "--n",
+                                      std::to_string(values["n"].as<std::int64_t>()), "--k",
+                                      std::to_string(values["k"].as<std::int64_t>())},
+                                     "--params-out", params)
+               : cutlass_gemm_launch(program_path, kernel, values["m"].as<std::int64_t>(), values["n"].as<std::int64_t>(),
+                                     values["k"].as<std::int64_t>(), params);
     return write_launch_trace(launch, arch, dir, values["compress"].as<std::string>(), start, io);
 }
 

@@ -360,7 +360,12 @@ bool MemorySystem::tick_dram(int channel, Cycle now) {
 bool MemorySystem::tick(Cycle now) {
     bool progressed = deliver(now);
     if (queued_ == 0) return progressed;
-    for (std::uint32_t sm = 0; sm < l1_.size(); ++sm) {
+    // Round-robin arbitration for the L2 queues: each cycle a different SM offers its sectors
+    // first, so that under load no SM is served ahead of the others every cycle.
+    const auto sms = static_cast<std::uint32_t>(l1_.size());
+    const auto first = static_cast<std::uint32_t>(now.value() % sms);
+    for (std::uint32_t i = 0; i < sms; ++i) {
+        const std::uint32_t sm = first + i < sms ? first + i : first + i - sms;
         L1& l1 = l1_[sm];
         if (l1.stage.queue.empty() || !tick_l1(sm, now)) continue;
         progressed = true;

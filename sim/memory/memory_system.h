@@ -21,6 +21,8 @@
 //   - stores go to the line's home partition as without copies (write-back, allocate) and
 //     invalidate the line's copies in the other partitions (write-invalidate: the next load of a
 //     far line from the storing side misses its near partition and fetches a new copy).
+// The SMs' L1s offer their sectors to the L2 queues in turn, starting each cycle at the next SM
+// (round-robin arbitration): when a partition's queue is full, no SM is always served first.
 // Tick phases: deliver (responses due now complete warp accesses: MemoryClient::on_complete),
 // l1 (per SM: tag lookups), l2 (per partition), dram (per channel), forwards (requests forwarded
 // this cycle enter their home queues).

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "sim/core/engine.h"
@@ -269,7 +271,11 @@ TEST(NearCopies, WarmL2InstallsTheCopies) {
 // Offered load far above the DRAM bandwidth: the achieved rate is the configured one.
 class Flood final : public Component, public MemoryClient {
 public:
-    Flood(MemorySystem& m, int per_cycle, std::int64_t total) : m_(m), per_cycle_(per_cycle), left_(total) { m.attach(0, *this); }
+    // Streams `total` lines from `sm`, starting at byte `base`.
+    Flood(MemorySystem& m, int per_cycle, std::int64_t total, int sm = 0, std::uint64_t base = 0)
+        : m_(m), per_cycle_(per_cycle), left_(total), sm_(sm), next_(base) {
+        m.attach(sm, *this);
+    }
     const std::string& name() const override { return name_; }
     bool tick(Cycle now) override {
         for (int i = 0; i < per_cycle_ && left_ > 0; ++i) {
@@ -277,8 +283,8 @@ public:
             r.op = MemOp::load_bypass_l1;
             r.width_bytes = 4;
             for (int l = 0; l < 32; ++l) r.lanes.addr[static_cast<std::size_t>(l)] = next_ + 4 * static_cast<std::uint64_t>(l);
-            if (!m_.can_accept(0, r)) break;
-            m_.issue(0, r, now);
+            if (!m_.can_accept(sm_, r)) break;
+            m_.issue(sm_, r, now);
             next_ += 128;
             --left_;
         }
@@ -295,7 +301,8 @@ private:
     MemorySystem& m_;
     int per_cycle_;
     std::int64_t left_;
-    std::uint64_t next_ = 0;
+    int sm_;
+    std::uint64_t next_;
 };
 
 double achieved_dram_rate(double configured, int per_cycle) {
@@ -326,6 +333,39 @@ TEST(MemorySystem, DramBandwidthSaturatesAtTheConfiguredRate) {
 TEST(MemorySystem, BelowTheBandwidthTheOfferedLoadGetsThrough) {
     // One 128-byte line every cycle against 1000 B/clk of DRAM: the offered 128 B/clk arrives.
     EXPECT_NEAR(achieved_dram_rate(1000, 1), 128, 128 * 0.02);
+}
+
+TEST(MemorySystem, SmsContendingForAFullL2QueueAreServedInTurn) {
+    // Four SMs each stream 500 lines of L2 hits, offering 16 sectors per cycle in all to one
+    // partition that serves one: the queue stays full, and each SM must get a fair share of its
+    // slots. With a fixed order SM 0 would finish at about a quarter of the time, SM 3 last.
+    MemorySpec spec = small_spec();
+    spec.l2.partitions = 1;
+    spec.l2.size_bytes = 1 << 20;
+    spec.l2.bytes_per_clk = 32;
+    spec.l2.queue_sectors = 8;
+    spec.l1.bytes_per_clk = 128;
+    constexpr int kSms = 4;
+    constexpr std::int64_t kLines = 500;
+    MemorySystem memory("mem", spec, kSms);
+    std::vector<std::unique_ptr<Flood>> floods;
+    Engine engine(EngineSpec{});
+    for (int sm = 0; sm < kSms; ++sm) {
+        const std::uint64_t base = static_cast<std::uint64_t>(sm) * kLines * 128;
+        for (std::int64_t l = 0; l < kLines; ++l) memory.warm_l2(memory.line_of(base + static_cast<std::uint64_t>(l) * 128));
+        floods.push_back(std::make_unique<Flood>(memory, 4, kLines, sm, base));
+        engine.add(*floods.back());
+    }
+    engine.add(memory);
+    engine.run();
+    EXPECT_EQ(memory.state().l2_hits, static_cast<std::uint64_t>(kSms * kLines * 4));
+    std::uint64_t first = ~std::uint64_t{0}, last = 0;
+    for (const auto& f : floods) {
+        first = std::min(first, f->last_);
+        last = std::max(last, f->last_);
+    }
+    EXPECT_GE(static_cast<double>(first), 0.95 * static_cast<double>(last)) << "first SM done at " << first << ", last at " << last;
+    EXPECT_NEAR(static_cast<double>(last), kSms * kLines * 4, 0.05 * kSms * kLines * 4) << "one sector per cycle in all";
 }
 
 }  // namespace

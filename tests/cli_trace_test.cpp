@@ -61,6 +61,11 @@ TEST(CliTrace, BadInputAndBadUsage) {
     r = run_stcsim("trace gen gemm --impl handmade --m 128 --n 128 --k 64 --out " + out_dir("cli_bad"));
     EXPECT_EQ(r.status, 2);
     EXPECT_NE(r.err.find("--impl must be cutlass, bench or synthetic, not 'handmade'"), std::string::npos) << r.err;
+    r = run_stcsim("trace gen gemm --impl cutlass --arch sm_86 --m 128 --n 128 --k 64 --out " + out_dir("cli_bad"));
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--impl cutlass has sm_80 and sm_90 (CUTLASS 2.x) and sm_90a (CUTLASS 3.x) kernels, not 'sm_86'"),
+              std::string::npos)
+        << r.err;
     r = run_stcsim("trace gen gemm --impl bench --gemm-bench /nonexistent/gemm_bench --m 128 --n 128 --k 64 --out " +
                    out_dir("cli_bad"));
     EXPECT_EQ(r.status, 1);

@@ -29,6 +29,25 @@ isa::Shape shape_field(const MeasuredRecord& record, const std::string& key) {
 
 std::string shape_text(const isa::Shape& s) { return fmt::format("{}x{}x{}", s.m, s.n, s.k); }
 
+// The row's note for a kernel of more mma instructions than compare replays; nothing otherwise.
+std::optional<GemmSimulation> beyond_replay_limit(double mmas) {
+    if (mmas <= kMaxComparedGemmMmas) return std::nullopt;
+    return GemmSimulation{std::nullopt, fmt::format("not simulated: the kernel issues {:.0f} million mma instructions, more "
+                                                    "than compare replays ({:.0f} million); `stcsim trace gen gemm` and "
+                                                    "`stcsim run` replay it",
+                                                    mmas / 1e6, kMaxComparedGemmMmas / 1e6)};
+}
+
+// Traces the launch's kernel for `arch` into `dir` (compressed: a 4096^3 GEMM is gigabytes of
+// text) and replays it on `spec`; the kernel's cycles.
+double trace_and_replay(const sim::GpuSpec& spec, const ProgramLaunch& launch, const std::string& arch,
+                        const std::filesystem::path& dir) {
+    trace::SassTraceOptions options;
+    options.kernel_file = "kernel-1.traceg.zst";
+    trace_program_launch(launch, arch, dir.string(), options);
+    return static_cast<double>(sim::run_replay(spec, (dir / "kernelslist.g").string()).cycles);
+}
+
 }  // namespace
 
 GemmRecord parse_gemm_record(const MeasuredRecord& record) {
@@ -71,30 +90,19 @@ GemmSimulation simulate_gemm(const sim::GpuSpec& spec, const GemmRecord& record,
     const double mmas = static_cast<double>(record.spec.m) * static_cast<double>(record.spec.n) *
                         static_cast<double>(record.spec.k) /
                         static_cast<double>(trace::gemm_mma_form(trace::with_defaults(record.spec)).dense_fma_count());
-    if (mmas > kMaxComparedGemmMmas)
-        return {std::nullopt, fmt::format("not simulated: the kernel issues {:.0f} million mma instructions, more than "
-                                          "compare replays ({:.0f} million); `stcsim trace gen gemm` and `stcsim run` "
-                                          "replay it",
-                                          mmas / 1e6, kMaxComparedGemmMmas / 1e6)};
-    // The trace goes to a private temporary folder (compressed: a 4096^3 GEMM is gigabytes of
-    // text) and is replayed on `spec`; the folder is removed afterwards.
+    if (auto beyond = beyond_replay_limit(mmas)) return *beyond;
+    // The trace goes to a private temporary folder, removed afterwards.
     const ScratchDir scratch("stcsim-compare-gemm");
     const std::filesystem::path& dir = scratch.path();
-    std::string note;
-    if (gemm_bench.empty()) {
-        trace::write_gemm_trace(record.spec, dir.string(), "kernel-1.traceg.zst");
-        note = "the hand-built look-alike kernel: validation/gemm_bench is not built (the validation build needs nvcc)";
-    } else {
+    if (!gemm_bench.empty()) {
         std::string arch = record.arch.empty() ? spec.gpu.arch : record.arch;
         if (arch.ends_with('a')) arch.pop_back();  // sm_90a's GPU runs the sm_90 SASS of gemm_bench
         const ProgramLaunch launch = gemm_bench_launch(gemm_bench.string(), record.spec, (dir / "kernel-1.params").string());
-        trace::SassTraceOptions options;
-        options.kernel_file = "kernel-1.traceg.zst";
-        trace_program_launch(launch, arch, dir.string(), options);
-        note = fmt::format("validation/gemm_bench's {} kernel", arch);
+        return {trace_and_replay(spec, launch, arch, dir), fmt::format("validation/gemm_bench's {} kernel", arch)};
     }
-    const sim::ReplayResult result = sim::run_replay(spec, (dir / "kernelslist.g").string());
-    return {static_cast<double>(result.cycles), note};
+    trace::write_gemm_trace(record.spec, dir.string(), "kernel-1.traceg.zst");
+    return {static_cast<double>(sim::run_replay(spec, (dir / "kernelslist.g").string()).cycles),
+            "the hand-built look-alike kernel: validation/gemm_bench is not built (the validation build needs nvcc)"};
 }
 
 Cutlass2Record parse_cutlass2_record(const MeasuredRecord& record) {
@@ -127,19 +135,12 @@ GemmSimulation simulate_cutlass2(const sim::GpuSpec& spec, const Cutlass2Record&
                                           spec.gpu.arch)};
     const double mmas = static_cast<double>(record.m) * static_cast<double>(record.n) * static_cast<double>(record.k) /
                         (16.0 * 8.0 * (record.sparse ? 32.0 : 16.0));
-    if (mmas > kMaxComparedGemmMmas)
-        return {std::nullopt, fmt::format("not simulated: the kernel issues {:.0f} million mma instructions, more than "
-                                          "compare replays ({:.0f} million)",
-                                          mmas / 1e6, kMaxComparedGemmMmas / 1e6)};
+    if (auto beyond = beyond_replay_limit(mmas)) return *beyond;
     const ScratchDir scratch("stcsim-compare-cutlass2");
     const std::filesystem::path& dir = scratch.path();
     const ProgramLaunch launch =
         cutlass_gemm_launch(cutlass_gemm.string(), record.kernel, record.m, record.n, record.k, (dir / "kernel-1.params").string());
-    trace::SassTraceOptions options;
-    options.kernel_file = "kernel-1.traceg.zst";
-    trace_program_launch(launch, arch, dir.string(), options);
-    const sim::ReplayResult result = sim::run_replay(spec, (dir / "kernelslist.g").string());
-    return {static_cast<double>(result.cycles), fmt::format("validation/cutlass_gemm's {} kernel", arch)};
+    return {trace_and_replay(spec, launch, arch, dir), fmt::format("validation/cutlass_gemm's {} kernel", arch)};
 }
 
 }  // namespace stcsim::cli

@@ -314,6 +314,52 @@ TEST(SassEmulator, SharedMemoryIsReadBackAcrossWarps) {
     EXPECT_EQ(checked, 64);
 }
 
+// ldmatrix reads what the CTA stored: 4 warps fill 512 bytes of shared memory with byte i = i mod
+// 256, then lane l of each warp gives the address of row l (16 bytes apart). The fragment layout
+// is the PTX ISA's (ldmatrix): lane l holds row l / 4, bytes 4(l % 4).. of matrix j; transposed,
+// the 16-bit elements at column l / 4 of rows 2(l % 4) and 2(l % 4) + 1.
+TEST(SassEmulator, LdmatrixLoadsTheFragmentsOfWhatWasStored) {
+    auto byte = [](std::uint32_t i) { return i & 0xffu; };
+    for (const bool trans : {false, true})
+        for (const int matrices : {1, 2, 4})
+            for (int j = 0; j < matrices; ++j) {
+                const std::string shape = fmt::format("LDSM.16.{}{}", trans ? "MT88" : "M88", matrices == 1 ? "" : fmt::format(".{}", matrices));
+                const auto events = run({"S2R R0, SR_TID.X", "IMAD.SHL.U32 R2, R0, 0x4, RZ", "LOP3.LUT R6, R2, 0xff, RZ, 0xc0, !PT",
+                                         "MOV R7, 0x3020100", "IMAD R3, R6, 0x1010101, R7", "STS [R2], R3",
+                                         "BAR.SYNC.DEFER_BLOCKING 0x0", "LOP3.LUT R8, R0, 0x1f, RZ, 0xc0, !PT",
+                                         "IMAD.SHL.U32 R8, R8, 0x10, RZ", shape + " R12, [R8]", fmt::format("MOV R4, R{}", 12 + j),
+                                         "MOV R5, RZ", "STG.E [R4.64], RZ", "EXIT"},
+                                        128, params({0}), 512);
+                int checked = 0;
+                for (const Event& e : events) {
+                    if (e.opcode != "STG.E") continue;
+                    for (std::uint32_t l = 0; l < 32; ++l) {
+                        std::uint32_t expected = 0;
+                        if (trans) {
+                            const std::uint32_t row = 8 * static_cast<std::uint32_t>(j) + 2 * (l % 4), column = 2 * (l / 4);
+                            expected = byte(16 * row + column) | byte(16 * row + column + 1) << 8 |
+                                       byte(16 * (row + 1) + column) << 16 | byte(16 * (row + 1) + column + 1) << 24;
+                        } else {
+                            const std::uint32_t first = 16 * (8 * static_cast<std::uint32_t>(j) + l / 4) + 4 * (l % 4);
+                            expected = byte(first) | byte(first + 1) << 8 | byte(first + 2) << 16 | byte(first + 3) << 24;
+                        }
+                        EXPECT_EQ(e.addresses[l], expected) << shape << " register " << j << " lane " << l;
+                        ++checked;
+                    }
+                }
+                EXPECT_EQ(checked, 128) << shape;
+            }
+}
+
+// LDSM.16.M88 (one matrix) writes one register: R9, set before it, stays a known address.
+TEST(SassEmulator, OneMatrixLdmatrixWritesOneRegister) {
+    const auto events = run({"S2R R0, SR_TID.X", "LOP3.LUT R2, R0, 0x7, RZ, 0xc0, !PT", "IMAD.SHL.U32 R2, R2, 0x10, RZ",
+                             "MOV R9, 0x40", "LDSM.16.M88 R8, [R2]", "LDS R10, [R9]", "EXIT"},
+                            32, params({0}), 128);
+    ASSERT_EQ(events.size(), 7u);
+    EXPECT_EQ(events[5].addresses[0], 0x40u);
+}
+
 void expect_error(const std::vector<std::string>& lines, const std::string& needle) {
     try {
         run(lines, 32, params({0, 0, 0, 0}), 64);

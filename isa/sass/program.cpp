@@ -26,17 +26,23 @@ int count_dsts(const Decoded& d, int rule) {
     return static_cast<int>(i);
 }
 
-int numeric_modifier(const Instruction& inst, bool first) {
-    int found = 0;
+// The first all-digit modifier (the access width in bits of LDS.64, LDG.E.128, ...); 0 when none.
+int first_numeric_modifier(const Instruction& inst) {
     for (const auto& m : inst.modifiers) {
         int v = 0;
         auto [p, ec] = std::from_chars(m.data(), m.data() + m.size(), v);
-        if (ec == std::errc() && p == m.data() + m.size()) {
-            found = v;
-            if (first) return v;
-        }
+        if (ec == std::errc() && p == m.data() + m.size()) return v;
     }
-    return found;
+    return 0;
+}
+
+// LDSM.16.M88 / .MT88 (.2 / .4): the matrices read, one register each; the number follows the
+// shape (the leading ".16" is the element size).
+int ldsm_matrices(const Instruction& inst) {
+    const auto& m = inst.modifiers;
+    for (std::size_t i = 0; i + 1 < m.size(); ++i)
+        if (m[i] == "M88" || m[i] == "MT88") return m[i + 1] == "2" ? 2 : m[i + 1] == "4" ? 4 : 1;
+    return 1;
 }
 
 std::uint8_t access_bytes(const Instruction& inst) {
@@ -208,7 +214,6 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
     d.access_bytes = access_bytes(inst);
 
     // Widths of the written registers.
-    const int numeric = numeric_modifier(inst, false);
     const bool wgmma = is_wgmma_opcode(inst.base);
     const MmaForm* form = d.kind == Kind::tensor && !wgmma ? mma_form(inst.opcode) : nullptr;
     const WgmmaForm* wg = wgmma ? wgmma_form(inst.opcode, d.ops.size() > 1 && d.ops[1].kind == OperandKind::reg) : nullptr;
@@ -217,7 +222,7 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
     std::uint8_t w0 = 1;
     if (form) w0 = static_cast<std::uint8_t>(form->d_regs);
     else if (wg) w0 = static_cast<std::uint8_t>(wg->d_regs);
-    else if (inst.base == "LDSM") w0 = static_cast<std::uint8_t>(numeric == 0 ? 1 : numeric);
+    else if (inst.base == "LDSM") w0 = static_cast<std::uint8_t>(ldsm_matrices(inst));
     else if (inst.base == "CS2R") w0 = inst.has_modifier("32") ? 1 : 2;
     else if (inst.has_modifier("WIDE") || inst.has_modifier("64")) w0 = 2;
     else if (inst.has_modifier("128")) w0 = 4;
@@ -256,7 +261,7 @@ void Program::decode(std::size_t i, std::uint32_t params_at, std::size_t bank_li
             throw UserError(where(d) + fmt::format(": target 0x{:x} is outside the kernel", target));
         d.target = static_cast<std::uint32_t>(target / 16);
     }
-    d.trace_mem_width = d.space == Space::none ? 0 : static_cast<std::uint32_t>(numeric_modifier(inst, true) / 8);
+    d.trace_mem_width = d.space == Space::none ? 0 : static_cast<std::uint32_t>(first_numeric_modifier(inst) / 8);
     if (d.space != Space::none && d.trace_mem_width == 0) d.trace_mem_width = 4;
     if (inst.base == "SYNCS") d.trace_mem_width = 8;  // the 64-bit mbarrier
     for (const Operand& o : inst.operands)  // literal immediates only, not resolved constants

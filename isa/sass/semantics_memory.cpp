@@ -48,20 +48,53 @@ void record(Exec& x) {
     x.each([&](int lane) { x.addresses[static_cast<std::size_t>(lane)] = memory_address(x, lane); });
 }
 
-// Loads whose data the emulator does not have: global and generic loads, atomics, ldmatrix.
+// Loads whose data the emulator does not have: global and generic loads, atomics.
 void load_opaque(Exec& x) {
     record(x);
-    // LDSM .x1 / .x2 / .x4 reads the row addresses of lanes 0..7 / 0..15 / 0..31 only; the other
-    // lanes' addresses are recorded (as a tracer would) but never accessed.
-    const int lanes_used = x.d.inst->base == "LDSM" ? 8 * x.d.dst_width[0] : kLanes;
     if (x.d.space == Space::shared)
-        x.each([&](int lane) {
-            if (lane < lanes_used) check_shared(x, x.addresses[static_cast<std::size_t>(lane)], x.d.access_bytes);
-        });
+        x.each([&](int lane) { check_shared(x, x.addresses[static_cast<std::size_t>(lane)], x.d.access_bytes); });
     x.known = false;  // the destination's values are not computed: opaque registers are never read as values
 }
 
 void store_global(Exec& x) { record(x); }
+
+// LDSM.16.M88 / .MT88 (.2 / .4): matrix j (register j) is 8 rows of 16 bytes whose addresses lanes
+// 8j..8j+7 give. Without .trans (M88) lane l receives bytes 4(l % 4)..+3 of row l / 4; with .trans
+// (MT88) the 16-bit elements at column l / 4 of rows 2(l % 4) and 2(l % 4) + 1. Known when every
+// byte read is known and every lane that gives a row address executes.
+void ldsm(Exec& x) {
+    record(x);
+    const int matrices = x.d.dst_width[0];
+    const bool trans = x.d.inst->has_modifier("MT88");
+    for (int lane = 0; lane < 8 * matrices; ++lane) {
+        if (!((x.mask >> lane) & 1u)) {
+            x.known = false;
+            return;
+        }
+        check_shared(x, x.addresses[static_cast<std::size_t>(lane)], 16);
+    }
+    auto byte = [&x](int row_lane, std::size_t offset) {
+        const std::uint64_t a = x.addresses[static_cast<std::size_t>(row_lane)] + offset;
+        if (!x.cta.shared.known[a]) x.known = false;
+        return std::uint32_t{x.cta.shared.bytes[a]};
+    };
+    auto half = [&byte](int row_lane, std::size_t offset) { return byte(row_lane, offset) | byte(row_lane, offset + 1) << 8; };
+    // Every value is read before any is written: a destination may be an address register.
+    std::array<std::array<std::uint32_t, 4>, kLanes> values{};
+    x.each([&](int lane) {
+        for (int j = 0; j < matrices; ++j) {
+            const int row0 = 8 * j;
+            const auto column = static_cast<std::size_t>(lane % 4);
+            values[static_cast<std::size_t>(lane)][static_cast<std::size_t>(j)] =
+                trans ? half(row0 + 2 * (lane % 4), 2 * static_cast<std::size_t>(lane / 4)) |
+                            half(row0 + 2 * (lane % 4) + 1, 2 * static_cast<std::size_t>(lane / 4)) << 16
+                      : half(row0 + lane / 4, 4 * column) | half(row0 + lane / 4, 4 * column + 2) << 16;
+        }
+    });
+    x.each([&](int lane) {
+        for (int j = 0; j < matrices; ++j) x.set(0, lane, values[static_cast<std::size_t>(lane)][static_cast<std::size_t>(j)], j);
+    });
+}
 
 void lds(Exec& x) {
     record(x);
@@ -164,7 +197,7 @@ const Semantics kTable[] = {
     {"LDS", lds, 1, Kind::memory, nullptr},
     {"STS", sts, 0, Kind::memory, nullptr},
     {"ATOMS", atoms, 1, Kind::memory, nullptr},
-    {"LDSM", load_opaque, 1, Kind::memory, nullptr},
+    {"LDSM", ldsm, 1, Kind::memory, nullptr},
     {"LDGSTS", ldgsts, 0, Kind::memory, nullptr},
     {"HMMA", mma, 1, Kind::tensor, nullptr},
     {"IMMA", mma, 1, Kind::tensor, nullptr},

@@ -87,6 +87,21 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
             twin.emplace(BenchmarkTwin::own_benchmark(bench));
     }
     ReplayPrograms programs{twin ? &*twin : nullptr, default_gemm_bench(), default_cutlass_gemm()};
+    // Our own run's shared-memory records replay validation/memory_bench's kernels, as the GPU ran them.
+    std::optional<SharedMemoryKernels> shared_kernels;
+    const bool has_shared = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
+        return r.data.contains("experiment") && (r.data["experiment"] == "ldmatrix" || r.data["experiment"] == "banks");
+    });
+    if (has_shared && !c.folder.published && !c.folder.synthetic) {
+        const fs::path bench = default_memory_bench();
+        std::string arch = gpu_arch.empty() ? c.config_arch : gpu_arch;
+        if (!arch.empty() && arch.back() == 'a') arch.pop_back();  // sm_90a: the sm_90 SASS
+        if (bench.empty())
+            c.warnings.push_back("validation/memory_bench is not built (the validation build needs nvcc): the ldmatrix and "
+                                 "banks records are simulated as the shared-memory access alone, not the benchmark's chain");
+        else
+            programs.memory_bench = &shared_kernels.emplace(bench, arch);
+    }
     const bool has_gemm = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
         return r.data.contains("experiment") && r.data["experiment"] == "gemm";
     });

@@ -158,14 +158,25 @@ Pending bandwidth_job(const MeasuredRecord& r) {
     return out;
 }
 
-Pending ldmatrix_job(const MeasuredRecord& r) {
+// `kernels`: memory_bench's own kernels (our own runs), else the synthetic benchmark.
+Pending ldmatrix_job(const MeasuredRecord& r, const SharedMemoryKernels* kernels) {
     sim::LdmatrixBenchParams p;
     p.num = static_cast<int>(integer_field(r, "x", 1, 4));
+    if (p.num == 3) throw UserError(fmt::format("{}: key 'x': expected 1, 2 or 4 (ldmatrix .x1, .x2, .x4), got 3", r.source));
     p.trans = bool_field(r, "trans", false);
     p.row_pitch_bytes = 16;  // the GPU kernel's layout: lane l reads the 16 bytes at l * 16, conflict-free
     const std::string key = fmt::format("x{}{}", p.num, p.trans ? ".trans" : "");
     Pending out{{row(r, "ldmatrix_latency", key, "latency_cycles"),
                  row(r, "ldmatrix_throughput", key, "cycles_per_instr_per_sm")}, {}};
+    if (kernels) {
+        const int warps = static_cast<int>(integer_field(r, "warps", 1, 32));
+        out.job = [p, kernels, warps](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+            rows[0].simulated = kernels->ldmatrix_latency(spec, p.num, p.trans);
+            rows[1].simulated = kernels->ldmatrix_cycles_per_instr(spec, p.num, p.trans, warps);
+            rows[0].note = rows[1].note = kernels->note();
+        };
+        return out;
+    }
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         const sim::SmemBenchResult result = sim::run_ldmatrix_bench(spec, p);
         rows[0].simulated = result.latency_cycles;
@@ -174,11 +185,18 @@ Pending ldmatrix_job(const MeasuredRecord& r) {
     return out;
 }
 
-Pending banks_job(const MeasuredRecord& r) {
+Pending banks_job(const MeasuredRecord& r, const SharedMemoryKernels* kernels) {
     sim::SmemBenchParams p;
     const std::int64_t stride = integer_field(r, "stride_words", 0, 1 << 20);
     p.stride_bytes = static_cast<std::uint64_t>(stride) * 4;
     Pending out{{row(r, "banks", fmt::format("stride {} words", stride), "cycles_per_access")}, {}};
+    if (kernels) {
+        out.job = [stride, kernels](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+            rows[0].simulated = kernels->bank_cycles_per_access(spec, static_cast<int>(stride));
+            rows[0].note = kernels->note();
+        };
+        return out;
+    }
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         rows[0].simulated = sim::run_smem_bench(spec, p).cycles_per_access;
     };
@@ -249,8 +267,8 @@ std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& c
     if (experiment == "mma") return mma_job(r, cls, arch, programs.twin);
     if (experiment == "latency") return latency_job(r, cls);
     if (experiment == "bandwidth") return bandwidth_job(r);
-    if (experiment == "ldmatrix") return ldmatrix_job(r);
-    if (experiment == "banks") return banks_job(r);
+    if (experiment == "ldmatrix") return ldmatrix_job(r, programs.memory_bench);
+    if (experiment == "banks") return banks_job(r, programs.memory_bench);
     if (experiment == "gemm") return gemm_job(r, programs.gemm_bench, sm_clock_mhz);
     if (experiment == "cutlass_gemm") return cutlass_gemm_row(r, programs.cutlass_gemm, config_clock_mhz, sm_clock_mhz);
     return Pending{{CompareRow{experiment, "", r.cited(), 0, std::nullopt,

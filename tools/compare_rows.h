@@ -6,9 +6,11 @@
 //             a_source (default shared) and wgmma_wait (default 1); warps = 4 x warp groups
 //   latency   memory.jsonl "latency"              latency_cycles   run_latency_bench(footprint, stride)
 //   bandwidth memory.jsonl "bandwidth"            bytes_per_clk_per_sm  run_bandwidth_bench(level)
-//   ldmatrix_latency     "ldmatrix"               latency_cycles   run_ldmatrix_bench(x, trans), 32-byte rows
-//   ldmatrix_throughput  "ldmatrix"               cycles_per_instr_per_sm  (same run, cycles per instruction)
-//   banks     memory.jsonl "banks"                cycles_per_access  run_smem_bench(stride_words * 4, 4 B)
+//   ldmatrix_latency     "ldmatrix"               latency_cycles   run_ldmatrix_bench(x, trans), 16-byte rows, or
+//             validation/memory_bench's own kernel (compare_memory_bench.h) when the build has it
+//   ldmatrix_throughput  "ldmatrix"               cycles_per_instr_per_sm  (the same, cycles per instruction)
+//   banks     memory.jsonl "banks"                cycles_per_access  run_smem_bench(stride_words * 4, 4 B), or
+//             memory_bench's own kernel
 //   gemm      gemm.jsonl "gemm"                   ms x the run's SM clock (else cycles_est)  compare_gemm.h
 // Records marked "skipped" by the GPU run are left out; a record the simulator cannot run (a form
 // its arch lacks, an experiment it does not know) gets a row with a note instead of a value.
@@ -22,6 +24,7 @@
 
 #include "isa/arch.h"
 #include "sim/config/gpu_spec.h"
+#include "tools/compare_memory_bench.h"
 #include "tools/compare_twin.h"
 #include "tools/measurements.h"
 
@@ -53,6 +56,7 @@ struct ReplayPrograms {
     const BenchmarkTwin* twin = nullptr;  // the folder's mma benchmark (compare_twin.h)
     std::filesystem::path gemm_bench;     // validation/gemm_bench, for "gemm" records (compare_gemm.h)
     std::filesystem::path cutlass_gemm;   // validation/cutlass_gemm, for CUTLASS 2.x records (compare_gemm.h)
+    const SharedMemoryKernels* memory_bench = nullptr;  // our own runs' ldmatrix and banks records
 };
 
 // UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.

@@ -5,15 +5,9 @@
 #include <fmt/format.h>
 
 #include "common/errors.h"
-#include "common/scratch_dir.h"
 #include "isa/arch.h"
 #include "isa/catalog.h"
-#include "isa/sass/disassembler.h"
-#include "isa/sass/program.h"
 #include "isa/wgmma_catalog.h"
-#include "sim/gpu/replay.h"
-#include "sim/trace/sass_trace.h"
-#include "tools/cuda_tools.h"
 
 namespace stcsim::cli {
 namespace {
@@ -112,10 +106,10 @@ BenchmarkTwin::BenchmarkTwin(std::string name, const fs::path& dir) : name_(std:
     if (dir.empty())
         throw UserError(fmt::format("header.json names the benchmark twin '{}', and this build compiled no twins "
                                     "(the validation build needs nvcc; see validation/twins)", name_));
-    binary_ = dir / (name_ + "_sm90.cubin");
-    if (!fs::exists(binary_))
-        throw UserError(fmt::format("{}: no such file: the benchmark twin '{}' is not built", binary_.string(), name_));
-    disassemble();
+    const fs::path binary = dir / (name_ + "_sm90.cubin");
+    if (!fs::exists(binary))
+        throw UserError(fmt::format("{}: no such file: the benchmark twin '{}' is not built", binary.string(), name_));
+    kernels_ = CompiledKernels(binary, "");
 }
 
 BenchmarkTwin BenchmarkTwin::own_benchmark(const fs::path& mma_bench) {
@@ -123,20 +117,8 @@ BenchmarkTwin BenchmarkTwin::own_benchmark(const fs::path& mma_bench) {
     BenchmarkTwin twin;
     twin.own_ = true;
     twin.name_ = "mma_bench";
-    twin.binary_ = mma_bench;
-    twin.disassemble();
+    twin.kernels_ = CompiledKernels(mma_bench, "sm_90");
     return twin;
-}
-
-void BenchmarkTwin::disassemble() {
-    const std::string cuobjdump = find_cuda_tool("cuobjdump");
-    const std::vector<std::string> arch = own_ ? std::vector<std::string>{"-arch", "sm_90"} : std::vector<std::string>{};
-    std::vector<std::string> args = arch;
-    args.insert(args.end(), {"-sass", binary_.string()});
-    listing_ = isa::sass::run_tool(cuobjdump, args);
-    args = arch;
-    args.insert(args.end(), {"-res-usage", binary_.string()});
-    resource_usage_ = isa::sass::run_tool(cuobjdump, args);
 }
 
 bool BenchmarkTwin::covers(const sim::MmaBenchParams& p, const std::string& arch) const {
@@ -149,22 +131,13 @@ bool BenchmarkTwin::covers(const sim::MmaBenchParams& p, const std::string& arch
 
 std::uint64_t BenchmarkTwin::kernel_cycles(const sim::GpuSpec& spec, const std::string& kernel, int warps,
                                           std::vector<std::uint8_t> params) const {
-    isa::sass::KernelCode code = isa::sass::kernel_from_listing(listing_, resource_usage_, kernel, "", binary_.string());
-    const isa::sass::Program program(std::move(code),
-                                     isa::sass::Launch{{1, 1, 1}, {static_cast<std::uint32_t>(32 * warps), 1, 1}, 0, std::move(params)});
-    const ScratchDir scratch("stcsim-twin");  // a folder of its own for each replay
-    trace::write_sass_trace(program, scratch.path().string(), {});
-    return sim::run_replay(spec, (scratch.path() / "kernelslist.g").string()).cycles;
+    return kernels_.cycles(spec, kernel, static_cast<std::uint32_t>(32 * warps), std::move(params));
 }
 
 double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const {
     // The kernel's mangled name ends in Form_<id>ELi<ILP>EEEvPKjPjPxi; find it in the listing.
-    const std::string marker = fmt::format("Form_{}ELi{}E", own_benchmark_form_id(p.instr), p.ilp);
-    const std::size_t at = listing_.find(marker);
-    if (at == std::string::npos)
-        throw UserError(fmt::format("{}: no kernel for {} at ILP {} (looked for '{}')", binary_.string(), p.instr, p.ilp, marker));
-    const std::size_t begin = listing_.rfind(' ', at) + 1, end = listing_.find_first_of(" \n", at);
-    const std::string kernel = listing_.substr(begin, end - begin);
+    const std::string kernel = kernels_.kernel_containing(fmt::format("Form_{}ELi{}E", own_benchmark_form_id(p.instr), p.ilp),
+                                                         fmt::format("{} at ILP {}", p.instr, p.ilp));
     auto params = [](std::int64_t iters) {
         std::vector<std::uint8_t> bytes = pointer_params();
         for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<std::uint8_t>(static_cast<std::uint32_t>(iters) >> (8 * b)));

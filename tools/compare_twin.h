@@ -34,6 +34,7 @@
 
 #include "sim/config/gpu_spec.h"
 #include "sim/gpu/mma_bench.h"
+#include "tools/compiled_kernels.h"
 
 namespace stcsim::cli {
 
@@ -55,15 +56,13 @@ public:
 
 private:
     BenchmarkTwin() = default;
-    void disassemble();
     std::uint64_t kernel_cycles(const sim::GpuSpec& spec, const std::string& kernel, int warps,
                                 std::vector<std::uint8_t> params) const;
     double own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const;
 
     bool own_ = false;  // validation/mma_bench: runtime iteration count
     std::string name_;
-    std::filesystem::path binary_;
-    std::string listing_, resource_usage_;
+    CompiledKernels kernels_;
 };
 
 // Where the build put the twins (the validation build's validation/twins); empty when it built none.

@@ -1,0 +1,47 @@
+// validation/memory_bench's shared-memory kernels (validation/memory/shared.cu), replayed for the
+// "ldmatrix" and "banks" records of our own runs (validation/run_all.sh).
+//
+// The GPU timed each kernel's loop with clock64: a chain in which every access's address depends
+// on the value loaded before (ldmatrix, the XOR of its registers and the address add; LDS and the
+// IMAD of the loaded index into the next address). What a step costs is that whole chain as
+// compiled, so the records replay the compiled kernel, not the shared-memory access alone. The loop
+// runs `steps` times (a kernel parameter) and is unrolled by 4; two lengths, kShortSteps and twice
+// that, are replayed, and a step's cycles are their difference over kShortSteps:
+//   ldmatrix latency            ldmatrix_kernel<X, TRANS, 1>, one warp: cycles per step
+//   ldmatrix cycles per instr   ldmatrix_kernel<X, TRANS, 4>, the record's warps: cycles per step
+//                               over 4 chains x warps
+//   banks                       bank_kernel(stride_words), one warp: cycles per step
+// The SASS is that of the GPU the folder was measured on (header.json's compute capability), as it
+// ran there.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "sim/config/gpu_spec.h"
+#include "tools/compiled_kernels.h"
+
+namespace stcsim::cli {
+
+class SharedMemoryKernels {
+public:
+    // `arch`: e.g. "sm_90". UserError when the binary is missing or holds no SASS for `arch`.
+    SharedMemoryKernels(const std::filesystem::path& memory_bench, const std::string& arch);
+
+    double ldmatrix_latency(const sim::GpuSpec& spec, int x, bool trans) const;
+    double ldmatrix_cycles_per_instr(const sim::GpuSpec& spec, int x, bool trans, int warps) const;
+    double bank_cycles_per_access(const sim::GpuSpec& spec, int stride_words) const;
+    // How the values were obtained, for the rows' notes.
+    std::string note() const;
+
+private:
+    double ldmatrix_step_cycles(const sim::GpuSpec& spec, int x, bool trans, int chains, int warps) const;
+
+    std::string arch_;
+    CompiledKernels kernels_;
+};
+
+// The validation build's memory_bench; empty when it was not built.
+std::filesystem::path default_memory_bench();
+
+}  // namespace stcsim::cli

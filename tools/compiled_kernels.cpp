@@ -1,0 +1,44 @@
+#include "tools/compiled_kernels.h"
+
+#include <fmt/format.h>
+
+#include "common/errors.h"
+#include "common/scratch_dir.h"
+#include "isa/sass/disassembler.h"
+#include "isa/sass/program.h"
+#include "sim/gpu/replay.h"
+#include "sim/trace/sass_trace.h"
+#include "tools/cuda_tools.h"
+
+namespace stcsim::cli {
+
+CompiledKernels::CompiledKernels(std::filesystem::path binary, const std::string& arch) : binary_(std::move(binary)) {
+    if (!std::filesystem::exists(binary_)) throw UserError(fmt::format("{}: no such file", binary_.string()));
+    const std::string cuobjdump = find_cuda_tool("cuobjdump");
+    const std::vector<std::string> only = arch.empty() ? std::vector<std::string>{} : std::vector<std::string>{"-arch", arch};
+    std::vector<std::string> args = only;
+    args.insert(args.end(), {"-sass", binary_.string()});
+    listing_ = isa::sass::run_tool(cuobjdump, args);
+    args = only;
+    args.insert(args.end(), {"-res-usage", binary_.string()});
+    resource_usage_ = isa::sass::run_tool(cuobjdump, args);
+}
+
+std::string CompiledKernels::kernel_containing(const std::string& marker, const std::string& what) const {
+    const std::size_t at = listing_.find(marker);
+    if (at == std::string::npos)
+        throw UserError(fmt::format("{}: no kernel for {} (looked for '{}')", binary_.string(), what, marker));
+    const std::size_t begin = listing_.rfind(' ', at) + 1, end = listing_.find_first_of(" \n", at);
+    return listing_.substr(begin, end - begin);
+}
+
+std::uint64_t CompiledKernels::cycles(const sim::GpuSpec& spec, const std::string& kernel, std::uint32_t threads,
+                                      std::vector<std::uint8_t> params) const {
+    isa::sass::KernelCode code = isa::sass::kernel_from_listing(listing_, resource_usage_, kernel, "", binary_.string());
+    const isa::sass::Program program(std::move(code), isa::sass::Launch{{1, 1, 1}, {threads, 1, 1}, 0, std::move(params)});
+    const ScratchDir scratch("stcsim-kernel");  // a folder of its own for each replay
+    trace::write_sass_trace(program, scratch.path().string(), {});
+    return sim::run_replay(spec, (scratch.path() / "kernelslist.g").string()).cycles;
+}
+
+}  // namespace stcsim::cli

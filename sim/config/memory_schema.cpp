@@ -11,12 +11,14 @@ const Schema<SharedMemorySpec>& shared_schema() {
         x.field("banks", &SharedMemorySpec::banks, {"banks", "shared-memory banks; word w lives in bank w mod banks", Json(32), {}, 1.0, 1024.0});
         x.field("bank_width_bytes", &SharedMemorySpec::bank_width_bytes, {"bytes", "bytes one bank delivers per wavefront", Json(4), {}, 1.0, 128.0});
         x.field("load_latency", &SharedMemorySpec::load_latency,
-                {"cycles", "ld.shared issue to data, one wavefront, unloaded; each further wavefront adds wavefront_cycles", Json(23), {}, 1.0, kMaxMemoryLatency});
+                {"cycles", "ld.shared issue to data, one wavefront, unloaded; each further wavefront adds wavefront_latency_cycles", Json(23), {}, 1.0, kMaxMemoryLatency});
         x.field("store_latency", &SharedMemorySpec::store_latency, {"cycles", "st.shared issue to completion, one wavefront, unloaded", Json(19), {}, 1.0, kMaxMemoryLatency});
         x.field("ldmatrix_latency", &SharedMemorySpec::ldmatrix_latency,
                 {"cycles", "ldmatrix issue to fragments in registers, first wavefront, unloaded", Json(25), {}, 1.0, kMaxMemoryLatency});
         x.field("wavefront_cycles", &SharedMemorySpec::wavefront_cycles,
-                {"cycles", "cycles the banks are busy per wavefront (a bank conflict replays one wavefront)", Json(1), {}, 1.0, 1024.0});
+                {"cycles", "cycles the banks are busy per wavefront (a bank conflict replays one wavefront): the SM's shared-memory throughput", Json(1), {}, 1.0, 1024.0});
+        x.field("wavefront_latency_cycles", &SharedMemorySpec::wavefront_latency_cycles,
+                {"cycles", "latency each further wavefront of one access adds (a bank conflict, an ldmatrix matrix): the wavefronts of one warp's access follow each other this far apart, while other accesses' wavefronts fill the banks in between", Json(1), {}, 0.0, 1024.0});
         x.field("unified_bytes", &SharedMemorySpec::unified_bytes, {"bytes", "L1 data cache + shared memory storage per SM", Json(196608), {}, 1.0, kMaxSmStorageBytes});
         x.field("max_shared_bytes", &SharedMemorySpec::max_shared_bytes, {"bytes", "largest shared-memory carveout", Json(167936), {}, 0.0, kMaxSmStorageBytes});
         x.field("shared_carveout_bytes", &SharedMemorySpec::shared_carveout_bytes,

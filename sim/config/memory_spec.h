@@ -21,6 +21,7 @@ struct SharedMemorySpec {
     int store_latency = 19;     // st.shared issue to completion
     int ldmatrix_latency = 25;  // ldmatrix issue to fragments, one wavefront per matrix
     int wavefront_cycles = 1;   // cycles the banks are busy per wavefront (replay)
+    int wavefront_latency_cycles = 1;  // latency each further wavefront of one access adds
     std::int64_t unified_bytes = 192 * 1024;      // L1 + shared storage per SM
     std::int64_t max_shared_bytes = 164 * 1024;   // largest shared-memory carveout
     std::int64_t shared_carveout_bytes = 0;       // shared-memory part of the unified storage

@@ -139,7 +139,8 @@ std::uint64_t SharedMemory::access(Kind kind, int wavefronts, std::uint64_t now)
     state_.busy_until = start + busy;
     const int latency = kind == Kind::load ? spec_.load_latency : kind == Kind::store ? spec_.store_latency : spec_.ldmatrix_latency;
     if (kind == Kind::ldmatrix) ++state_.ldmatrix;
-    return start + static_cast<std::uint64_t>(latency) + busy - static_cast<std::uint64_t>(spec_.wavefront_cycles);
+    return start + static_cast<std::uint64_t>(latency) +
+           static_cast<std::uint64_t>(std::max(0, wavefronts - 1)) * static_cast<std::uint64_t>(spec_.wavefront_latency_cycles);
 }
 
 void SharedMemory::count(std::uint64_t bytes, int phases, int wavefronts) {

@@ -1,5 +1,8 @@
 // Shared memory: bank conflicts of ld.shared / st.shared and ldmatrix, the fragment delivery of
-// ldmatrix, and the timing of one access (latency + one wavefront_cycles per extra wavefront).
+// ldmatrix, and the timing of one access: its data is back after latency + wavefront_latency_cycles
+// per further wavefront, and it holds the banks for wavefront_cycles per wavefront. The two differ:
+// the wavefronts of one warp's access may follow each other more slowly than the banks serve
+// wavefronts of all accesses together.
 //
 // Bank model: `banks` banks of `bank_width_bytes`; byte address a lives in bank
 // (a / bank_width) mod banks. One wavefront moves banks * bank_width bytes (128 B). A warp access

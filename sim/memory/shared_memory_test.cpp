@@ -121,5 +121,17 @@ TEST(SharedMemory, TimingAddsOneWavefrontPerReplay) {
     EXPECT_EQ(smem.access(SharedMemory::Kind::store, 1, 200), 200u + 19u);
 }
 
+// Each further wavefront of one access adds wavefront_latency_cycles to its latency, while the
+// banks are free again after wavefront_cycles per wavefront.
+TEST(SharedMemory, FurtherWavefrontsAddTheirOwnLatency) {
+    SharedMemorySpec spec;
+    spec.wavefront_latency_cycles = 2;
+    SharedMemory smem(spec);
+    EXPECT_EQ(smem.access(SharedMemory::Kind::ldmatrix, 4, 100), 100u + 25u + 3u * 2u);
+    // The banks were busy for 4 cycles: the next access starts at 104.
+    EXPECT_EQ(smem.access(SharedMemory::Kind::load, 1, 100), 104u + 23u);
+    EXPECT_EQ(smem.access(SharedMemory::Kind::load, 32, 200), 200u + 23u + 31u * 2u);
+}
+
 }  // namespace
 }  // namespace stcsim::sim

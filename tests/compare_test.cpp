@@ -27,6 +27,7 @@
 #include "sim/trace/compressed_stream.h"
 #include "sim/trace/gemm_trace.h"
 #include "tools/compare_gemm.h"
+#include "tools/compare_memory_bench.h"
 #include "tools/compare_rows.h"
 #include "tools/mma_case.h"
 #include "tools/program_launch.h"
@@ -517,6 +518,31 @@ TEST(CompareCutlass2, ReplaysTheKernelForTheConfigsArchitecture) {
     EXPECT_NE(row["note"].get<std::string>().find("validation/cutlass_gemm's sm_90 kernel"), std::string::npos) << row.dump();
     EXPECT_NE(row["note"].get<std::string>().find("the config's clock"), std::string::npos) << row.dump();
     fs::remove_all(dir);
+}
+
+// memory_bench's shared-memory chains, replayed from its sm_90 SASS, cost what the config says a
+// step of them costs: each further wavefront of an access adds wavefront_latency_cycles (a 32-way
+// conflict 31 of them), the ldmatrix latency enters each step once, and 32 warps of x4 ldmatrix
+// are bound by the banks at 4 wavefronts per instruction.
+TEST(CompareMemoryBench, ReplayedChainsFollowTheSharedMemoryConfig) {
+    const fs::path bench = cli::default_memory_bench();
+    if (bench.empty()) GTEST_SKIP() << "validation/memory_bench was not built (no nvcc)";
+    const cli::SharedMemoryKernels kernels(bench, "sm_90");
+    const std::string config = std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json";
+    for (const int extra : {1, 3}) {
+        const sim::GpuSpec spec =
+            sim::config::load_config_file(config, {fmt::format("memory.shared.wavefront_latency_cycles={}", extra)}).spec;
+        const double conflict_free = kernels.bank_cycles_per_access(spec, 1);
+        EXPECT_NEAR(kernels.bank_cycles_per_access(spec, 32) - conflict_free, 31.0 * extra, 0.5) << extra;
+        EXPECT_NEAR(kernels.bank_cycles_per_access(spec, 33), conflict_free, 0.5) << extra;
+        EXPECT_NEAR(kernels.bank_cycles_per_access(spec, 2) - conflict_free, 1.0 * extra, 0.5) << extra;
+    }
+    const sim::GpuSpec base = sim::config::load_config_file(config).spec;
+    const sim::GpuSpec slower = sim::config::load_config_file(config, {fmt::format("memory.shared.ldmatrix_latency={}", base.memory.shared.ldmatrix_latency + 10)}).spec;
+    for (const int x : {1, 2, 4})
+        EXPECT_NEAR(kernels.ldmatrix_latency(slower, x, false) - kernels.ldmatrix_latency(base, x, false), 10.0, 0.5) << x;
+    EXPECT_NEAR(kernels.ldmatrix_cycles_per_instr(base, 4, true, 32), 4.0 * base.memory.shared.wavefront_cycles, 0.1);
+    EXPECT_NE(kernels.note().find("validation/memory_bench's own kernel (sm_90 SASS)"), std::string::npos) << kernels.note();
 }
 
 }  // namespace

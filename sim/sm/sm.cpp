@@ -210,11 +210,7 @@ bool Sm::tick(Cycle now) {
     bool progress = retire_memory(now);
     progress = apply_mbar(now) || progress;
     progress = tma_.tick(now) || progress;
-    // The sub-partitions take turns at going first (round robin by cycle): the first one ticked
-    // gets the LSU's free slot, and a fixed order would let sub-partition 0 starve the others.
-    const std::size_t first = static_cast<std::size_t>(now.value() % parts_.size());
-    for (std::size_t k = 0; k < parts_.size(); ++k) {
-        const std::size_t i = (first + k) % parts_.size();
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
         // A sub-partition that has not moved sleeps until its next event, unless one of its warps
         // waits for room in the LSU and there is room now (a tick without it would find the same).
         const std::uint64_t bit = std::uint64_t{1} << i;

@@ -3,9 +3,8 @@
 // slot w runs on sub-partition w mod sub_partitions.
 //
 // Tick phases: memory writeback (LSU completions due now release registers and complete
-// cp.async copies), sub-partitions (each: retire, dispatch, collect, issue; in round-robin order,
-// sub-partition cycle mod sub_partitions first, so that they share the LSU's free slots fairly),
-// lsu (the head of the LSU queue enters the memory system or the shared-memory banks).
+// cp.async copies), sub-partitions (each: retire, dispatch, collect, issue), lsu (the head of
+// the LSU queue enters the memory system or the shared-memory banks).
 //
 // The SM knows the timing of every instruction class it runs: a table of MmaTiming resolved
 // from the config before cycle 0 (WarpInstr::op of tensor instructions indexes it) and the

@@ -337,6 +337,9 @@ TEST(CompareRecords, OutOfRangeFieldsAreRefusedBeforeSimulating) {
     EXPECT_NE(error_of(R"({"experiment": "latency", "footprint": -5, "stride": 8, "latency_cycles": 1})").find("key 'footprint'"),
               std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "gemm", "m": 4294967296, "n": 128, "k": 64})").find("key 'm'"), std::string::npos);
+    EXPECT_NE(error_of(R"({"experiment": "ldmatrix", "x": 3, "trans": false, "latency_cycles": 30, "cycles_per_instr_per_sm": 3})")
+                  .find("mma_sweep.jsonl:3: key 'x': expected 1, 2 or 4"),
+              std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "mma", "experiment": "mma"})").find("appears twice"), std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "mma"} trailing)").find("mma_sweep.jsonl:3: malformed JSON"), std::string::npos);
     EXPECT_NE(error_of(std::string(100000, '[')).find("nested deeper than"), std::string::npos);

@@ -42,7 +42,8 @@ constexpr const char* kUsage =
     "--report OUT writes OUT/report.html (self-contained) and PNG plots per class (needs matplotlib).\n"
     "A folder whose header.json names a \"twin\" replays that benchmark's compiled loop for its mma records\n"
     "(validation/twins; --twins DIR: where its cubin is, default this build's); our own runs\n"
-    "(validation/run_all.sh) replay validation/mma_bench's own kernels.\n"
+    "(validation/run_all.sh) replay validation/mma_bench's own kernels, and for their ldmatrix and banks\n"
+    "records validation/memory_bench's shared-memory chains.\n"
     "Exit status: 0; 1 malformed input; 2 bad usage; 4 with --check when a class exceeds its MAPE\n"
     "threshold or a functional record mismatches.";
 

@@ -11,6 +11,7 @@
 // pair in 64-bit (global) addressing.
 #include <fmt/format.h>
 
+#include "isa/ldmatrix_layout.h"
 #include "isa/sass/semantics.h"
 
 namespace stcsim::isa::sass {
@@ -59,9 +60,8 @@ void load_opaque(Exec& x) {
 void store_global(Exec& x) { record(x); }
 
 // LDSM.16.M88 / .MT88 (.2 / .4): matrix j (register j) is 8 rows of 16 bytes whose addresses lanes
-// 8j..8j+7 give. Without .trans (M88) lane l receives bytes 4(l % 4)..+3 of row l / 4; with .trans
-// (MT88) the 16-bit elements at column l / 4 of rows 2(l % 4) and 2(l % 4) + 1. Known when every
-// byte read is known and every lane that gives a row address executes.
+// 8j..8j+7 give; each lane's two 16-bit elements per register are placed as isa/ldmatrix_layout.h
+// says. Known when every byte read is known and every lane that gives a row address executes.
 void ldsm(Exec& x) {
     record(x);
     const int matrices = x.d.dst_width[0];
@@ -73,23 +73,17 @@ void ldsm(Exec& x) {
         }
         check_shared(x, x.addresses[static_cast<std::size_t>(lane)], 16);
     }
-    auto byte = [&x](int row_lane, std::size_t offset) {
-        const std::uint64_t a = x.addresses[static_cast<std::size_t>(row_lane)] + offset;
-        if (!x.cta.shared.known[a]) x.known = false;
-        return std::uint32_t{x.cta.shared.bytes[a]};
+    auto element = [&x](int matrix, const MatrixElement& e) {
+        const std::uint64_t a = x.addresses[static_cast<std::size_t>(8 * matrix + e.row)] + 2 * static_cast<std::uint64_t>(e.col);
+        if (!x.cta.shared.known[a] || !x.cta.shared.known[a + 1]) x.known = false;
+        return std::uint32_t{x.cta.shared.bytes[a]} | std::uint32_t{x.cta.shared.bytes[a + 1]} << 8;
     };
-    auto half = [&byte](int row_lane, std::size_t offset) { return byte(row_lane, offset) | byte(row_lane, offset + 1) << 8; };
     // Every value is read before any is written: a destination may be an address register.
     std::array<std::array<std::uint32_t, 4>, kLanes> values{};
     x.each([&](int lane) {
-        for (int j = 0; j < matrices; ++j) {
-            const int row0 = 8 * j;
-            const auto column = static_cast<std::size_t>(lane % 4);
+        for (int j = 0; j < matrices; ++j)
             values[static_cast<std::size_t>(lane)][static_cast<std::size_t>(j)] =
-                trans ? half(row0 + 2 * (lane % 4), 2 * static_cast<std::size_t>(lane / 4)) |
-                            half(row0 + 2 * (lane % 4) + 1, 2 * static_cast<std::size_t>(lane / 4)) << 16
-                      : half(row0 + lane / 4, 4 * column) | half(row0 + lane / 4, 4 * column + 2) << 16;
-        }
+                element(j, ldmatrix_source(lane, j, 0, trans)) | element(j, ldmatrix_source(lane, j, 1, trans)) << 16;
     });
     x.each([&](int lane) {
         for (int j = 0; j < matrices; ++j) x.set(0, lane, values[static_cast<std::size_t>(lane)][static_cast<std::size_t>(j)], j);

@@ -127,12 +127,6 @@ int ldmatrix_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes
     return total;
 }
 
-MatrixElement ldmatrix_source(int lane, int reg, int half, bool trans) {
-    const int group = lane / 4;
-    const int pair = 2 * (lane % 4) + half;
-    return trans ? MatrixElement{reg, pair, group} : MatrixElement{reg, group, pair};
-}
-
 std::uint64_t SharedMemory::access(Kind kind, int wavefronts, std::uint64_t now) {
     const std::uint64_t start = std::max(now, state_.busy_until);
     const auto busy = static_cast<std::uint64_t>(std::max(1, wavefronts) * spec_.wavefront_cycles);

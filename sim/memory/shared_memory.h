@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 
+#include "isa/ldmatrix_layout.h"
 #include "sim/config/memory_spec.h"
 #include "sim/core/stats.h"
 
@@ -34,15 +35,9 @@ int shared_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes, 
 // the same bytes and so has the same wavefronts.
 int ldmatrix_wavefronts(const SharedMemorySpec& spec, const LaneAddresses& lanes, int num);
 
-// Where fragment element `half` (0 or 1) of register `reg` (= matrix index) in lane `lane` comes
-// from: row and column (b16 element) of that 8x8 matrix. Non-transposed: lane t holds row t/4,
-// columns 2*(t%4) and 2*(t%4)+1; .trans: column t/4, rows 2*(t%4) and 2*(t%4)+1.
-struct MatrixElement {
-    int matrix = 0;
-    int row = 0;
-    int col = 0;
-};
-MatrixElement ldmatrix_source(int lane, int reg, int half, bool trans);
+// The fragment delivery of ldmatrix (isa/ldmatrix_layout.h).
+using isa::ldmatrix_source;
+using isa::MatrixElement;
 
 // Per-SM shared-memory port: the banks serve one access at a time, wavefront by wavefront.
 class SharedMemory {

@@ -9,17 +9,6 @@ namespace {
 
 constexpr int kShortSteps = 64;
 
-// A pointer parameter: any distinct address (the kernels store their clocks and a sink there).
-void put_pointer(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint64_t address) {
-    if (bytes.size() < at + 8) bytes.resize(at + 8);
-    for (int b = 0; b < 8; ++b) bytes[at + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(address >> (8 * b));
-}
-
-void put_int(std::vector<std::uint8_t>& bytes, std::size_t at, std::uint32_t value) {
-    if (bytes.size() < at + 4) bytes.resize(at + 4);
-    for (int b = 0; b < 4; ++b) bytes[at + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(value >> (8 * b));
-}
-
 }  // namespace
 
 SharedMemoryKernels::SharedMemoryKernels(const std::filesystem::path& memory_bench, const std::string& arch)
@@ -38,9 +27,9 @@ double SharedMemoryKernels::ldmatrix_step_cycles(const sim::GpuSpec& spec, int x
                                                           fmt::format("ldmatrix x{}{} with {} chains", x, trans ? ".trans" : "", chains));
     auto run = [&](int steps) {
         std::vector<std::uint8_t> params;
-        put_int(params, 0, static_cast<std::uint32_t>(steps));
-        put_pointer(params, 8, 0x10000000);
-        put_pointer(params, 16, 0x20000000);
+        put_param(params, 0, static_cast<std::uint32_t>(steps), 4);
+        put_param(params, 8, 0x10000000, 8);  // the clocks and the sink: any distinct addresses
+        put_param(params, 16, 0x20000000, 8);
         return static_cast<double>(kernels_.cycles(spec, kernel, static_cast<std::uint32_t>(32 * warps), params));
     };
     return (run(2 * kShortSteps) - run(kShortSteps)) / kShortSteps;
@@ -60,10 +49,10 @@ double SharedMemoryKernels::bank_cycles_per_access(const sim::GpuSpec& spec, int
     const std::string kernel = kernels_.kernel_containing("bank_kernelEiiPxPj", "the bank-conflict chain");
     auto run = [&](int steps) {
         std::vector<std::uint8_t> params;
-        put_int(params, 0, static_cast<std::uint32_t>(stride_words));
-        put_int(params, 4, static_cast<std::uint32_t>(steps));
-        put_pointer(params, 8, 0x10000000);
-        put_pointer(params, 16, 0x20000000);
+        put_param(params, 0, static_cast<std::uint32_t>(stride_words), 4);
+        put_param(params, 4, static_cast<std::uint32_t>(steps), 4);
+        put_param(params, 8, 0x10000000, 8);  // the clocks and the sink: any distinct addresses
+        put_param(params, 16, 0x20000000, 8);
         return static_cast<double>(kernels_.cycles(spec, kernel, 32, params));
     };
     return (run(2 * kShortSteps) - run(kShortSteps)) / kShortSteps;

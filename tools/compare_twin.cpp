@@ -40,7 +40,7 @@ std::string identifier(const std::string& ptx) {
 std::vector<std::uint8_t> pointer_params(int count = 3) {
     std::vector<std::uint8_t> bytes;
     for (int i = 1; i <= count; ++i)
-        for (int b = 0; b < 8; ++b) bytes.push_back(static_cast<std::uint8_t>((std::uint64_t{0x10000000} * i) >> (8 * b)));
+        put_param(bytes, bytes.size(), std::uint64_t{0x10000000} * static_cast<std::uint64_t>(i), 8);
     return bytes;
 }
 
@@ -49,7 +49,7 @@ std::vector<std::uint8_t> pointer_params(int count = 3) {
 // the benchmark does; the other kernels read the first three and ignore the rest.
 std::vector<std::uint8_t> twin_params() {
     std::vector<std::uint8_t> bytes = pointer_params(5);
-    for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<std::uint8_t>(std::uint32_t{4} >> (8 * b)));
+    put_param(bytes, bytes.size(), 4, 4);
     return bytes;
 }
 
@@ -140,7 +140,7 @@ double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBen
                                                          fmt::format("{} at ILP {}", p.instr, p.ilp));
     auto params = [](std::int64_t iters) {
         std::vector<std::uint8_t> bytes = pointer_params();
-        for (int b = 0; b < 4; ++b) bytes.push_back(static_cast<std::uint8_t>(static_cast<std::uint32_t>(iters) >> (8 * b)));
+        put_param(bytes, bytes.size(), static_cast<std::uint32_t>(iters), 4);
         return bytes;
     };
     const bool emulated = emulated_on(spec, p.instr);

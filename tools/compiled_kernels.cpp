@@ -12,6 +12,11 @@
 
 namespace stcsim::cli {
 
+void put_param(std::vector<std::uint8_t>& params, std::size_t offset, std::uint64_t value, int bytes) {
+    if (params.size() < offset + static_cast<std::size_t>(bytes)) params.resize(offset + static_cast<std::size_t>(bytes));
+    for (int b = 0; b < bytes; ++b) params[offset + static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(value >> (8 * b));
+}
+
 CompiledKernels::CompiledKernels(std::filesystem::path binary, const std::string& arch) : binary_(std::move(binary)) {
     if (!std::filesystem::exists(binary_)) throw UserError(fmt::format("{}: no such file", binary_.string()));
     const std::string cuobjdump = find_cuda_tool("cuobjdump");

@@ -16,6 +16,10 @@
 
 namespace stcsim::cli {
 
+// Writes the low `bytes` bytes of `value` little-endian at `offset` of a kernel's parameter bytes
+// (growing them as needed), as cudaLaunchKernel packs an int (4) or a pointer (8).
+void put_param(std::vector<std::uint8_t>& params, std::size_t offset, std::uint64_t value, int bytes);
+
 class CompiledKernels {
 public:
     CompiledKernels() = default;

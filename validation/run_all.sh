@@ -8,6 +8,8 @@
 #   probes/              mma_probes: <id>.cases.jsonl / <id>.gpu.jsonl (+ .invalid.*) and index.json
 #   memory.jsonl         memory_bench: pointer-chase latency 4 KB..1 GB, bandwidth l1/l2/dram,
 #                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides
+#   pipe.jsonl           pipe_bench: instruction-pipe streams (IMAD, FFMA, IADD3, LOP3, SHF, LEA and mixes),
+#                        latency and throughput per sub-partition; empty-kernel launch times
 #   gemm.jsonl           gemm_bench: dense and 2:4 sparse f16 GEMMs (the traced kernel) at 1024^3,
 #                        2048^3, 4096^3 and 8192^3, timed with CUDA events; on an sm_90 GPU also
 #                        cutlass3_gemm (CUTLASS 3.x wgmma/TMA kernels, "experiment": "cutlass_gemm")
@@ -34,7 +36,7 @@ out=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${2:-$src/build/release}
 bin=$build/validation
-for program in mma_bench mma_probes memory_bench gemm_bench wgmma_bench wgmma_probes; do
+for program in mma_bench mma_probes memory_bench pipe_bench gemm_bench wgmma_bench wgmma_probes; do
     [[ -x $bin/$program ]] || { echo "$0: $bin/$program is missing; build first (cmake --build $build)" >&2; exit 1; }
 done
 mkdir -p "$out/probes" "$out/logs"
@@ -92,6 +94,9 @@ step latency 60 "$out/logs/latency.stdout" "$bin/memory_bench" --mode latency --
 step bandwidth 30 "$out/logs/bandwidth.stdout" "$bin/memory_bench" --mode bandwidth --sweep --out "$out/memory.jsonl"
 step ldmatrix 20 "$out/logs/ldmatrix.stdout" "$bin/memory_bench" --mode ldmatrix --out "$out/memory.jsonl"
 step banks 20 "$out/logs/banks.stdout" "$bin/memory_bench" --mode banks --out "$out/memory.jsonl"
+: > "$out/pipe.jsonl"
+step pipes 30 "$out/logs/pipes.stdout" "$bin/pipe_bench" --mode pipes --out "$out/pipe.jsonl"
+step launch 30 "$out/logs/launch.stdout" "$bin/pipe_bench" --mode launch --out "$out/pipe.jsonl"
 : > "$out/gemm.jsonl"
 sizes=(1024 2048 4096 8192)
 for size in "${sizes[@]}"; do

@@ -1,0 +1,33 @@
+// Host-callable instruction-pipe and launch microbenchmarks (pipe_bench): each runs one experiment
+// on the current device and returns what it timed (clock64 cycles on the SM, or CUDA-event time).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace stcsim::validation {
+
+// An instruction stream of pipe_bench: every chain applies one instruction per step, chain c of a
+// mixed stream the first instruction when c is even and the second when c is odd.
+struct PipeStream {
+    std::string name;  // "imad", "imad+ffma", ...
+    std::string first, second;  // SASS the chains compile to (the same for a one-instruction stream)
+};
+const std::vector<PipeStream>& pipe_streams();
+
+struct PipeTiming {
+    long long cycles = 0;  // the slowest warp's clock64 cycles around its loop
+    long long steps = 0;   // instructions per chain (4 per loop iteration)
+};
+// One CTA of `warps` warps, each running `chains` (1 or 8) independent chains of `iterations` loop
+// iterations. Throws std::invalid_argument for an unknown stream or chain count.
+PipeTiming time_pipe_stream(const std::string& stream, int chains, int warps, int iterations);
+
+struct LaunchTiming {
+    double us_per_launch = 0;  // `launches` back-to-back launches between two events, divided
+    double us_single = 0;      // one launch between two events (median of 20)
+};
+// Empty kernels of `ctas` CTAs of `threads` threads.
+LaunchTiming time_empty_launches(int ctas, int threads, int launches);
+
+}  // namespace stcsim::validation

@@ -3,10 +3,11 @@
 //   --mode pipes   every stream (or --stream NAME), one CTA, for each (warps, chains) of
 //                  (1, 1) and (1|4|8|16|32, 8):
 //       {"experiment": "pipe", "stream", "first", "second", "warps", "chains", "steps", "cycles",
-//        "cycles_per_step", "cycles_per_instr_per_smsp"}
-//       cycles: the slowest warp's clock64 cycles around its loop; cycles_per_step = cycles / steps
-//       (the latency with one chain); cycles_per_instr_per_smsp = cycles over the instructions of the
-//       busiest sub-partition (warp w runs on sub-partition w % 4)
+//        "cycles_double", "cycles_per_step", "cycles_per_instr_per_smsp"}
+//       cycles: the slowest warp's clock64 cycles around its loop of `steps` steps per chain;
+//       cycles_double: the same run with twice the steps; cycles_per_step: their difference over
+//       steps (the latency with one chain); cycles_per_instr_per_smsp: cycles_per_step over the
+//       chains of the busiest sub-partition (warp w runs on sub-partition w % 4)
 //   --mode launch  empty kernels of 1 and of sm_count CTAs (128 threads), back to back and alone:
 //       {"experiment": "launch", "ctas", "threads", "launches", "us_per_launch", "us_single"}
 // Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 no CUDA device.
@@ -94,11 +95,12 @@ int main(int argc, char** argv) {
         if (args.has("stream") && s.name != args.str("stream")) continue;
         for (const auto& [warps, chains] : shapes) {
             const PipeTiming t = time_pipe_stream(s.name, chains, warps, iterations);
-            const long long per_smsp = t.steps * chains * ((warps + 3) / 4);
+            const int chains_per_smsp = chains * ((warps + 3) / 4);  // warp w runs on sub-partition w % 4
             out << header("pipe", dev).add("stream", s.name).add("first", s.first).add("second", s.second)
                        .add("warps", warps).add("chains", chains).add("steps", static_cast<std::int64_t>(t.steps)).add("cycles", static_cast<std::int64_t>(t.cycles))
-                       .add("cycles_per_step", static_cast<double>(t.cycles) / t.steps)
-                       .add("cycles_per_instr_per_smsp", static_cast<double>(t.cycles) / per_smsp)
+                       .add("cycles_double", static_cast<std::int64_t>(t.cycles_double))
+                       .add("cycles_per_step", t.cycles_per_step())
+                       .add("cycles_per_instr_per_smsp", t.cycles_per_step() * chains_per_smsp)
                        .add("command", command).str()
                 << std::endl;
         }

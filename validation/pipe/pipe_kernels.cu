@@ -91,6 +91,20 @@ long long run_chains(int chains, int warps, int iterations) {
     throw std::invalid_argument("pipe_bench: chains must be 1 or 8");
 }
 
+long long cycles_of(const std::string& stream, int chains, int warps, int iterations) {
+    if (stream == "imad") return run_chains<kImad, kImad>(chains, warps, iterations);
+    if (stream == "ffma") return run_chains<kFfma, kFfma>(chains, warps, iterations);
+    if (stream == "iadd3") return run_chains<kIadd3, kIadd3>(chains, warps, iterations);
+    if (stream == "lop3") return run_chains<kLop3, kLop3>(chains, warps, iterations);
+    if (stream == "shf") return run_chains<kShf, kShf>(chains, warps, iterations);
+    if (stream == "lea") return run_chains<kLea, kLea>(chains, warps, iterations);
+    if (stream == "imad+ffma") return run_chains<kImad, kFfma>(chains, warps, iterations);
+    if (stream == "imad+iadd3") return run_chains<kImad, kIadd3>(chains, warps, iterations);
+    if (stream == "ffma+iadd3") return run_chains<kFfma, kIadd3>(chains, warps, iterations);
+    if (stream == "imad+lop3") return run_chains<kImad, kLop3>(chains, warps, iterations);
+    throw std::invalid_argument("pipe_bench: unknown stream " + stream);
+}
+
 }  // namespace
 
 const std::vector<PipeStream>& pipe_streams() {
@@ -105,19 +119,11 @@ const std::vector<PipeStream>& pipe_streams() {
 }
 
 PipeTiming time_pipe_stream(const std::string& stream, int chains, int warps, int iterations) {
-    long long cycles = 0;
-    if (stream == "imad") cycles = run_chains<kImad, kImad>(chains, warps, iterations);
-    else if (stream == "ffma") cycles = run_chains<kFfma, kFfma>(chains, warps, iterations);
-    else if (stream == "iadd3") cycles = run_chains<kIadd3, kIadd3>(chains, warps, iterations);
-    else if (stream == "lop3") cycles = run_chains<kLop3, kLop3>(chains, warps, iterations);
-    else if (stream == "shf") cycles = run_chains<kShf, kShf>(chains, warps, iterations);
-    else if (stream == "lea") cycles = run_chains<kLea, kLea>(chains, warps, iterations);
-    else if (stream == "imad+ffma") cycles = run_chains<kImad, kFfma>(chains, warps, iterations);
-    else if (stream == "imad+iadd3") cycles = run_chains<kImad, kIadd3>(chains, warps, iterations);
-    else if (stream == "ffma+iadd3") cycles = run_chains<kFfma, kIadd3>(chains, warps, iterations);
-    else if (stream == "imad+lop3") cycles = run_chains<kImad, kLop3>(chains, warps, iterations);
-    else throw std::invalid_argument("pipe_bench: unknown stream " + stream);
-    return {cycles, static_cast<long long>(iterations) * kUnroll};
+    PipeTiming t;
+    t.steps = static_cast<long long>(iterations) * kUnroll;
+    t.cycles = cycles_of(stream, chains, warps, iterations);
+    t.cycles_double = cycles_of(stream, chains, warps, 2 * iterations);
+    return t;
 }
 
 LaunchTiming time_empty_launches(int ctas, int threads, int launches) {

@@ -16,11 +16,15 @@ struct PipeStream {
 const std::vector<PipeStream>& pipe_streams();
 
 struct PipeTiming {
-    long long cycles = 0;  // the slowest warp's clock64 cycles around its loop
-    long long steps = 0;   // instructions per chain (4 per loop iteration)
+    long long steps = 0;          // instructions per chain of the shorter run (4 per loop iteration)
+    long long cycles = 0;         // the slowest warp's clock64 cycles around its loop, shorter run
+    long long cycles_double = 0;  // the same with twice the iterations
+    // What one more step of every chain costs, the loop's set-up and the clock reads taken out.
+    double cycles_per_step() const { return static_cast<double>(cycles_double - cycles) / static_cast<double>(steps); }
 };
-// One CTA of `warps` warps, each running `chains` (1 or 8) independent chains of `iterations` loop
-// iterations. Throws std::invalid_argument for an unknown stream or chain count.
+// One CTA of `warps` warps, each running `chains` (1 or 8) independent chains, timed at
+// `iterations` and 2 x `iterations` loop iterations. Throws std::invalid_argument for an unknown
+// stream or chain count.
 PipeTiming time_pipe_stream(const std::string& stream, int chains, int warps, int iterations);
 
 struct LaunchTiming {

@@ -43,7 +43,8 @@ constexpr const char* kUsage =
     "A folder whose header.json names a \"twin\" replays that benchmark's compiled loop for its mma records\n"
     "(validation/twins; --twins DIR: where its cubin is, default this build's); our own runs\n"
     "(validation/run_all.sh) replay validation/mma_bench's own kernels, and for their ldmatrix and banks\n"
-    "records validation/memory_bench's shared-memory chains.\n"
+    "records validation/memory_bench's shared-memory chains, for their pipe records validation/pipe_bench's\n"
+    "instruction streams.\n"
     "Exit status: 0; 1 malformed input; 2 bad usage; 4 with --check when a class exceeds its MAPE\n"
     "threshold or a functional record mismatches.";
 
@@ -88,6 +89,9 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
             twin.emplace(BenchmarkTwin::own_benchmark(bench));
     }
     ReplayPrograms programs{twin ? &*twin : nullptr, default_gemm_bench(), default_cutlass_gemm()};
+    // The SASS our own run's microbenchmarks ran as: that of the measured GPU (sm_90a: the sm_90 SASS).
+    std::string sass_arch = gpu_arch.empty() ? c.config_arch : gpu_arch;
+    if (!sass_arch.empty() && sass_arch.back() == 'a') sass_arch.pop_back();
     // Our own run's shared-memory records replay validation/memory_bench's kernels, as the GPU ran them.
     std::optional<SharedMemoryKernels> shared_kernels;
     const bool has_shared = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
@@ -95,13 +99,23 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
     });
     if (has_shared && !c.folder.published && !c.folder.synthetic) {
         const fs::path bench = default_memory_bench();
-        std::string arch = gpu_arch.empty() ? c.config_arch : gpu_arch;
-        if (!arch.empty() && arch.back() == 'a') arch.pop_back();  // sm_90a: the sm_90 SASS
         if (bench.empty())
             c.warnings.push_back("validation/memory_bench is not built (the validation build needs nvcc): the ldmatrix and "
                                  "banks records are simulated as the shared-memory access alone, not the benchmark's chain");
         else
-            programs.memory_bench = &shared_kernels.emplace(bench, arch);
+            programs.memory_bench = &shared_kernels.emplace(bench, sass_arch);
+    }
+    // ... and their pipe records validation/pipe_bench's kernels.
+    std::optional<PipeKernels> pipe_kernels;
+    const bool has_pipe = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
+        return r.data.contains("experiment") && r.data["experiment"] == "pipe";
+    });
+    if (has_pipe && !c.folder.published && !c.folder.synthetic) {
+        const fs::path bench = default_pipe_bench();
+        if (bench.empty())
+            c.warnings.push_back("validation/pipe_bench is not built (the validation build needs nvcc): the pipe records are not simulated");
+        else
+            programs.pipe_bench = &pipe_kernels.emplace(bench, sass_arch);
     }
     const bool has_gemm = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
         return r.data.contains("experiment") && r.data["experiment"] == "gemm";

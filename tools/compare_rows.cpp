@@ -258,6 +258,39 @@ Pending cutlass_gemm_row(const MeasuredRecord& r, const std::filesystem::path& c
     return Pending{{CompareRow{"cutlass_gemm", key, r.cited(), number_field(r, "ms"), std::nullopt, why}}, {}};
 }
 
+// The GPU reported the loop at `steps` and twice as many steps per chain; a step costs their
+// difference (validation/pipe_bench.cu). Its own cycles_per_step and cycles_per_instr_per_smsp are
+// not read: runs of 045d530 wrote the latter multiplied by the chains instead of divided.
+Pending pipe_job(const MeasuredRecord& r, const PipeKernels* kernels) {
+    const std::string name = string_field(r, "stream");
+    const validation::PipeStream* stream = validation::find_pipe_stream(name);
+    if (!stream) throw UserError(fmt::format("{}: key 'stream': '{}' is no pipe_bench stream (validation/pipe/pipe_streams.h)", r.source, name));
+    const int warps = static_cast<int>(integer_field(r, "warps", 1, 32));
+    const int chains = static_cast<int>(integer_field(r, "chains", 1, 8));
+    if (chains != 1 && chains != 8) throw UserError(fmt::format("{}: key 'chains': expected 1 or 8, got {}", r.source, chains));
+    const std::int64_t steps = integer_field(r, "steps", 1, std::int64_t{1} << 40);
+    const std::int64_t cycles = integer_field(r, "cycles", 0, std::int64_t{1} << 62);
+    const std::int64_t cycles_double = integer_field(r, "cycles_double", 0, std::int64_t{1} << 62);
+    if (cycles_double <= cycles)
+        throw UserError(fmt::format("{}: key 'cycles_double': {} is not above 'cycles' ({}): twice the steps must take longer",
+                                    r.source, cycles_double, cycles));
+    const bool latency = chains == 1;
+    const int per_smsp = latency ? 1 : chains * ((warps + 3) / 4);  // warp w runs on sub-partition w % 4
+    const double measured = static_cast<double>(cycles_double - cycles) / static_cast<double>(steps) / per_smsp;
+    CompareRow row{latency ? "pipe_latency" : "pipe_throughput", fmt::format("{} w{} c{}", name, warps, chains), r.cited(), measured,
+                   std::nullopt, ""};
+    if (!kernels) {
+        row.note = "not simulated: validation/pipe_bench is not built (the validation build needs nvcc)";
+        return Pending{{row}, {}};
+    }
+    Pending out{{row}, {}};
+    out.job = [stream, chains, warps, per_smsp, kernels](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+        rows[0].simulated = kernels->cycles_per_step(spec, *stream, chains, warps) / per_smsp;
+        rows[0].note = kernels->note();
+    };
+    return out;
+}
+
 // nullopt for a record the GPU run skipped.
 std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
                                    const ReplayPrograms& programs = {}, std::optional<double> sm_clock_mhz = std::nullopt,
@@ -269,6 +302,12 @@ std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& c
     if (experiment == "bandwidth") return bandwidth_job(r);
     if (experiment == "ldmatrix") return ldmatrix_job(r, programs.memory_bench);
     if (experiment == "banks") return banks_job(r, programs.memory_bench);
+    if (experiment == "pipe") return pipe_job(r, programs.pipe_bench);
+    if (experiment == "launch")
+        return Pending{{CompareRow{"launch", fmt::format("{} CTAs", integer_field(r, "ctas", 1, 1 << 30)), r.cited(),
+                                   number_field(r, "us_per_launch"), std::nullopt,
+                                   "not simulated: the time between kernel launches (us) lies outside the simulated kernel"}},
+                       {}};
     if (experiment == "gemm") return gemm_job(r, programs.gemm_bench, sm_clock_mhz);
     if (experiment == "cutlass_gemm") return cutlass_gemm_row(r, programs.cutlass_gemm, config_clock_mhz, sm_clock_mhz);
     return Pending{{CompareRow{experiment, "", r.cited(), 0, std::nullopt,

@@ -12,6 +12,9 @@
 //   banks     memory.jsonl "banks"                cycles_per_access  run_smem_bench(stride_words * 4, 4 B), or
 //             memory_bench's own kernel
 //   gemm      gemm.jsonl "gemm"                   ms x the run's SM clock (else cycles_est)  compare_gemm.h
+//   pipe_latency, pipe_throughput  pipe.jsonl "pipe"  (cycles_double - cycles) / steps, per step or
+//             per instruction per sub-partition: validation/pipe_bench's own kernel (compare_pipe_bench.h)
+//   launch    pipe.jsonl "launch"                 us_per_launch: listed, not simulated (outside a kernel)
 // Records marked "skipped" by the GPU run are left out; a record the simulator cannot run (a form
 // its arch lacks, an experiment it does not know) gets a row with a note instead of a value.
 #pragma once
@@ -25,6 +28,7 @@
 #include "isa/arch.h"
 #include "sim/config/gpu_spec.h"
 #include "tools/compare_memory_bench.h"
+#include "tools/compare_pipe_bench.h"
 #include "tools/compare_twin.h"
 #include "tools/measurements.h"
 
@@ -57,6 +61,7 @@ struct ReplayPrograms {
     std::filesystem::path gemm_bench;     // validation/gemm_bench, for "gemm" records (compare_gemm.h)
     std::filesystem::path cutlass_gemm;   // validation/cutlass_gemm, for CUTLASS 2.x records (compare_gemm.h)
     const SharedMemoryKernels* memory_bench = nullptr;  // our own runs' ldmatrix and banks records
+    const PipeKernels* pipe_bench = nullptr;            // our own runs' pipe records
 };
 
 // UserError (naming file:line and key) for a malformed record; runs the simulations on `threads`.

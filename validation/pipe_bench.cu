@@ -32,16 +32,10 @@ JsonLine header(const char* experiment, const DeviceInfo& dev) {
     return line;
 }
 
-bool known_stream(const std::string& name) {
-    for (const PipeStream& s : pipe_streams())
-        if (s.name == name) return true;
-    return false;
-}
-
 void validate(const Args& args) {
     const std::string mode = args.str("mode");
     if (mode != "pipes" && mode != "launch") throw UsageError("--mode must be pipes or launch");
-    if (args.has("stream") && !known_stream(args.str("stream")))
+    if (args.has("stream") && !find_pipe_stream(args.str("stream")))
         throw UsageError("--stream must name one of the streams (--help lists them)");
     if (args.integer("iterations") < 1 || args.integer("iterations") > (1 << 20))
         throw UsageError("--iterations must be 1..1M");
@@ -50,7 +44,7 @@ void validate(const Args& args) {
 
 std::string stream_list() {
     std::string list;
-    for (const PipeStream& s : pipe_streams()) list += (list.empty() ? "" : ", ") + s.name;
+    for (const PipeStream& s : kPipeStreams) list += (list.empty() ? "" : ", ") + std::string(s.name);
     return list;
 }
 
@@ -91,16 +85,16 @@ int main(int argc, char** argv) {
     }
     const int iterations = static_cast<int>(args.integer("iterations"));
     const std::vector<std::pair<int, int>> shapes = {{1, 1}, {1, 8}, {4, 8}, {8, 8}, {16, 8}, {32, 8}};  // warps, chains
-    for (const PipeStream& s : pipe_streams()) {
+    for (const PipeStream& s : kPipeStreams) {
         if (args.has("stream") && s.name != args.str("stream")) continue;
         for (const auto& [warps, chains] : shapes) {
-            const PipeTiming t = time_pipe_stream(s.name, chains, warps, iterations);
+            const PipeTiming t = time_pipe_stream(s, chains, warps, iterations);
             const int chains_per_smsp = chains * ((warps + 3) / 4);  // warp w runs on sub-partition w % 4
-            out << header("pipe", dev).add("stream", s.name).add("first", s.first).add("second", s.second)
+            out << header("pipe", dev).add("stream", s.name).add("first", kPipeOpSass[s.first]).add("second", kPipeOpSass[s.second])
                        .add("warps", warps).add("chains", chains).add("steps", static_cast<std::int64_t>(t.steps)).add("cycles", static_cast<std::int64_t>(t.cycles))
                        .add("cycles_double", static_cast<std::int64_t>(t.cycles_double))
                        .add("cycles_per_step", t.cycles_per_step())
-                       .add("cycles_per_instr_per_smsp", t.cycles_per_step() * chains_per_smsp)
+                       .add("cycles_per_instr_per_smsp", t.cycles_per_step() / chains_per_smsp)
                        .add("command", command).str()
                 << std::endl;
         }

@@ -13,9 +13,7 @@
 namespace stcsim::validation {
 namespace {
 
-enum Op : int { kImad, kFfma, kIadd3, kLop3, kShf, kLea };
-
-constexpr int kUnroll = 4;  // steps per loop iteration
+constexpr int kUnroll = kPipeUnroll;
 
 struct Operands {
     std::uint32_t a[kUnroll], b[kUnroll];
@@ -91,34 +89,36 @@ long long run_chains(int chains, int warps, int iterations) {
     throw std::invalid_argument("pipe_bench: chains must be 1 or 8");
 }
 
-long long cycles_of(const std::string& stream, int chains, int warps, int iterations) {
-    if (stream == "imad") return run_chains<kImad, kImad>(chains, warps, iterations);
-    if (stream == "ffma") return run_chains<kFfma, kFfma>(chains, warps, iterations);
-    if (stream == "iadd3") return run_chains<kIadd3, kIadd3>(chains, warps, iterations);
-    if (stream == "lop3") return run_chains<kLop3, kLop3>(chains, warps, iterations);
-    if (stream == "shf") return run_chains<kShf, kShf>(chains, warps, iterations);
-    if (stream == "lea") return run_chains<kLea, kLea>(chains, warps, iterations);
-    if (stream == "imad+ffma") return run_chains<kImad, kFfma>(chains, warps, iterations);
-    if (stream == "imad+iadd3") return run_chains<kImad, kIadd3>(chains, warps, iterations);
-    if (stream == "ffma+iadd3") return run_chains<kFfma, kIadd3>(chains, warps, iterations);
-    if (stream == "imad+lop3") return run_chains<kImad, kLop3>(chains, warps, iterations);
-    throw std::invalid_argument("pipe_bench: unknown stream " + stream);
+template <int FIRST>
+long long cycles_of(PipeOp second, int chains, int warps, int iterations) {
+    switch (second) {
+        case kImad: return run_chains<FIRST, kImad>(chains, warps, iterations);
+        case kFfma: return run_chains<FIRST, kFfma>(chains, warps, iterations);
+        case kIadd3: return run_chains<FIRST, kIadd3>(chains, warps, iterations);
+        case kLop3: return run_chains<FIRST, kLop3>(chains, warps, iterations);
+        case kShf: return run_chains<FIRST, kShf>(chains, warps, iterations);
+        case kLea: return run_chains<FIRST, kLea>(chains, warps, iterations);
+    }
+    throw std::invalid_argument("pipe_bench: unknown instruction");
+}
+
+// The streams' own pairs only: kPipeStreams never puts FFMA, IADD3, LOP3, SHF or LEA first with
+// another instruction second.
+long long cycles_of(const PipeStream& s, int chains, int warps, int iterations) {
+    switch (s.first) {
+        case kImad: return cycles_of<kImad>(s.second, chains, warps, iterations);
+        case kFfma: return cycles_of<kFfma>(s.second, chains, warps, iterations);
+        case kIadd3: return run_chains<kIadd3, kIadd3>(chains, warps, iterations);
+        case kLop3: return run_chains<kLop3, kLop3>(chains, warps, iterations);
+        case kShf: return run_chains<kShf, kShf>(chains, warps, iterations);
+        case kLea: return run_chains<kLea, kLea>(chains, warps, iterations);
+    }
+    throw std::invalid_argument("pipe_bench: unknown instruction");
 }
 
 }  // namespace
 
-const std::vector<PipeStream>& pipe_streams() {
-    static const std::vector<PipeStream> streams = {
-        {"imad", "IMAD", "IMAD"},           {"ffma", "FFMA", "FFMA"},           {"iadd3", "IADD3", "IADD3"},
-        {"lop3", "LOP3.LUT", "LOP3.LUT"},   {"shf", "SHF.L.W.U32.HI", "SHF.L.W.U32.HI"},
-        {"lea", "LEA", "LEA"},
-        {"imad+ffma", "IMAD", "FFMA"},      {"imad+iadd3", "IMAD", "IADD3"},
-        {"ffma+iadd3", "FFMA", "IADD3"},    {"imad+lop3", "IMAD", "LOP3.LUT"},
-    };
-    return streams;
-}
-
-PipeTiming time_pipe_stream(const std::string& stream, int chains, int warps, int iterations) {
+PipeTiming time_pipe_stream(const PipeStream& stream, int chains, int warps, int iterations) {
     PipeTiming t;
     t.steps = static_cast<long long>(iterations) * kUnroll;
     t.cycles = cycles_of(stream, chains, warps, iterations);

@@ -3,17 +3,10 @@
 #pragma once
 
 #include <string>
-#include <vector>
+
+#include "validation/pipe/pipe_streams.h"
 
 namespace stcsim::validation {
-
-// An instruction stream of pipe_bench: every chain applies one instruction per step, chain c of a
-// mixed stream the first instruction when c is even and the second when c is odd.
-struct PipeStream {
-    std::string name;  // "imad", "imad+ffma", ...
-    std::string first, second;  // SASS the chains compile to (the same for a one-instruction stream)
-};
-const std::vector<PipeStream>& pipe_streams();
 
 struct PipeTiming {
     long long steps = 0;          // instructions per chain of the shorter run (4 per loop iteration)
@@ -22,10 +15,10 @@ struct PipeTiming {
     // What one more step of every chain costs, the loop's set-up and the clock reads taken out.
     double cycles_per_step() const { return static_cast<double>(cycles_double - cycles) / static_cast<double>(steps); }
 };
-// One CTA of `warps` warps, each running `chains` (1 or 8) independent chains, timed at
-// `iterations` and 2 x `iterations` loop iterations. Throws std::invalid_argument for an unknown
-// stream or chain count.
-PipeTiming time_pipe_stream(const std::string& stream, int chains, int warps, int iterations);
+// One CTA of `warps` warps, each running `chains` (1 or 8) independent chains of `stream`
+// (pipe_streams.h), timed at `iterations` and 2 x `iterations` loop iterations. Throws
+// std::invalid_argument for a chain count other than 1 or 8.
+PipeTiming time_pipe_stream(const PipeStream& stream, int chains, int warps, int iterations);
 
 struct LaunchTiming {
     double us_per_launch = 0;  // `launches` back-to-back launches between two events, divided

@@ -28,6 +28,7 @@
 #include "sim/trace/gemm_trace.h"
 #include "tools/compare_gemm.h"
 #include "tools/compare_memory_bench.h"
+#include "tools/compare_pipe_bench.h"
 #include "tools/compare_rows.h"
 #include "tools/mma_case.h"
 #include "tools/program_launch.h"
@@ -340,6 +341,14 @@ TEST(CompareRecords, OutOfRangeFieldsAreRefusedBeforeSimulating) {
     EXPECT_NE(error_of(R"({"experiment": "ldmatrix", "x": 3, "trans": false, "latency_cycles": 30, "cycles_per_instr_per_sm": 3})")
                   .find("mma_sweep.jsonl:3: key 'x': expected 1, 2 or 4"),
               std::string::npos);
+    const std::string pipe = R"({"experiment": "pipe", "warps": 4, "steps": 1024, "cycles": 100, )";
+    EXPECT_NE(error_of(pipe + R"("stream": "hmma", "chains": 8, "cycles_double": 200})")
+                  .find("mma_sweep.jsonl:3: key 'stream': 'hmma' is no pipe_bench stream"),
+              std::string::npos);
+    EXPECT_NE(error_of(pipe + R"("stream": "imad", "chains": 4, "cycles_double": 200})").find("key 'chains': expected 1 or 8, got 4"),
+              std::string::npos);
+    EXPECT_NE(error_of(pipe + R"("stream": "imad", "chains": 8, "cycles_double": 100})").find("key 'cycles_double': 100 is not above"),
+              std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "mma", "experiment": "mma"})").find("appears twice"), std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "mma"} trailing)").find("mma_sweep.jsonl:3: malformed JSON"), std::string::npos);
     EXPECT_NE(error_of(std::string(100000, '[')).find("nested deeper than"), std::string::npos);
@@ -546,6 +555,36 @@ TEST(CompareMemoryBench, ReplayedChainsFollowTheSharedMemoryConfig) {
         EXPECT_NEAR(kernels.ldmatrix_latency(slower, x, false) - kernels.ldmatrix_latency(base, x, false), 10.0, 0.5) << x;
     EXPECT_NEAR(kernels.ldmatrix_cycles_per_instr(base, 4, true, 32), 4.0 * base.memory.shared.wavefront_cycles, 0.1);
     EXPECT_NE(kernels.note().find("validation/memory_bench's own kernel (sm_90 SASS)"), std::string::npos) << kernels.note();
+}
+
+// The pipe records' replay follows the config's pipelines: IMAD on the half-rate fmaheavy pipe, the
+// uniform loop counter off the integer pipe. Putting either back as it was changes the rows.
+TEST(ComparePipeBench, ReplayedStreamsFollowThePipelines) {
+    const fs::path bench = cli::default_pipe_bench();
+    if (bench.empty()) GTEST_SKIP() << "validation/pipe_bench was not built (no nvcc)";
+    const cli::PipeKernels kernels(bench, "sm_90");
+    const sim::GpuSpec base = sim::config::load_config_file(std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json").spec;
+    const auto per_instr = [&](const sim::GpuSpec& spec, std::string_view stream) {  // 32 warps, 8 chains: 64 per sub-partition
+        return kernels.cycles_per_step(spec, *validation::find_pipe_stream(stream), 8, 32) / 64.0;
+    };
+    EXPECT_NEAR(per_instr(base, "imad"), 2.0, 0.05);
+    EXPECT_NEAR(per_instr(base, "ffma"), 1.0 + 3.0 / 32, 0.05);      // and the loop's 3 instructions per 32
+    EXPECT_NEAR(per_instr(base, "imad+ffma"), 1.0 + 3.0 / 32, 0.05);  // IMAD beside FFMA, not in its way
+    EXPECT_NEAR(per_instr(base, "iadd3"), 2.0 + 2.0 / 32, 0.05);     // 32 IADD3 and the ISETP at 2 cycles each
+
+    sim::GpuSpec imad_full_rate = base, uniform_on_alu = base;
+    for (sim::PipelineSpec& p : imad_full_rate.sm.pipelines)
+        if (p.name == "fmaheavy") p.interval = 1;
+    for (sim::PipelineSpec& p : uniform_on_alu.sm.pipelines) {
+        if (p.name == "alu") p.opcodes += " UIADD3";
+        if (p.name == "uniform") p.opcodes.erase(p.opcodes.find("UIADD3"), 6);
+    }
+    EXPECT_NEAR(per_instr(imad_full_rate, "imad"), 1.0 + 3.0 / 32, 0.05);
+    EXPECT_NEAR(per_instr(uniform_on_alu, "iadd3"), 2.0 + 4.0 / 32, 0.05);
+    const double latency = kernels.cycles_per_step(base, *validation::find_pipe_stream("imad"), 1, 1);
+    EXPECT_GE(latency, 4.0);
+    EXPECT_LT(latency, 4.25);
+    EXPECT_NE(kernels.note().find("validation/pipe_bench's own kernel (sm_90 SASS)"), std::string::npos) << kernels.note();
 }
 
 }  // namespace

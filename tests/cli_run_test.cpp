@@ -5,6 +5,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "run_command.h"
@@ -112,6 +115,35 @@ TEST(CliRun, UsageErrors) {
     EXPECT_EQ(run_stcsim("run --bogus").status, 2);
     EXPECT_EQ(run_stcsim("run --help").status, 0);
     EXPECT_EQ(run_stcsim("run --config " + kSource + "/configs/a100.json --trace /nonexistent/kernel.traceg").status, 1);
+    const CommandResult profile = run_stcsim("run --pc-profile --config " + kSource + "/configs/a100.json --trace " + kSource +
+                                             "/traces/samples/stcsim_sparse/kernel-1.traceg");
+    EXPECT_EQ(profile.status, 2);
+    EXPECT_NE(profile.err.find("--pc-profile needs --out"), std::string::npos) << profile.err;
+}
+
+// --pc-profile: one row per static instruction, whose executions add up to the run's warp
+// instructions.
+TEST(CliRun, PcProfileListsEveryInstructionOnce) {
+    const std::string dir = out_dir("cli_run_pc_profile");
+    const CommandResult r = run_stcsim("run --pc-profile --config " + kSource + "/configs/a100.json --trace " + kSource +
+                                       "/traces/samples/stcsim_sparse/kernel-1.traceg --out " + dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::ifstream in(dir + "/pc_profile.csv");
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line));
+    EXPECT_EQ(line.rfind("kernel,pc,sass,executions,warp_cycles,", 0), 0u) << line;
+    long executions = 0;
+    int rows = 0;
+    while (std::getline(in, line)) {
+        std::vector<std::string> fields;
+        std::stringstream ss(line);
+        for (std::string f; std::getline(ss, f, ',');) fields.push_back(f);
+        ASSERT_EQ(fields.size(), 9u) << line;
+        executions += std::stol(fields[3]);
+        ++rows;
+    }
+    EXPECT_GT(rows, 0);
+    EXPECT_EQ(executions, read_json(dir + "/stats.json")["warp_instructions"].get<long>());
 }
 
 }  // namespace

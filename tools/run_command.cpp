@@ -1,6 +1,7 @@
-// `stcsim run --config FILE --trace PATH [--out DIR] [--json] [-p key=value]`: replays a kernel
+// `stcsim run --config FILE --trace PATH [--out DIR [--pc-profile]] [--json] [-p key=value]`: replays a kernel
 // trace (a kernelslist.g, a folder holding one, or one .traceg[.gz|.zst|.xz]) on the configured
-// GPU; writes DIR/stats.json and the resolved config DIR/config.json; --json prints the stats.
+// GPU; writes DIR/stats.json and the resolved config DIR/config.json (and with --pc-profile
+// DIR/pc_profile.csv, sim/sm/pc_profile.h); --json prints the stats.
 // --config takes a file or the name of a shipped config (a100). A progress line on stderr, only when
 // stderr is a terminal (progress.h): percentage and ETA from the kernels done and the current
 // kernel's instructions issued.
@@ -27,7 +28,7 @@ namespace {
 namespace po = boost::program_options;
 
 constexpr const char* kUsage =
-    "usage: stcsim run --config FILE --trace PATH [--out DIR] [--json] [-p key.path=value ...]\n"
+    "usage: stcsim run --config FILE --trace PATH [--out DIR [--pc-profile]] [--json] [-p key.path=value ...]\n"
     "       stcsim run --config FILE --binary FILE --kernel NAME --grid X,Y,Z --block X,Y,Z [--smem BYTES]\n"
     "                  --params FILE [--ctas A-B] [--out DIR] [--json] [-p ...]\n"
     "Replays a kernel trace (kernelslist.g, a folder with one, or one kernel .traceg[.gz|.zst|.xz]) through the\n"
@@ -61,13 +62,16 @@ std::string summary(const std::string& label, const nlohmann::ordered_json& stat
 int run_main(const std::vector<std::string>& args, Streams& io) {
     std::string config_path, trace_path, out;
     std::vector<std::string> overrides;
-    bool json = false;
+    bool json = false, pc_profile = false;
     po::options_description options("options");
     options.add_options()
         ("config", po::value(&config_path), "GPU config: a JSON file, or a shipped config by name (a100; see 'stcsim config list')")
         ("trace", po::value(&trace_path), "kernelslist.g, a folder holding one, or one kernel trace file")
         ("out", po::value(&out), "write stats.json and the resolved config.json into this folder")
         ("json", po::bool_switch(&json), "print the stats as JSON on stdout")
+        ("pc-profile", po::bool_switch(&pc_profile),
+         "also write DIR/pc_profile.csv (needs --out): per kernel and PC, the warp instructions issued and the warp-cycles "
+         "spent waiting for each, split into stall count and other waits (what Nsight Compute samples per SASS instruction)")
         ("param,p", po::value(&overrides)->composing(), "override a config key: -p key.path=value (repeatable)");
     add_kernel_trace_options(options, false);
     po::variables_map values;
@@ -75,6 +79,7 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
     if (config_path.empty()) throw UsageError("--config is required");
     const bool from_binary = values.count("binary") > 0;
     if (trace_path.empty() == !from_binary) throw UsageError("give either --trace or --binary");
+    if (pc_profile && out.empty()) throw UsageError("--pc-profile needs --out DIR (it writes DIR/pc_profile.csv)");
     const auto config = sim::config::load_config_file(config_path, overrides);
     if (!out.empty()) prepare_output_dir(out);
     std::optional<ScratchDir> temporary;  // the trace of --binary without --out
@@ -93,6 +98,7 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
                                           : trace_path;
     const auto start = std::chrono::steady_clock::now();
     sim::ReplayResult result;
+    sim::PcProfile profile;
     {
         // Work done: whole kernels plus the current kernel's share of instructions issued (or CTAs).
         Progress bar(io.err, "run");
@@ -103,13 +109,14 @@ int run_main(const std::vector<std::string>& args, Streams& io) {
                            fmt::format("kernel {}/{}  CTAs {}/{}  cycle {}", p.kernel, p.kernels, p.ctas_done, p.ctas_total,
                                        p.now.value()));
             };
-        result = sim::run_replay(config.spec, trace_path, report);
+        result = sim::run_replay(config.spec, trace_path, report, pc_profile ? &profile : nullptr);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::string text = result.stats.dump(2) + "\n";
     if (!out.empty()) {
         write_text_file((std::filesystem::path(out) / "stats.json").string(), text);
         write_text_file((std::filesystem::path(out) / "config.json").string(), config.resolved.dump(2) + "\n");
+        if (pc_profile) write_text_file((std::filesystem::path(out) / "pc_profile.csv").string(), profile.csv());
     }
     if (json) {
         io.out << text;

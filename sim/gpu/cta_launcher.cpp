@@ -54,7 +54,8 @@ bool CtaLauncher::open_next_kernel() {
         state_.max_ctas_per_sm = static_cast<std::uint64_t>(sms_.front()->occupancy_limit(needs_));
         kernel_done_ = 0;
         kernel_total_ = h.grid.count();
-        decoder_ = std::make_unique<KernelDecoder>(classes_, *sms_.front(), h.extended(), counts_);
+        decoder_ = std::make_unique<KernelDecoder>(classes_, *sms_.front(), h.extended(), counts_, profile_,
+                                                   static_cast<std::uint32_t>(kernel_index_));
         kernel_exhausted_ = false;
         block_pending_ = false;
         room_may_exist_ = true;

@@ -56,6 +56,8 @@ public:
     void on_kernel_end(std::function<void(std::size_t kernel, Cycle now)> f) { kernel_end_ = std::move(f); }
     // The kernel now open (or the last one): its name from the trace header and its trace file.
     const std::string& kernel_name() const { return kernel_name_; }
+    // Register every instruction of the kernels opened from now on in `profile` (pc_profile.h).
+    void keep_profile(PcProfile* profile) { profile_ = profile; }
     const std::string& kernel_path() const { return kernel_path_; }
 
     struct State {
@@ -88,6 +90,7 @@ private:
     OpcodeCounts& counts_;
     std::unique_ptr<trace::TraceReader> reader_;
     std::unique_ptr<KernelDecoder> decoder_;
+    PcProfile* profile_ = nullptr;
     trace::ThreadBlockTrace block_;  // the block's ids; its instructions go straight to a slot
     bool block_pending_ = false, kernel_exhausted_ = true;
     // Whether an SM may have room for a CTA: false once a search found none, until a CTA

@@ -99,8 +99,9 @@ int OpcodeClasses::pipeline_of(const Opcode& opcode) const {
     return it == by_opcode_.end() ? default_pipe_ : it->second;
 }
 
-KernelDecoder::KernelDecoder(const OpcodeClasses& classes, const Sm& sm, bool extended, OpcodeCounts& counts)
-    : classes_(classes), sm_(sm), extended_(extended), counts_(counts) {}
+KernelDecoder::KernelDecoder(const OpcodeClasses& classes, const Sm& sm, bool extended, OpcodeCounts& counts,
+                             PcProfile* profile, std::uint32_t kernel)
+    : classes_(classes), sm_(sm), extended_(extended), counts_(counts), profile_(profile), kernel_(kernel) {}
 
 bool KernelDecoder::Key::operator==(const Key& o) const { return std::memcmp(w, o.w, sizeof w) == 0; }
 
@@ -249,6 +250,7 @@ std::uint32_t KernelDecoder::index_of(const Key& key, const TraceInstruction& t)
     auto it = index_.find(key);
     if (it == index_.end()) {
         table_.push_back(decode(t));
+        if (profile_ != nullptr) table_.back().site = profile_->site(kernel_, t.pc, t.opcode->full);
         table_counts_.push_back(info(t.opcode));
         it = index_.emplace(key, static_cast<std::uint32_t>(table_.size() - 1)).first;
     }
@@ -268,6 +270,7 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
         key.w[3] |= (std::uint64_t{t.dst[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.dst[static_cast<std::size_t>(i)].width} << 8) << (16 * i);
     for (int i = 0; i < t.src_count; ++i)
         key.w[4 + i / 4] |= (std::uint64_t{t.src[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.src[static_cast<std::size_t>(i)].width} << 8) << (16 * (i % 4));
+    if (profile_ != nullptr) key.w[6] = t.pc + 1;
     const std::uint32_t index = index_of(key, t);
     const OpInfo& counts = table_counts_[index];  // the key holds the opcode: one entry, one opcode
     ++*counts.base;

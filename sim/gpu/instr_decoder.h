@@ -95,8 +95,10 @@ struct OpcodeCounts {
 
 class KernelDecoder {
 public:
-    // `sm` prepares instructions (tails, masks); all SMs share one timing table.
-    KernelDecoder(const OpcodeClasses& classes, const Sm& sm, bool extended, OpcodeCounts& counts);
+    // `sm` prepares instructions (tails, masks); all SMs share one timing table. With a `profile`,
+    // every PC of the trace is a distinct instruction, registered as a site of kernel `kernel`.
+    KernelDecoder(const OpcodeClasses& classes, const Sm& sm, bool extended, OpcodeCounts& counts,
+                  PcProfile* profile = nullptr, std::uint32_t kernel = 0);
     // Appends `in` to `warp` (and counts it).
     void append(const trace::TraceInstruction& in, CompactWarp& warp);
     const WarpInstr& instr(std::uint32_t index) const { return table_[index]; }
@@ -105,7 +107,7 @@ public:
 
 private:
     struct Key {
-        std::uint64_t w[6];
+        std::uint64_t w[7];  // the instruction's fields; w[6]: its PC + 1 when profiling
         bool operator==(const Key& o) const;
     };
     struct KeyHash {
@@ -123,6 +125,8 @@ private:
     const Sm& sm_;
     bool extended_;
     OpcodeCounts& counts_;
+    PcProfile* profile_;
+    std::uint32_t kernel_;
     std::deque<WarpInstr> table_;
     std::vector<OpInfo> table_counts_;  // per table entry: its opcode's counters
     std::unordered_map<Key, std::uint32_t, KeyHash> index_;

@@ -35,7 +35,7 @@ nlohmann::ordered_json kernels_unit() {
 }  // namespace
 
 ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
-                        std::function<void(const LaunchProgress&)> progress) {
+                        std::function<void(const LaunchProgress&)> progress, PcProfile* profile) {
     std::vector<trace::TraceCommand> commands = commands_of(trace_path);
     const OpcodeClasses classes(spec.sm, spec.gpu.arch);
     MemorySystem memory("memory", spec.memory, spec.gpu.sms);
@@ -43,6 +43,7 @@ ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
     context.memory = &memory;
     context.shared = spec.memory.shared;
     context.skip_idle = spec.engine.skip_idle;
+    context.profile = profile;
     context.shared_capacity = spec.memory.shared.shared_carveout_bytes > 0 ? spec.memory.shared.shared_carveout_bytes
                                                                            : spec.memory.shared.max_shared_bytes;
     std::vector<std::unique_ptr<Sm>> sms;
@@ -54,6 +55,7 @@ ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
     }
     OpcodeCounts counts;
     CtaLauncher launcher(std::move(commands), pointers, classes, counts);
+    launcher.keep_profile(profile);
     // Progress: the current kernel's instructions issued so far (those of earlier kernels taken off).
     std::uint64_t issued_before = 0;
     const auto report = [&](LaunchProgress p) {

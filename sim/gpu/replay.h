@@ -31,9 +31,10 @@ struct ReplayResult {
 
 // `trace_path`: a kernelslist.g or one kernel trace file. UserError for bad traces (FILE:LINE)
 // and configs; DeadlockError if the simulation hangs. `progress` is called when CTAs finish and
-// every 8192 simulated cycles, with the current kernel's instructions issued.
+// every 8192 simulated cycles, with the current kernel's instructions issued. With a `profile`,
+// every warp instruction issued is counted in it, per kernel and PC (sim/sm/pc_profile.h).
 ReplayResult run_replay(const GpuSpec& spec, const std::string& trace_path,
-                        std::function<void(const LaunchProgress&)> progress = {});
+                        std::function<void(const LaunchProgress&)> progress = {}, PcProfile* profile = nullptr);
 
 // Every stat run_replay writes for this config, {"name": {"unit", "description"}} (no simulation):
 // opcodes appear as "<OPCODE>" / "<SASS OPCODE>", the SMs as per_sm.smI; "kernels" last.

@@ -29,8 +29,10 @@ Sm::Sm(std::string name, const SmSpec& spec, std::vector<MmaTiming> ops, std::ve
     warps_.resize(static_cast<std::size_t>(std::max(1, spec_.max_warps)));
     warp_used_.assign(warps_.size(), false);
     ctas_.resize(static_cast<std::size_t>(std::max(1, spec_.max_ctas)));
-    for (int i = 0; i < spec_.sub_partitions; ++i)
+    for (int i = 0; i < spec_.sub_partitions; ++i) {
         parts_.push_back(std::make_unique<SubPartition>(spec_, op_timing_, pipes_, warps_.data(), static_cast<WarpHost&>(*this)));
+        parts_.back()->keep_profile(context_.profile);
+    }
     part_due_.assign(parts_.size(), Cycle{0});
     if (parts_.size() > 64) throw UserError("sm.sub_partitions: at most 64 supported");
     if (context_.memory != nullptr) context_.memory->attach(context_.index, lsu_);

@@ -59,6 +59,7 @@ struct SmContext {
     SharedMemorySpec shared;
     std::int64_t shared_capacity = 0;  // bytes of shared memory CTAs may use
     bool skip_idle = true;  // false: no unit sleeps (EngineSpec::skip_idle)
+    PcProfile* profile = nullptr;  // per-instruction issue counts (pc_profile.h); nullptr: none
 };
 
 // Hopper (sm_90 traces): each CTA has an MbarrierTable (sim/sm/mbarrier.h). An `mbar=` line acts

@@ -253,6 +253,7 @@ bool SubPartition::issue(Cycle now) {
     const WarpInstr& in = *w.head;
     scheduler_->issued(slot);
     held_slot_ = in.hold && follow_yield_hints_ ? slot : -1;
+    if (profile_ != nullptr) count_issue(now, w, in);
     if (in.stall + in.redirect > 0) w.next_issue = now + in.stall + in.redirect;
     if (in.unit == ExecUnit::control) {
         issue_control(now, w, in);
@@ -269,6 +270,17 @@ bool SubPartition::issue(Cycle now) {
     }
     advance(w);
     return true;
+}
+
+void SubPartition::count_issue(Cycle now, Warp& w, const WarpInstr& in) {
+    if (w.last_issue != Cycle::never()) {
+        const std::uint64_t waited = now.value() - w.last_issue.value();
+        const std::uint64_t fixed = w.next_issue > w.last_issue ? std::min(now, w.next_issue).value() - w.last_issue.value() : 0;
+        profile_->issued(in.site, waited, fixed);
+    } else {
+        profile_->issued(in.site, 0, 0);
+    }
+    w.last_issue = now;
 }
 
 void SubPartition::book_for_throttle(const WarpInstr& in, int unit) {

@@ -46,6 +46,7 @@
 #include "sim/core/cycle.h"
 #include "sim/memory/cp_async.h"
 #include "sim/sm/operand_collector.h"
+#include "sim/sm/pc_profile.h"
 #include "sim/sm/scheduler.h"
 #include "sim/sm/scoreboard.h"
 #include "sim/sm/warp_instr.h"
@@ -60,6 +61,7 @@ struct alignas(64) Warp {
     std::int32_t cta = -1;       // the SM's CTA slot, -1 for a warp launched alone
     const WarpInstr* head = nullptr;  // next instruction to issue; nullptr when the stream ended
     Cycle next_issue{0};         // the stall count of the last issued instruction holds the warp until then
+    Cycle last_issue = Cycle::never();  // its last issue (PcProfile); never before the first
     Scoreboard scoreboard;
     bool at_barrier = false;
     std::uint8_t barrier = 0;    // the named barrier it waits at, while at_barrier
@@ -101,6 +103,8 @@ public:
     // instructions), `warps` (the SM's warp slots) and `host` must outlive the sub-partition.
     SubPartition(const SmSpec& spec, const std::vector<TensorOpTiming>& ops, const std::vector<PipeTiming>& pipes,
                  Warp* warps, WarpHost& host);
+    // Count every issue into `profile` (which must outlive the sub-partition; nullptr: none).
+    void keep_profile(PcProfile* profile) { profile_ = profile; }
 
     void add_warp(Warp& warp);  // slot order = age order (first added = oldest)
     void remove_warp(const Warp& warp);  // wakes the sub-partition (its stall reason may change)
@@ -167,6 +171,7 @@ private:
     bool issue(Cycle now);
     void issue_control(Cycle now, Warp& w, const WarpInstr& in);
     void advance(Warp& w);
+    void count_issue(Cycle now, Warp& w, const WarpInstr& in);  // into profile_, before next_issue moves on
     // With pipe_throttle_: counts the tensor instruction just put in collector unit `unit`, or
     // books its pipeline for a pipeline instruction.
     void book_for_throttle(const WarpInstr& in, int unit);
@@ -181,6 +186,7 @@ private:
     WarpHost& host_;
     std::vector<Warp*> warps_;
     std::unique_ptr<SchedulerPolicy> scheduler_;
+    PcProfile* profile_ = nullptr;
     int held_slot_ = -1;  // the warp that issued last, when its instruction asked to hold (WarpInstr::hold)
     OperandCollector collector_;
     TensorCore tensor_;

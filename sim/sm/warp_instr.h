@@ -66,6 +66,7 @@ struct WarpInstr {
     std::uint8_t redirect = 0;
     trace::AsyncKind async = trace::AsyncKind::none;  // Control::async: which operation
     std::uint16_t threads = 0;  // Control::barrier: the threads the barrier waits for (0: all the CTA's)
+    std::uint32_t site = 0;     // its PcProfile site, when the replay keeps a profile
     std::array<std::uint8_t, kMaxSrc> src{};
     std::array<std::uint8_t, kMaxDst> dst{};
     // Bit r set when register r is a source or a destination (the scoreboard's issue check);

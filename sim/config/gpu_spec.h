@@ -27,6 +27,7 @@ struct SchedulerSpec {
     std::string policy = "gto";  // gto | lrr
     bool yield_hints = true;     // a warp whose instruction has the compiler's yield hint clear keeps the issue slot
     int indirect_branch_cycles = 0;  // a warp's wait for fetch after a branch through a register (RET, BRX, JMX)
+    int taken_branch_cycles = 0;     // a jump's target issues no earlier than this after the jump (fetch restarts there)
     bool pipe_throttle = false;  // a warp whose next instruction's pipeline or tensor core is booked does not issue
     std::string source;
 };

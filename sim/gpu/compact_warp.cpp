@@ -56,6 +56,8 @@ void CompactWarp::clear() {
     bytes.clear();
     count = 0;
     base.fill(0);
+    last_pc = 0;
+    last_was_call = false;
 }
 
 void CompactWarp::trim() {

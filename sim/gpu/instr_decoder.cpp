@@ -19,6 +19,7 @@ OpcodeClasses::OpcodeClasses(const SmSpec& spec, const std::string& arch) : arch
     if (!parsed) throw UserError("gpu.arch: unknown architecture " + arch);
     has_tma_ = arch == "sm_90" || arch == "sm_90a";
     indirect_branch_cycles_ = static_cast<std::uint8_t>(spec.scheduler.indirect_branch_cycles);  // schema: 0 to 255
+    taken_branch_cycles_ = static_cast<std::uint8_t>(spec.scheduler.taken_branch_cycles);  // schema: 0 to 255
     for (const isa::MmaForm& form : isa::catalog(*parsed)) {
         if (by_sass_.count(form.sass) != 0 && form.c != form.d) continue;
         MmaTiming timing;
@@ -142,12 +143,13 @@ struct RegList {
 
 }  // namespace
 
-WarpInstr KernelDecoder::decode(const TraceInstruction& t) const {
+WarpInstr KernelDecoder::decode(const TraceInstruction& t, bool jump_target) const {
     const Opcode& op = *t.opcode;
     WarpInstr in;
     in.stall = t.stall;
     in.hold = t.hold;
     in.redirect = classes_.redirect_cycles(op);
+    in.refetch = jump_target ? classes_.taken_branch_cycles() : std::uint8_t{0};
     int mma = -1, wgmma = -1;
     const MemKind mem = t.is_memory() && t.async.kind == trace::AsyncKind::none ? memory_kind(op) : MemKind::none;
     if (t.async.kind != trace::AsyncKind::none) {
@@ -244,12 +246,12 @@ KernelDecoder::OpInfo& KernelDecoder::info(const Opcode* op) {
     return ops_.emplace(op, info).first->second;
 }
 
-std::uint32_t KernelDecoder::index_of(const Key& key, const TraceInstruction& t) {
+std::uint32_t KernelDecoder::index_of(const Key& key, const TraceInstruction& t, bool jump_target) {
     Recent& recent = recent_[KeyHash{}(key) % recent_.size()];
     if (recent.index != UINT32_MAX && recent.key == key) return recent.index;
     auto it = index_.find(key);
     if (it == index_.end()) {
-        table_.push_back(decode(t));
+        table_.push_back(decode(t, jump_target));
         if (profile_ != nullptr) table_.back().site = profile_->site(kernel_, t.pc, t.opcode->full);
         table_counts_.push_back(info(t.opcode));
         it = index_.emplace(key, static_cast<std::uint32_t>(table_.size() - 1)).first;
@@ -270,8 +272,14 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
         key.w[3] |= (std::uint64_t{t.dst[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.dst[static_cast<std::size_t>(i)].width} << 8) << (16 * i);
     for (int i = 0; i < t.src_count; ++i)
         key.w[4 + i / 4] |= (std::uint64_t{t.src[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.src[static_cast<std::size_t>(i)].width} << 8) << (16 * (i % 4));
+    // SASS instructions are 16 bytes (sm_70 on): any other step from the warp's last PC is a jump.
+    // A call's jump is not one: indirect_branch_cycles, measured per call and return, holds its wait.
+    const bool jump_target = warp.count > 0 && t.pc != warp.last_pc + 16 && !warp.last_was_call;
+    warp.last_pc = t.pc;
+    warp.last_was_call = t.opcode->base == "CALL";
+    key.w[2] |= std::uint64_t{jump_target} << 61;
     if (profile_ != nullptr) key.w[6] = t.pc + 1;
-    const std::uint32_t index = index_of(key, t);
+    const std::uint32_t index = index_of(key, t, jump_target);
     const OpInfo& counts = table_counts_[index];  // the key holds the opcode: one entry, one opcode
     ++*counts.base;
     if (counts.full != nullptr) ++*counts.full;

@@ -65,6 +65,8 @@ public:
     // The fetch wait after this opcode (WarpInstr::redirect): sm.scheduler.indirect_branch_cycles
     // for a branch through a register (RET, BRX, JMX), else 0.
     std::uint8_t redirect_cycles(const trace::Opcode& opcode) const;
+    // The fetch wait at a jump's target (WarpInstr::refetch): sm.scheduler.taken_branch_cycles.
+    std::uint8_t taken_branch_cycles() const { return taken_branch_cycles_; }
     // Why the tensor cores of this config cannot run the MMA with this SASS name (a rate factor of
     // 0, no rate entry, ...), or nullptr when they can or the catalog does not know it.
     const std::string* unrunnable(const std::string& sass) const;
@@ -83,6 +85,7 @@ private:
     std::unordered_map<std::string, int> by_opcode_;
     int default_pipe_ = 0;
     std::uint8_t indirect_branch_cycles_ = 0;
+    std::uint8_t taken_branch_cycles_ = 0;
     std::string arch_;
     bool has_tma_ = false;
 };
@@ -117,9 +120,9 @@ private:
         std::uint64_t* base = nullptr;
         std::uint64_t* full = nullptr;
     };
-    WarpInstr decode(const trace::TraceInstruction& in) const;
+    WarpInstr decode(const trace::TraceInstruction& in, bool jump_target) const;
     OpInfo& info(const trace::Opcode* op);
-    std::uint32_t index_of(const Key& key, const trace::TraceInstruction& in);
+    std::uint32_t index_of(const Key& key, const trace::TraceInstruction& in, bool jump_target);
 
     const OpcodeClasses& classes_;
     const Sm& sm_;

@@ -5,8 +5,8 @@
 // side by side, instruction by instruction.
 //
 // The wait is split in two: `stall_count_cycles`, the part the previous instruction's stall count
-// (and a branch's fetch redirect) imposes, which Nsight Compute reports as "selected" + "wait",
-// and the rest (scoreboard, busy units, barriers, other warps issuing first). A warp's first
+// imposes, which Nsight Compute reports as "selected" + "wait", and the rest (fetch after a jump,
+// scoreboard, busy units, barriers, other warps issuing first). A warp's first
 // instruction counts no wait: the profile starts at its first issue.
 //
 // Sites are registered while traces are decoded (KernelDecoder) and counted by the sub-partitions
@@ -34,7 +34,7 @@ public:
     // The site of instruction `pc` of kernel `kernel`, registered with `sass` when new.
     std::uint32_t site(std::uint32_t kernel, std::uint64_t pc, const std::string& sass);
     // A warp issued the instruction of `site` after waiting `waited` cycles since its previous
-    // issue, `fixed` (<= waited) of them for that instruction's stall count.
+    // issue, `fixed` (<= waited) of them for the previous instruction's stall count.
     void issued(std::uint32_t site, std::uint64_t waited, std::uint64_t fixed) {
         Site& s = sites_[site];
         ++s.executions;

@@ -269,18 +269,19 @@ bool SubPartition::issue(Cycle now) {
         }
     }
     advance(w);
+    if (w.head != nullptr && w.head->refetch > 0 && in.redirect == 0) w.next_issue = std::max(w.next_issue, now + w.head->refetch);
     return true;
 }
 
 void SubPartition::count_issue(Cycle now, Warp& w, const WarpInstr& in) {
     if (w.last_issue != Cycle::never()) {
         const std::uint64_t waited = now.value() - w.last_issue.value();
-        const std::uint64_t fixed = w.next_issue > w.last_issue ? std::min(now, w.next_issue).value() - w.last_issue.value() : 0;
-        profile_->issued(in.site, waited, fixed);
+        profile_->issued(in.site, waited, std::min<std::uint64_t>(waited, w.last_stall));
     } else {
         profile_->issued(in.site, 0, 0);
     }
     w.last_issue = now;
+    w.last_stall = in.stall;
 }
 
 void SubPartition::book_for_throttle(const WarpInstr& in, int unit) {

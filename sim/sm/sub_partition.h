@@ -14,7 +14,8 @@
 // only its accumulator registers stay reserved until its writeback, and its commit group
 // (Warp::wgmma) counts it until then.
 // A warp that issued an instruction with a stall count (WarpInstr::stall, the compiler's control
-// bits) issues nothing else for that many cycles. After an instruction whose yield hint is clear
+// bits) issues nothing else for that many cycles, and, when its next instruction is a jump's
+// target, nothing before WarpInstr::refetch cycles have passed. After an instruction whose yield hint is clear
 // (WarpInstr::hold), its warp issues next whenever it is ready, before the policy chooses
 // (sm.scheduler.yield_hints).
 // With sm.scheduler.pipe_throttle (the hardware's math pipe throttle), a pipeline instruction
@@ -62,6 +63,7 @@ struct alignas(64) Warp {
     const WarpInstr* head = nullptr;  // next instruction to issue; nullptr when the stream ended
     Cycle next_issue{0};         // the stall count of the last issued instruction holds the warp until then
     Cycle last_issue = Cycle::never();  // its last issue (PcProfile); never before the first
+    std::uint8_t last_stall = 0;        // the stall count of its last issued instruction (PcProfile)
     Scoreboard scoreboard;
     bool at_barrier = false;
     std::uint8_t barrier = 0;    // the named barrier it waits at, while at_barrier
@@ -171,7 +173,7 @@ private:
     bool issue(Cycle now);
     void issue_control(Cycle now, Warp& w, const WarpInstr& in);
     void advance(Warp& w);
-    void count_issue(Cycle now, Warp& w, const WarpInstr& in);  // into profile_, before next_issue moves on
+    void count_issue(Cycle now, Warp& w, const WarpInstr& in);  // into profile_
     // With pipe_throttle_: counts the tensor instruction just put in collector unit `unit`, or
     // books its pipeline for a pipeline instruction.
     void book_for_throttle(const WarpInstr& in, int unit);

@@ -64,6 +64,11 @@ struct WarpInstr {
     // A branch through a register (sm.scheduler.indirect_branch_cycles): the warp's next
     // instruction also waits these cycles, for fetch to restart at the resolved target.
     std::uint8_t redirect = 0;
+    // The target of a jump (the trace's previous PC of this warp was not PC - 16;
+    // sm.scheduler.taken_branch_cycles): it issues no earlier than these cycles after the jump,
+    // while fetch restarts here (the jump's stall count runs meanwhile); after a redirect, which
+    // includes that restart, it does not apply.
+    std::uint8_t refetch = 0;
     trace::AsyncKind async = trace::AsyncKind::none;  // Control::async: which operation
     std::uint16_t threads = 0;  // Control::barrier: the threads the barrier waits for (0: all the CTA's)
     std::uint32_t site = 0;     // its PcProfile site, when the replay keeps a profile

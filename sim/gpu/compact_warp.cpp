@@ -57,7 +57,6 @@ void CompactWarp::clear() {
     count = 0;
     base.fill(0);
     last_pc = 0;
-    last_was_call = false;
 }
 
 void CompactWarp::trim() {

@@ -54,7 +54,6 @@ struct CompactWarp {
     std::uint64_t count = 0;                   // instructions
     std::array<std::uint64_t, kSlots> base{};  // encoder state: last base per slot
     std::uint64_t last_pc = 0;                 // encoder state: the PC of the last instruction (count > 0)
-    bool last_was_call = false;                // encoder state: the last instruction was a CALL
 
     void clear();
     // Appends one instruction; `lanes`/`n`: the active lanes' addresses of a memory instruction.

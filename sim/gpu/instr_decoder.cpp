@@ -273,10 +273,8 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
     for (int i = 0; i < t.src_count; ++i)
         key.w[4 + i / 4] |= (std::uint64_t{t.src[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.src[static_cast<std::size_t>(i)].width} << 8) << (16 * (i % 4));
     // SASS instructions are 16 bytes (sm_70 on): any other step from the warp's last PC is a jump.
-    // A call's jump is not one: indirect_branch_cycles, measured per call and return, holds its wait.
-    const bool jump_target = warp.count > 0 && t.pc != warp.last_pc + 16 && !warp.last_was_call;
+    const bool jump_target = warp.count > 0 && t.pc != warp.last_pc + 16;
     warp.last_pc = t.pc;
-    warp.last_was_call = t.opcode->base == "CALL";
     key.w[2] |= std::uint64_t{jump_target} << 61;
     if (profile_ != nullptr) key.w[6] = t.pc + 1;
     const std::uint32_t index = index_of(key, t, jump_target);

@@ -1,7 +1,7 @@
 // Fetch restarts at a jump's target (sm.scheduler.taken_branch_cycles): a warp's instruction whose
 // traced PC does not follow its previous one (PC + 16) issues no earlier than that many cycles
 // after the jump, whose own stall count runs meanwhile; falling through costs nothing, and after
-// a branch through a register only indirect_branch_cycles applies, and a call's jump is part of that.
+// a branch through a register only indirect_branch_cycles applies.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -61,17 +61,6 @@ TEST(TakenBranches, StraightLineCodeDoesNotWait) {
     body += "0080 ffffffff 0 EXIT 0 0 0\n";
     const std::string trace = write_trace("straight", body, 9);
     EXPECT_EQ(cycles(trace, 5, 0), cycles(trace, 0, 0));
-}
-
-// A call's jump into its subroutine waits as part of indirect_branch_cycles (measured per call and
-// return), not as a taken branch.
-TEST(TakenBranches, ACallsJumpIsNotCharged) {
-    const std::string trace = write_trace("call",
-                                          "0000 ffffffff 1 R2 FFMA 3 R100 R101 R102 0 0 stall=1\n"
-                                          "0010 ffffffff 0 CALL.REL.NOINC 0 0 0 stall=2\n"
-                                          "0200 ffffffff 1 R3 FFMA 3 R100 R101 R102 0 0 stall=1\n0210 ffffffff 0 EXIT 0 0 0\n",
-                                          4);
-    EXPECT_EQ(cycles(trace, 6, 0), cycles(trace, 0, 0));
 }
 
 TEST(TakenBranches, AReturnWaitsItsIndirectCyclesOnly) {

@@ -273,7 +273,8 @@ void KernelDecoder::append(const TraceInstruction& t, CompactWarp& warp) {
     for (int i = 0; i < t.src_count; ++i)
         key.w[4 + i / 4] |= (std::uint64_t{t.src[static_cast<std::size_t>(i)].reg} | std::uint64_t{t.src[static_cast<std::size_t>(i)].width} << 8) << (16 * (i % 4));
     // SASS instructions are 16 bytes (sm_70 on): any other step from the warp's last PC is a jump.
-    const bool jump_target = warp.count > 0 && t.pc != warp.last_pc + 16;
+    // Marked only when the fetch restart costs cycles, so that a mark never splits table entries for nothing.
+    const bool jump_target = classes_.taken_branch_cycles() > 0 && warp.count > 0 && t.pc != warp.last_pc + 16;
     warp.last_pc = t.pc;
     key.w[2] |= std::uint64_t{jump_target} << 61;
     if (profile_ != nullptr) key.w[6] = t.pc + 1;

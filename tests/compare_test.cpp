@@ -598,5 +598,26 @@ TEST(ComparePipeBench, ReplayedStreamsFollowThePipelines) {
     EXPECT_NE(kernels.note().find("validation/pipe_bench's own kernel (sm_90 SASS)"), std::string::npos) << kernels.note();
 }
 
+// The call stream's step is a subroutine call and its return (CALL.REL.NOINC, RET.REL.NODEC through a
+// register): every step pays the return's indirect_branch_cycles once, per chain, and the call's jump
+// is a taken branch. This is what lets a GPU run of the stream split the int4 subroutines' 40 cycles
+// per call between the call and the return.
+TEST(ComparePipeBench, CallStreamPaysOneReturnPerStepAndChain) {
+    const fs::path bench = cli::default_pipe_bench();
+    if (bench.empty()) GTEST_SKIP() << "validation/pipe_bench was not built (no nvcc)";
+    const cli::PipeKernels kernels(bench, "sm_90");
+    const sim::GpuSpec base = sim::config::load_config_file(std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json").spec;
+    const validation::PipeStream& call = *validation::find_pipe_stream("call");
+    sim::GpuSpec slower_return = base, refetch = base;
+    slower_return.sm.scheduler.indirect_branch_cycles += 10;
+    refetch.sm.scheduler.taken_branch_cycles = 10;
+    for (int chains : {1, 8}) {
+        const double step = kernels.cycles_per_step(base, call, chains, 1);
+        EXPECT_GT(step, chains * base.sm.scheduler.indirect_branch_cycles) << chains;
+        EXPECT_NEAR(kernels.cycles_per_step(slower_return, call, chains, 1) - step, 10.0 * chains, 0.05) << chains;
+        EXPECT_GT(kernels.cycles_per_step(refetch, call, chains, 1), step + 0.5 * chains) << chains;
+    }
+}
+
 }  // namespace
 }  // namespace stcsim::testing

@@ -19,6 +19,12 @@ struct Operands {
     std::uint32_t a[kUnroll], b[kUnroll];
 };
 
+// The subroutine of the kCall stream: never inlined, so that every step is a call and a return.
+__device__ __noinline__ std::uint32_t called_add(std::uint32_t x, std::uint32_t a) {
+    asm volatile("add.u32 %0, %0, %1;" : "+r"(x) : "r"(a));
+    return x;
+}
+
 // One instruction on the chain's state x.
 template <int OP>
 __device__ __forceinline__ void step(std::uint32_t& x, std::uint32_t a, std::uint32_t b) {
@@ -32,6 +38,7 @@ __device__ __forceinline__ void step(std::uint32_t& x, std::uint32_t a, std::uin
     if constexpr (OP == kLop3) asm volatile("lop3.b32 %0, %0, %1, %2, 0xE8;" : "+r"(x) : "r"(a), "r"(b));
     if constexpr (OP == kLea) asm volatile("{ .reg .b32 t; shl.b32 t, %0, 3; add.u32 %0, t, %1; }" : "+r"(x) : "r"(a));
     if constexpr (OP == kShf) asm volatile("shf.l.wrap.b32 %0, %0, %1, %2;" : "+r"(x) : "r"(a), "r"(b));
+    if constexpr (OP == kCall) x = called_add(x, a);
 }
 
 // Each warp runs CHAINS independent chains; chain c applies FIRST when c is even, SECOND when odd.
@@ -98,12 +105,13 @@ long long cycles_of(PipeOp second, int chains, int warps, int iterations) {
         case kLop3: return run_chains<FIRST, kLop3>(chains, warps, iterations);
         case kShf: return run_chains<FIRST, kShf>(chains, warps, iterations);
         case kLea: return run_chains<FIRST, kLea>(chains, warps, iterations);
+        case kCall: break;
     }
     throw std::invalid_argument("pipe_bench: unknown instruction");
 }
 
-// The streams' own pairs only: kPipeStreams never puts FFMA, IADD3, LOP3, SHF or LEA first with
-// another instruction second.
+// The streams' own pairs only: kPipeStreams never puts FFMA, IADD3, LOP3, SHF, LEA or a call
+// first with another instruction second.
 long long cycles_of(const PipeStream& s, int chains, int warps, int iterations) {
     switch (s.first) {
         case kImad: return cycles_of<kImad>(s.second, chains, warps, iterations);
@@ -112,6 +120,7 @@ long long cycles_of(const PipeStream& s, int chains, int warps, int iterations) 
         case kLop3: return run_chains<kLop3, kLop3>(chains, warps, iterations);
         case kShf: return run_chains<kShf, kShf>(chains, warps, iterations);
         case kLea: return run_chains<kLea, kLea>(chains, warps, iterations);
+        case kCall: return run_chains<kCall, kCall>(chains, warps, iterations);
     }
     throw std::invalid_argument("pipe_bench: unknown instruction");
 }

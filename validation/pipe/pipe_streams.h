@@ -10,17 +10,20 @@
 namespace stcsim::validation {
 
 // The instruction of one chain step; the SASS each compiles to, checked with cuobjdump
-// (validation/README.md).
-enum PipeOp : int { kImad, kFfma, kIadd3, kLop3, kShf, kLea };
+// (validation/README.md). kCall is a call of a subroutine of one add: CALL.REL.NOINC after the
+// MOV of the return address, the add, RET.REL.NODEC through that register: the call and return
+// that ptxas also emits around every int4 mma on sm_90.
+enum PipeOp : int { kImad, kFfma, kIadd3, kLop3, kShf, kLea, kCall };
 
-inline constexpr std::array<std::string_view, 6> kPipeOpSass = {"IMAD", "FFMA", "IADD3", "LOP3.LUT", "SHF.L.W.U32.HI", "LEA"};
+inline constexpr std::array<std::string_view, 7> kPipeOpSass = {"IMAD",           "FFMA", "IADD3",         "LOP3.LUT",
+                                                                "SHF.L.W.U32.HI", "LEA",  "CALL.REL.NOINC"};
 
 struct PipeStream {
     std::string_view name;  // "imad", "imad+ffma", ...
     PipeOp first, second;   // the instruction of even chains, of odd chains
 };
 
-inline constexpr std::array<PipeStream, 10> kPipeStreams = {{
+inline constexpr std::array<PipeStream, 11> kPipeStreams = {{
     {"imad", kImad, kImad},
     {"ffma", kFfma, kFfma},
     {"iadd3", kIadd3, kIadd3},
@@ -31,6 +34,7 @@ inline constexpr std::array<PipeStream, 10> kPipeStreams = {{
     {"imad+iadd3", kImad, kIadd3},
     {"ffma+iadd3", kFfma, kIadd3},
     {"imad+lop3", kImad, kLop3},
+    {"call", kCall, kCall},
 }};
 
 // The stream of this name, nullptr if none.

@@ -349,6 +349,12 @@ TEST(CompareRecords, OutOfRangeFieldsAreRefusedBeforeSimulating) {
               std::string::npos);
     EXPECT_NE(error_of(pipe + R"("stream": "imad", "chains": 8, "cycles_double": 100})").find("key 'cycles_double': 100 is not above"),
               std::string::npos);
+    const std::string stores = R"({"experiment": "stores", "ctas": 1, "warps": 4, "steps": 4096, "cycles": 100, )";
+    EXPECT_NE(error_of(stores + R"("pattern": "diagonal", "cycles_double": 200})")
+                  .find("mma_sweep.jsonl:3: key 'pattern': expected contiguous or fragment_rows, got 'diagonal'"),
+              std::string::npos);
+    EXPECT_NE(error_of(stores + R"("pattern": "contiguous", "cycles_double": 50})").find("key 'cycles_double': 50 is not above"),
+              std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "mma", "experiment": "mma"})").find("appears twice"), std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "mma"} trailing)").find("mma_sweep.jsonl:3: malformed JSON"), std::string::npos);
     EXPECT_NE(error_of(std::string(100000, '[')).find("nested deeper than"), std::string::npos);
@@ -539,7 +545,7 @@ TEST(CompareCutlass2, ReplaysTheKernelForTheConfigsArchitecture) {
 TEST(CompareMemoryBench, ReplayedChainsFollowTheSharedMemoryConfig) {
     const fs::path bench = cli::default_memory_bench();
     if (bench.empty()) GTEST_SKIP() << "validation/memory_bench was not built (no nvcc)";
-    const cli::SharedMemoryKernels kernels(bench, "sm_90");
+    const cli::MemoryBenchKernels kernels(bench, "sm_90");
     const std::string config = std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json";
     for (const int extra : {1, 3}) {
         const sim::GpuSpec spec =
@@ -555,6 +561,28 @@ TEST(CompareMemoryBench, ReplayedChainsFollowTheSharedMemoryConfig) {
         EXPECT_NEAR(kernels.ldmatrix_latency(slower, x, false) - kernels.ldmatrix_latency(base, x, false), 10.0, 0.5) << x;
     EXPECT_NEAR(kernels.ldmatrix_cycles_per_instr(base, 4, true, 32), 4.0 * base.memory.shared.wavefront_cycles, 0.1);
     EXPECT_NE(kernels.note().find("validation/memory_bench's own kernel (sm_90 SASS)"), std::string::npos) << kernels.note();
+}
+
+// memory_bench's store kernels replayed: one SM's 32 warps post their stores at the L1's bytes per
+// clock, and with one CTA on every SM each SM gets its share of the L2's; both patterns write 8
+// sectors per store. Halving the L1's rate halves the one-SM figure only.
+TEST(CompareMemoryBench, ReplayedStoresFollowTheL1AndL2Bandwidths) {
+    const fs::path bench = cli::default_memory_bench();
+    if (bench.empty()) GTEST_SKIP() << "validation/memory_bench was not built (no nvcc)";
+    const cli::MemoryBenchKernels kernels(bench, "sm_90");
+    const std::string config = std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json";
+    const sim::GpuSpec base = sim::config::load_config_file(config).spec;
+    const sim::GpuSpec half_l1 =
+        sim::config::load_config_file(config, {fmt::format("memory.l1.bytes_per_clk={}", base.memory.l1.bytes_per_clk / 2)}).spec;
+    const double l2_share = static_cast<double>(base.memory.l2.bytes_per_clk) / base.gpu.sms;
+    for (int pattern : {0, 1}) {
+        EXPECT_NEAR(kernels.store_bytes_per_clk_per_sm(base, pattern, 1, 32), base.memory.l1.bytes_per_clk, 0.05 * base.memory.l1.bytes_per_clk)
+            << pattern;
+        EXPECT_NEAR(kernels.store_bytes_per_clk_per_sm(half_l1, pattern, 1, 32), base.memory.l1.bytes_per_clk / 2.0,
+                    0.05 * base.memory.l1.bytes_per_clk / 2)
+            << pattern;
+        EXPECT_NEAR(kernels.store_bytes_per_clk_per_sm(base, pattern, base.gpu.sms, 32), l2_share, 0.05 * l2_share) << pattern;
+    }
 }
 
 // The pipe records' replay follows the config's pipelines: IMAD on the half-rate fmaheavy pipe, the

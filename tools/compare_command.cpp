@@ -42,9 +42,9 @@ constexpr const char* kUsage =
     "--report OUT writes OUT/report.html (self-contained) and PNG plots per class (needs matplotlib).\n"
     "A folder whose header.json names a \"twin\" replays that benchmark's compiled loop for its mma records\n"
     "(validation/twins; --twins DIR: where its cubin is, default this build's); our own runs\n"
-    "(validation/run_all.sh) replay validation/mma_bench's own kernels, and for their ldmatrix and banks\n"
-    "records validation/memory_bench's shared-memory chains, for their pipe records validation/pipe_bench's\n"
-    "instruction streams.\n"
+    "(validation/run_all.sh) replay validation/mma_bench's own kernels, and for their ldmatrix, banks and\n"
+    "stores records validation/memory_bench's shared-memory chains and store streams, for their pipe\n"
+    "records validation/pipe_bench's instruction streams.\n"
     "Exit status: 0; 1 malformed input; 2 bad usage; 4 with --check when a class exceeds its MAPE\n"
     "threshold or a functional record mismatches.";
 
@@ -92,18 +92,20 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
     // The SASS our own run's microbenchmarks ran as: that of the measured GPU (sm_90a: the sm_90 SASS).
     std::string sass_arch = gpu_arch.empty() ? c.config_arch : gpu_arch;
     if (!sass_arch.empty() && sass_arch.back() == 'a') sass_arch.pop_back();
-    // Our own run's shared-memory records replay validation/memory_bench's kernels, as the GPU ran them.
-    std::optional<SharedMemoryKernels> shared_kernels;
+    // Our own run's shared-memory and store records replay validation/memory_bench's kernels, as the GPU ran them.
+    std::optional<MemoryBenchKernels> memory_kernels;
     const bool has_shared = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
-        return r.data.contains("experiment") && (r.data["experiment"] == "ldmatrix" || r.data["experiment"] == "banks");
+        return r.data.contains("experiment") &&
+               (r.data["experiment"] == "ldmatrix" || r.data["experiment"] == "banks" || r.data["experiment"] == "stores");
     });
     if (has_shared && !c.folder.published && !c.folder.synthetic) {
         const fs::path bench = default_memory_bench();
         if (bench.empty())
             c.warnings.push_back("validation/memory_bench is not built (the validation build needs nvcc): the ldmatrix and "
-                                 "banks records are simulated as the shared-memory access alone, not the benchmark's chain");
+                                 "banks records are simulated as the shared-memory access alone, not the benchmark's chain, "
+                                 "and the stores records are not simulated");
         else
-            programs.memory_bench = &shared_kernels.emplace(bench, sass_arch);
+            programs.memory_bench = &memory_kernels.emplace(bench, sass_arch);
     }
     // ... and their pipe records validation/pipe_bench's kernels.
     std::optional<PipeKernels> pipe_kernels;

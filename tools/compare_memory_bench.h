@@ -1,5 +1,6 @@
-// validation/memory_bench's shared-memory kernels (validation/memory/shared.cu), replayed for the
-// "ldmatrix" and "banks" records of our own runs (validation/run_all.sh).
+// validation/memory_bench's shared-memory and store kernels (validation/memory/shared.cu,
+// stores.cu), replayed for the "ldmatrix", "banks" and "stores" records of our own runs
+// (validation/run_all.sh).
 //
 // The GPU timed each kernel's loop with clock64: a chain in which every access's address depends
 // on the value loaded before (ldmatrix, the XOR of its registers and the address add; LDS and the
@@ -11,6 +12,9 @@
 //   ldmatrix cycles per instr   ldmatrix_kernel<X, TRANS, 4>, the record's warps: cycles per step
 //                               over 4 chains x warps
 //   banks                       bank_kernel(stride_words), one warp: cycles per step
+// store_kernel<PATTERN>(steps, out, cycles) posts one STG.E.64 per step and warp (256 bytes); the
+// record's CTAs (one per SM) and warps run kShortSteps and twice that, and one SM's store rate is
+// the bytes of the added steps over the added cycles (bytes per clock per SM).
 // The SASS is that of the GPU the folder was measured on (header.json's compute capability), as it
 // ran there.
 #pragma once
@@ -23,14 +27,16 @@
 
 namespace stcsim::cli {
 
-class SharedMemoryKernels {
+class MemoryBenchKernels {
 public:
     // `arch`: e.g. "sm_90". UserError when the binary is missing or holds no SASS for `arch`.
-    SharedMemoryKernels(const std::filesystem::path& memory_bench, const std::string& arch);
+    MemoryBenchKernels(const std::filesystem::path& memory_bench, const std::string& arch);
 
     double ldmatrix_latency(const sim::GpuSpec& spec, int x, bool trans) const;
     double ldmatrix_cycles_per_instr(const sim::GpuSpec& spec, int x, bool trans, int warps) const;
     double bank_cycles_per_access(const sim::GpuSpec& spec, int stride_words) const;
+    // `pattern`: 0 contiguous, 1 fragment rows (validation/memory/memory_kernels.h StorePattern).
+    double store_bytes_per_clk_per_sm(const sim::GpuSpec& spec, int pattern, int ctas, int warps) const;
     // How the values were obtained, for the rows' notes.
     std::string note() const;
 

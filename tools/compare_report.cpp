@@ -29,7 +29,7 @@ const std::map<std::string, std::string>& units() {
         {"mma_emulated_latency", "cycles per instruction"}, {"mma_emulated_throughput", "FMA/clk/SM"},
         {"wgmma", "cycles"}, {"wgmma_latency", "cycles per instruction"}, {"wgmma_throughput", "FMA/clk/SM"},
         {"latency", "cycles per load"}, {"latency_plateau", "cycles per load"}, {"latency_transition", "cycles per load"},
-        {"bandwidth", "bytes/clk/SM"},
+        {"bandwidth", "bytes/clk/SM"}, {"store_bandwidth", "bytes/clk/SM"},
         {"ldmatrix_latency", "cycles"}, {"ldmatrix_throughput", "cycles per instruction"},
         {"banks", "cycles per access"}, {"gemm", "cycles"}};
     return u;

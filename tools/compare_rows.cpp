@@ -159,7 +159,7 @@ Pending bandwidth_job(const MeasuredRecord& r) {
 }
 
 // `kernels`: memory_bench's own kernels (our own runs), else the synthetic benchmark.
-Pending ldmatrix_job(const MeasuredRecord& r, const SharedMemoryKernels* kernels) {
+Pending ldmatrix_job(const MeasuredRecord& r, const MemoryBenchKernels* kernels) {
     sim::LdmatrixBenchParams p;
     p.num = static_cast<int>(integer_field(r, "x", 1, 4));
     if (p.num == 3) throw UserError(fmt::format("{}: key 'x': expected 1, 2 or 4 (ldmatrix .x1, .x2, .x4), got 3", r.source));
@@ -185,7 +185,7 @@ Pending ldmatrix_job(const MeasuredRecord& r, const SharedMemoryKernels* kernels
     return out;
 }
 
-Pending banks_job(const MeasuredRecord& r, const SharedMemoryKernels* kernels) {
+Pending banks_job(const MeasuredRecord& r, const MemoryBenchKernels* kernels) {
     sim::SmemBenchParams p;
     const std::int64_t stride = integer_field(r, "stride_words", 0, 1 << 20);
     p.stride_bytes = static_cast<std::uint64_t>(stride) * 4;
@@ -199,6 +199,48 @@ Pending banks_job(const MeasuredRecord& r, const SharedMemoryKernels* kernels) {
     }
     out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         rows[0].simulated = sim::run_smem_bench(spec, p).cycles_per_access;
+    };
+    return out;
+}
+
+// A loop the GPU timed at `steps` and at twice as many steps (`cycles`, `cycles_double`): what the
+// added steps cost, the loop's set-up and the clock reads taken out. UserError when the longer run
+// was not longer.
+struct TwoLengths {
+    std::int64_t steps = 0;
+    double added_cycles = 0;
+};
+TwoLengths two_lengths(const MeasuredRecord& r) {
+    const std::int64_t steps = integer_field(r, "steps", 1, std::int64_t{1} << 40);
+    const std::int64_t cycles = integer_field(r, "cycles", 0, std::int64_t{1} << 62);
+    const std::int64_t cycles_double = integer_field(r, "cycles_double", 0, std::int64_t{1} << 62);
+    if (cycles_double <= cycles)
+        throw UserError(fmt::format("{}: key 'cycles_double': {} is not above 'cycles' ({}): twice the steps must take longer",
+                                    r.source, cycles_double, cycles));
+    return {steps, static_cast<double>(cycles_double - cycles)};
+}
+
+// The GPU reported the slowest warp's span at `steps` and twice as many stores per warp; one SM's
+// rate is the added bytes over the added cycles (validation/memory_bench.cu). Its own
+// bytes_per_clk_per_sm is not read.
+Pending stores_job(const MeasuredRecord& r, const MemoryBenchKernels* kernels) {
+    const std::string pattern = string_field(r, "pattern");
+    if (pattern != "contiguous" && pattern != "fragment_rows")
+        throw UserError(fmt::format("{}: key 'pattern': expected contiguous or fragment_rows, got '{}'", r.source, pattern));
+    const int ctas = static_cast<int>(integer_field(r, "ctas", 1, 1 << 16));
+    const int warps = static_cast<int>(integer_field(r, "warps", 1, 32));
+    const TwoLengths run = two_lengths(r);
+    const double measured = 256.0 * warps * static_cast<double>(run.steps) / run.added_cycles;
+    CompareRow row{"store_bandwidth", fmt::format("{} {} CTAs w{}", pattern, ctas, warps), r.cited(), measured, std::nullopt, ""};
+    if (!kernels) {
+        row.note = "not simulated: validation/memory_bench is not built (the validation build needs nvcc)";
+        return Pending{{row}, {}};
+    }
+    const int kind = pattern == "contiguous" ? 0 : 1;
+    Pending out{{row}, {}};
+    out.job = [kernels, kind, ctas, warps](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+        rows[0].simulated = kernels->store_bytes_per_clk_per_sm(spec, kind, ctas, warps);
+        rows[0].note = kernels->note();
     };
     return out;
 }
@@ -268,15 +310,10 @@ Pending pipe_job(const MeasuredRecord& r, const PipeKernels* kernels) {
     const int warps = static_cast<int>(integer_field(r, "warps", 1, 32));
     const int chains = static_cast<int>(integer_field(r, "chains", 1, 8));
     if (chains != 1 && chains != 8) throw UserError(fmt::format("{}: key 'chains': expected 1 or 8, got {}", r.source, chains));
-    const std::int64_t steps = integer_field(r, "steps", 1, std::int64_t{1} << 40);
-    const std::int64_t cycles = integer_field(r, "cycles", 0, std::int64_t{1} << 62);
-    const std::int64_t cycles_double = integer_field(r, "cycles_double", 0, std::int64_t{1} << 62);
-    if (cycles_double <= cycles)
-        throw UserError(fmt::format("{}: key 'cycles_double': {} is not above 'cycles' ({}): twice the steps must take longer",
-                                    r.source, cycles_double, cycles));
+    const TwoLengths run = two_lengths(r);
     const bool latency = chains == 1;
     const int per_smsp = latency ? 1 : chains * ((warps + 3) / 4);  // warp w runs on sub-partition w % 4
-    const double measured = static_cast<double>(cycles_double - cycles) / static_cast<double>(steps) / per_smsp;
+    const double measured = run.added_cycles / static_cast<double>(run.steps) / per_smsp;
     CompareRow row{latency ? "pipe_latency" : "pipe_throughput", fmt::format("{} w{} c{}", name, warps, chains), r.cited(), measured,
                    std::nullopt, ""};
     if (!kernels) {
@@ -302,6 +339,7 @@ std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& c
     if (experiment == "bandwidth") return bandwidth_job(r);
     if (experiment == "ldmatrix") return ldmatrix_job(r, programs.memory_bench);
     if (experiment == "banks") return banks_job(r, programs.memory_bench);
+    if (experiment == "stores") return stores_job(r, programs.memory_bench);
     if (experiment == "pipe") return pipe_job(r, programs.pipe_bench);
     if (experiment == "launch")
         return Pending{{CompareRow{"launch", fmt::format("{} CTAs", integer_field(r, "ctas", 1, 1 << 30)), r.cited(),

@@ -11,6 +11,9 @@
 //   ldmatrix_throughput  "ldmatrix"               cycles_per_instr_per_sm  (the same, cycles per instruction)
 //   banks     memory.jsonl "banks"                cycles_per_access  run_smem_bench(stride_words * 4, 4 B), or
 //             memory_bench's own kernel
+//   store_bandwidth  memory.jsonl "stores"       256 x warps x steps / (cycles_double - cycles): bytes per clock
+//             per SM, from memory_bench's own store kernel at the record's CTAs and warps (not simulated
+//             without it)
 //   gemm      gemm.jsonl "gemm"                   ms x the run's SM clock (else cycles_est)  compare_gemm.h
 //   pipe_latency, pipe_throughput  pipe.jsonl "pipe"  (cycles_double - cycles) / steps, per step or
 //             per instruction per sub-partition: validation/pipe_bench's own kernel (compare_pipe_bench.h)
@@ -60,7 +63,7 @@ struct ReplayPrograms {
     const BenchmarkTwin* twin = nullptr;  // the folder's mma benchmark (compare_twin.h)
     std::filesystem::path gemm_bench;     // validation/gemm_bench, for "gemm" records (compare_gemm.h)
     std::filesystem::path cutlass_gemm;   // validation/cutlass_gemm, for CUTLASS 2.x records (compare_gemm.h)
-    const SharedMemoryKernels* memory_bench = nullptr;  // our own runs' ldmatrix and banks records
+    const MemoryBenchKernels* memory_bench = nullptr;  // our own runs' ldmatrix, banks and stores records
     const PipeKernels* pipe_bench = nullptr;            // our own runs' pipe records
 };
 

@@ -1,9 +1,9 @@
-// The kernels of a compiled CUDA program, replayed one CTA at a time: what `stcsim compare` uses to
+// The kernels of a compiled CUDA program, replayed one launch at a time: what `stcsim compare` uses to
 // time a microbenchmark's own compiled loop (compare_twin.h, compare_memory_bench.h).
 //
 // Contract: the constructor disassembles the binary once (cuobjdump -sass and -res-usage, for one
 // architecture or every one it holds); a missing binary or tool is a UserError. cycles() traces
-// one CTA of the named kernel through the SASS front end with the given parameter bytes, in a
+// the CTAs of the named kernel through the SASS front end with the given parameter bytes, in a
 // scratch folder of its own (so that replays may run in parallel), and replays it on the config.
 #pragma once
 
@@ -31,9 +31,10 @@ public:
     // The mangled name of the first kernel whose name contains `marker`; UserError naming the
     // binary and `what` when none does.
     std::string kernel_containing(const std::string& marker, const std::string& what) const;
-    // Cycles of one CTA of `threads` threads running `kernel` with `params` (the parameter bytes).
+    // Cycles of `ctas` CTAs (a grid along x) of `threads` threads running `kernel` with `params`
+    // (the parameter bytes).
     std::uint64_t cycles(const sim::GpuSpec& spec, const std::string& kernel, std::uint32_t threads,
-                         std::vector<std::uint8_t> params) const;
+                         std::vector<std::uint8_t> params, std::uint32_t ctas = 1) const;
 
 private:
     std::filesystem::path binary_;

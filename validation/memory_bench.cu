@@ -8,9 +8,15 @@
 //   --mode ldmatrix  [--warps W]  every x1/x2/x4 with and without .trans:
 //       {"experiment": "ldmatrix", "x", "trans", "latency_cycles", "warps", "cycles_per_instr_per_sm"}
 //   --mode banks     strides 1,2,4,8,16,32,33 words: {"experiment": "banks", "stride_words", "cycles_per_access"}
+//   --mode stores    [--steps N]  both store patterns, one CTA and one CTA per SM, 1, 4 and 32 warps each:
+//       {"experiment": "stores", "pattern", "ctas", "warps", "steps", "cycles", "cycles_double",
+//        "bytes_per_clk_per_sm"}  cycles: the slowest warp's clock64 span over `steps` STG.E.64 per
+//        warp; cycles_double: the same with twice the steps; bytes_per_clk_per_sm: the bytes one
+//        CTA (one SM) stores in the added steps over the added cycles
 // Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 no CUDA device.
 #include <fstream>
 #include <iostream>
+#include <utility>
 #include <vector>
 
 #include "validation/common/args.h"
@@ -30,8 +36,8 @@ JsonLine header(const char* experiment, const DeviceInfo& dev) {
 
 void validate(const Args& args) {
     const std::string mode = args.str("mode");
-    if (mode != "latency" && mode != "bandwidth" && mode != "ldmatrix" && mode != "banks")
-        throw UsageError("--mode must be latency, bandwidth, ldmatrix or banks");
+    if (mode != "latency" && mode != "bandwidth" && mode != "ldmatrix" && mode != "banks" && mode != "stores")
+        throw UsageError("--mode must be latency, bandwidth, ldmatrix, banks or stores");
     if (mode == "latency" && !args.has("sweep")) {
         if (!args.has("footprint")) throw UsageError("--mode latency needs --footprint BYTES or --sweep");
         if (args.integer("footprint") < 4096) throw UsageError("--footprint must be at least 4K");
@@ -43,13 +49,15 @@ void validate(const Args& args) {
     }
     if (args.integer("warps") < 1 || args.integer("warps") > 32) throw UsageError("--warps must be 1..32");
     if (args.integer("steps") < 1) throw UsageError("--steps must be positive");
+    if (mode == "stores" && (args.integer("steps") % 4 != 0 || args.integer("steps") > (1 << 20)))
+        throw UsageError("--mode stores: --steps must be a multiple of 4 up to 1M");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    Args args("memory_bench", "Latency, bandwidth, ldmatrix and shared-memory bank microbenchmarks on this GPU.");
-    args.option("mode", "latency | bandwidth | ldmatrix | banks");
+    Args args("memory_bench", "Latency, bandwidth, ldmatrix, shared-memory bank and store microbenchmarks on this GPU.");
+    args.option("mode", "latency | bandwidth | ldmatrix | banks | stores");
     args.option("footprint", "latency: bytes covered by the chain (K/M/G suffixes)");
     args.option("stride", "latency: bytes between consecutive links", "128");
     args.option("steps", "dependent accesses timed", "4096");
@@ -104,6 +112,18 @@ int main(int argc, char** argv) {
                            .add("cycles_per_instr_per_sm", ldmatrix_cycles_per_instr(x, trans, warps, steps))
                            .add("command", command).str() << std::endl;
             }
+    } else if (mode == "stores") {
+        for (const auto& [name, pattern] : {std::pair{"contiguous", StorePattern::contiguous}, std::pair{"fragment_rows", StorePattern::fragment_rows}})
+            for (int ctas : {1, dev.sm_count})
+                for (int warps : {1, 4, 32}) {
+                    const StoreTiming t = store_throughput(pattern, ctas, warps, steps);
+                    const double bytes = 256.0 * warps * static_cast<double>(t.steps);
+                    out << header("stores", dev).add("pattern", name).add("ctas", ctas).add("warps", warps)
+                               .add("steps", static_cast<std::int64_t>(t.steps)).add("cycles", static_cast<std::int64_t>(t.cycles))
+                               .add("cycles_double", static_cast<std::int64_t>(t.cycles_double))
+                               .add("bytes_per_clk_per_sm", bytes / static_cast<double>(t.cycles_double - t.cycles))
+                               .add("command", command).str() << std::endl;
+                }
     } else {
         for (int stride : {1, 2, 4, 8, 16, 32, 33})
             out << header("banks", dev).add("stride_words", stride)

@@ -7,7 +7,8 @@
 #   mma_sweep.jsonl      mma_bench --sweep: every form x warps {1,2,4,8,16,32} x ILP {1..4}
 #   probes/              mma_probes: <id>.cases.jsonl / <id>.gpu.jsonl (+ .invalid.*) and index.json
 #   memory.jsonl         memory_bench: pointer-chase latency 4 KB..1 GB, bandwidth l1/l2/dram,
-#                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides
+#                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides, global-store
+#                        throughput (two layouts, one SM and every SM)
 #   pipe.jsonl           pipe_bench: instruction-pipe streams (IMAD, FFMA, IADD3, LOP3, SHF, LEA, mixes, a call),
 #                        latency and throughput per sub-partition; empty-kernel launch times
 #   gemm.jsonl           gemm_bench: dense and 2:4 sparse f16 GEMMs (the traced kernel) at 1024^3,
@@ -94,6 +95,7 @@ step latency 60 "$out/logs/latency.stdout" "$bin/memory_bench" --mode latency --
 step bandwidth 30 "$out/logs/bandwidth.stdout" "$bin/memory_bench" --mode bandwidth --sweep --out "$out/memory.jsonl"
 step ldmatrix 20 "$out/logs/ldmatrix.stdout" "$bin/memory_bench" --mode ldmatrix --out "$out/memory.jsonl"
 step banks 20 "$out/logs/banks.stdout" "$bin/memory_bench" --mode banks --out "$out/memory.jsonl"
+step stores 30 "$out/logs/stores.stdout" "$bin/memory_bench" --mode stores --out "$out/memory.jsonl"
 : > "$out/pipe.jsonl"
 step pipes 30 "$out/logs/pipes.stdout" "$bin/pipe_bench" --mode pipes --out "$out/pipe.jsonl"
 step launch 30 "$out/logs/launch.stdout" "$bin/pipe_bench" --mode launch --out "$out/pipe.jsonl"

@@ -29,4 +29,13 @@ double ldmatrix_cycles_per_instr(int x, bool trans, int warps, int steps);
 // One warp, lane l loads 32-bit word l * stride_words of shared memory, `steps` dependent times.
 double shared_access_cycles(int stride_words, int steps);
 
+// Global stores of 8 bytes per lane (stores.cu says the layouts); the values are also the kernel's
+// template argument, so `stcsim compare` finds store_kernel<pattern> by its mangled name.
+enum class StorePattern : int { contiguous = 0, fragment_rows = 1 };
+struct StoreTiming {
+    long long steps = 0, cycles = 0, cycles_double = 0;  // the slowest warp's clock64 spans at steps and 2 x steps
+};
+// `ctas` CTAs of `warps` warps, each warp storing `steps` times (a multiple of 4).
+StoreTiming store_throughput(StorePattern pattern, int ctas, int warps, int steps);
+
 }  // namespace stcsim::validation

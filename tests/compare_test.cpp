@@ -318,6 +318,19 @@ TEST_F(Compare, MalformedFolderIsExitOneNamingFileLineAndKey) {
     EXPECT_EQ(run_stcsim("compare --config " + kConfig).status, 2);
 }
 
+// A record whose chains had A and B of their own (mma_bench --own-ab) is a row of its own, and it
+// is replayed from mma_bench's own kernel only: without it the row says so instead of running the
+// synthetic loop, whose chains share A and B.
+TEST(CompareRecords, ChainsWithTheirOwnAAndBNeedTheOwnBenchmark) {
+    const std::string record = R"({"experiment": "mma", "instr": "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", )"
+                               R"("warps": 1, "ilp": 2, "iters": 64, "cycles": 1000, "ab": "per_chain"})";
+    const std::vector<cli::CompareRow> rows = cli::timing_rows(cli::parse_record_line(record, "mma_sweep.jsonl:1"));
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_NE(rows[0].key.find("ab=per_chain"), std::string::npos) << rows[0].key;
+    EXPECT_FALSE(rows[0].simulated);
+    EXPECT_NE(rows[0].note.find("replay validation/mma_bench's own kernels only"), std::string::npos) << rows[0].note;
+}
+
 // Bad records are refused with a clear error before any simulation, never run without bound.
 TEST(CompareRecords, OutOfRangeFieldsAreRefusedBeforeSimulating) {
     const auto error_of = [](const std::string& line) -> std::string {
@@ -348,6 +361,10 @@ TEST(CompareRecords, OutOfRangeFieldsAreRefusedBeforeSimulating) {
     EXPECT_NE(error_of(pipe + R"("stream": "imad", "chains": 4, "cycles_double": 200})").find("key 'chains': expected 1 or 8, got 4"),
               std::string::npos);
     EXPECT_NE(error_of(pipe + R"("stream": "imad", "chains": 8, "cycles_double": 100})").find("key 'cycles_double': 100 is not above"),
+              std::string::npos);
+    EXPECT_NE(error_of(R"({"experiment": "mma", "instr": "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32", "warps": 1, "ilp": 2, )"
+                       R"("iters": 64, "cycles": 1000, "ab": "mixed"})")
+                  .find(R"(mma_sweep.jsonl:3: key 'ab' must be "shared" or "per_chain", got "mixed")"),
               std::string::npos);
     const std::string stores = R"({"experiment": "stores", "ctas": 1, "warps": 4, "steps": 4096, "cycles": 100, )";
     EXPECT_NE(error_of(stores + R"("pattern": "diagonal", "cycles_double": 200})")

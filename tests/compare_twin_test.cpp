@@ -135,6 +135,31 @@ TEST(OwnBenchmark, ItsInt4SubroutineCallsCostWhatTheGpuMeasured) {
     EXPECT_FALSE(twin.covers(p, "sm_90"));
 }
 
+// mma_bench --own-ab: every chain reads A and B registers of its own, so ptxas sets no operand-reuse
+// flag between the chains' instructions. The replay finds that kernel (not the shared-A/B one) for
+// the forms it was built for, and names the form it lacks.
+TEST(OwnBenchmark, ChainsWithTheirOwnAAndBReplayTheirOwnKernel) {
+    const std::filesystem::path bench = default_own_benchmark();
+    if (bench.empty()) GTEST_SKIP() << "validation/mma_bench was not built (no nvcc)";
+    const BenchmarkTwin twin = BenchmarkTwin::own_benchmark(bench);
+    const sim::GpuSpec& spec = h200();
+    sim::MmaBenchParams p = params(1, 4, 2048);
+    p.instr = "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32";
+    std::string shared_note, own_note;
+    twin.mma_cycles(spec, p, shared_note);
+    const double own = twin.mma_cycles(spec, p, own_note, true) / 2048;
+    EXPECT_NE(own_note.find("(A and B per chain)"), std::string::npos) << own_note;
+    EXPECT_EQ(shared_note.find("per chain"), std::string::npos) << shared_note;
+    EXPECT_GE(own, 24.0);  // four chains of at least the tensor pipe's 6 cycles each
+    p.instr = "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32";
+    try {
+        twin.mma_cycles(spec, p, own_note, true);
+        FAIL() << "no kernel with A and B per chain was built for tf32";
+    } catch (const UserError& e) {
+        EXPECT_NE(std::string(e.what()).find("with A and B per chain"), std::string::npos) << e.what();
+    }
+}
+
 TEST(BenchmarkTwin, AMissingOrMisnamedTwinIsAnError) {
     try {
         BenchmarkTwin("luo_mma", "/nonexistent/twins");

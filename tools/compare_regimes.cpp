@@ -25,10 +25,12 @@ double mma_rate(const MeasuredRecord& r) {
 }
 
 // The plateau a point is held against: its instruction, and for a wgmma also where A came from
-// (a register A and a shared-memory A are different programs with different peaks).
+// (a register A and a shared-memory A are different programs with different peaks), for an mma
+// whether its chains share A and B.
 std::string plateau_key(const MeasuredRecord& r) {
     const std::string instr = string_field(r, "instr");
-    return is_wgmma_record(r) ? instr + " a=" + wgmma_a_source(r) : instr;
+    if (is_wgmma_record(r)) return instr + " a=" + wgmma_a_source(r);
+    return mma_own_ab(r) ? instr + " ab=per_chain" : instr;
 }
 
 void classify_mma(const std::vector<MeasuredRecord>& records, std::vector<std::string>& out) {
@@ -89,6 +91,14 @@ std::string wgmma_a_source(const MeasuredRecord& record) {
     if (source != "shared" && source != "registers")
         throw UserError(fmt::format("{}: key 'a_source' must be \"shared\" or \"registers\", got \"{}\"", record.source, source));
     return source;
+}
+
+bool mma_own_ab(const MeasuredRecord& record) {
+    if (!record.data.contains("ab")) return false;
+    const std::string ab = string_field(record, "ab");
+    if (ab != "shared" && ab != "per_chain")
+        throw UserError(fmt::format("{}: key 'ab' must be \"shared\" or \"per_chain\", got \"{}\"", record.source, ab));
+    return ab == "per_chain";
 }
 
 std::vector<std::string> regime_classes(const std::vector<MeasuredRecord>& records) {

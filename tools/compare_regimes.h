@@ -41,6 +41,9 @@ bool is_wgmma_record(const MeasuredRecord& record);
 // Where a wgmma record's A came from: its "a_source", "shared" (the default) or "registers";
 // UserError naming the record for anything else.
 std::string wgmma_a_source(const MeasuredRecord& record);
+// Whether an mma record's chains had A and B registers of their own (its "ab": "per_chain";
+// "shared", the default, when they all read the same); UserError naming the record otherwise.
+bool mma_own_ab(const MeasuredRecord& record);
 
 // One class name per record (empty for records of other experiments); UserError naming the
 // record for a malformed one.

@@ -108,19 +108,30 @@ Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
         unsupported = fmt::format("not simulated: {}", error.what());
     }
     if (is_wgmma_record(r)) key = fmt::format("{} a={} w{} ilp{} n{}", p.instr, p.a_source, p.warps, p.ilp, p.iters);
+    const bool own_ab = !is_wgmma_record(r) && mma_own_ab(r);
+    if (own_ab) {
+        key += " ab=per_chain";
+        if (unsupported.empty() && !(twin && twin->own()))
+            unsupported = "not simulated: chains with A and B of their own replay validation/mma_bench's own kernels only";
+    }
     const double per = cls.ends_with("_latency") ? static_cast<double>(p.iters) : 1.0;
     auto value = [throughput, work, per](double cycles) { return throughput ? work / cycles : cycles / per; };
     Pending out{{CompareRow{regime, key, r.cited(), value(measured_cycles), std::nullopt, unsupported}}, {}};
     if (!unsupported.empty()) return out;
-    out.job = [p, value, twin, steps](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+    out.job = [p, value, twin, steps, own_ab](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+        if (own_ab && !(twin && twin->covers(p, spec.gpu.arch))) {
+            rows[0].note = fmt::format("not simulated: mma_bench has no kernel with A and B per chain for {}", spec.gpu.arch);
+            return;
+        }
         if (twin && twin->covers(p, spec.gpu.arch)) {
             try {
-                rows[0].simulated = value(twin->mma_cycles(spec, p, rows[0].note));
+                rows[0].simulated = value(twin->mma_cycles(spec, p, rows[0].note, own_ab));
                 return;
             } catch (const UserError& error) {
                 // Our own benchmark's kernel may hold code the SASS front end does not emulate (local
                 // memory in a few ILP-4 kernels): that record keeps the synthetic loop, and says so.
-                if (!twin->own()) throw;
+                // The synthetic loop shares A and B, so a record with its own per chain cannot.
+                if (!twin->own() || own_ab) throw;
                 std::string synthetic_note;
                 rows[0].simulated = value(simulated_mma_cycles(spec, p, steps, synthetic_note));
                 rows[0].note = fmt::format("synthetic loop: the benchmark's kernel is not replayed ({})", error.what());

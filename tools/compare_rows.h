@@ -1,7 +1,8 @@
 // The timing half of `stcsim compare`: every measured timing record becomes one or more rows
 // (class, key, measured, simulated) by running the matching simulation:
 //   mma       mma_sweep.jsonl "mma" records       cycles           run_mma_bench(instr, warps, ilp, iters), or the
-//             folder's benchmark twin (compare_twin.h) when header.json names one
+//             folder's benchmark twin (compare_twin.h) when header.json names one; "ab": "per_chain"
+//             records (mma_own_ab.jsonl) need our own benchmark's kernels
 //   wgmma     wgmma_sweep.jsonl "mma" records of a "wgmma..." instr: the same, with the record's
 //             a_source (default shared) and wgmma_wait (default 1); warps = 4 x warp groups
 //   latency   memory.jsonl "latency"              latency_cycles   run_latency_bench(footprint, stride)

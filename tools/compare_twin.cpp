@@ -134,10 +134,14 @@ std::uint64_t BenchmarkTwin::kernel_cycles(const sim::GpuSpec& spec, const std::
     return kernels_.cycles(spec, kernel, static_cast<std::uint32_t>(32 * warps), std::move(params));
 }
 
-double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const {
-    // The kernel's mangled name ends in Form_<id>ELi<ILP>EEEvPKjPjPxi; find it in the listing.
-    const std::string kernel = kernels_.kernel_containing(fmt::format("Form_{}ELi{}E", own_benchmark_form_id(p.instr), p.ilp),
-                                                         fmt::format("{} at ILP {}", p.instr, p.ilp));
+double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note, bool own_ab) const {
+    // The kernel's mangled name ends in Form_<id>ELi<ILP>EEEvPKjPjPxi; with A and B per chain it is
+    // mma_bench_own_ab_kernel<ILP, Form_<id>>. Find it in the listing.
+    const std::string id = own_benchmark_form_id(p.instr);
+    const std::string kernel =
+        own_ab ? kernels_.kernel_containing_all({fmt::format("own_ab_kernelILi{}E", p.ilp), fmt::format("Form_{}EEEv", id)},
+                                                fmt::format("{} at ILP {} with A and B per chain", p.instr, p.ilp))
+               : kernels_.kernel_containing(fmt::format("Form_{}ELi{}E", id, p.ilp), fmt::format("{} at ILP {}", p.instr, p.ilp));
     auto params = [](std::int64_t iters) {
         std::vector<std::uint8_t> bytes = pointer_params();
         put_param(bytes, bytes.size(), static_cast<std::uint32_t>(iters), 4);
@@ -147,12 +151,13 @@ double BenchmarkTwin::own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBen
     const std::int64_t n = emulated ? kOwnShortItersEmulated : kOwnShortIters;
     const double short_run = static_cast<double>(kernel_cycles(spec, kernel, p.warps, params(n)));
     const double long_run = static_cast<double>(kernel_cycles(spec, kernel, p.warps, params(2 * n)));
-    note = fmt::format("validation/mma_bench's own kernel: loops of {} and {} iterations", n, 2 * n);
+    note = fmt::format("validation/mma_bench's own kernel{}: loops of {} and {} iterations", own_ab ? " (A and B per chain)" : "", n, 2 * n);
     return (long_run - short_run) / static_cast<double>(n) * static_cast<double>(p.iters);
 }
 
-double BenchmarkTwin::mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const {
-    if (own_) return own_mma_cycles(spec, p, note);
+double BenchmarkTwin::mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note, bool own_ab) const {
+    if (own_) return own_mma_cycles(spec, p, note, own_ab);
+    if (own_ab) throw UserError(fmt::format("twin {} has no kernels with A and B per chain", name_));
     const bool emulated = emulated_on(spec, p.instr);
     const std::int64_t step = emulated ? kLengthStepEmulated : kLengthStep;
     // The shorter length has the record's remainder modulo the step (modulo the unroll by 16 for

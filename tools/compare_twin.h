@@ -51,14 +51,15 @@ public:
     // an architecture that emulates it).
     bool covers(const sim::MmaBenchParams& p, const std::string& arch) const;
     // The loop's cycles for p.iters iterations of p.warps warps with p.ilp chains; `note` says how
-    // they were obtained. UserError when the twin has no kernel for the form and lengths.
-    double mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const;
+    // they were obtained. `own_ab`: the chains' own A and B registers (mma_bench --own-ab; our own
+    // benchmark only). UserError when the twin has no kernel for the form and lengths.
+    double mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note, bool own_ab = false) const;
 
 private:
     BenchmarkTwin() = default;
     std::uint64_t kernel_cycles(const sim::GpuSpec& spec, const std::string& kernel, int warps,
                                 std::vector<std::uint8_t> params) const;
-    double own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note) const;
+    double own_mma_cycles(const sim::GpuSpec& spec, const sim::MmaBenchParams& p, std::string& note, bool own_ab) const;
 
     bool own_ = false;  // validation/mma_bench: runtime iteration count
     std::string name_;

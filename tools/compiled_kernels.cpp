@@ -1,6 +1,9 @@
 #include "tools/compiled_kernels.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/errors.h"
 #include "common/scratch_dir.h"
@@ -35,6 +38,17 @@ std::string CompiledKernels::kernel_containing(const std::string& marker, const 
         throw UserError(fmt::format("{}: no kernel for {} (looked for '{}')", binary_.string(), what, marker));
     const std::size_t begin = listing_.rfind(' ', at) + 1, end = listing_.find_first_of(" \n", at);
     return listing_.substr(begin, end - begin);
+}
+
+std::string CompiledKernels::kernel_containing_all(const std::vector<std::string>& markers, const std::string& what) const {
+    static const std::string kHeading = "Function : ";
+    for (std::size_t at = listing_.find(kHeading); at != std::string::npos; at = listing_.find(kHeading, at + 1)) {
+        const std::size_t begin = at + kHeading.size(), end = listing_.find_first_of(" \n", begin);
+        const std::string name = listing_.substr(begin, end - begin);
+        if (std::all_of(markers.begin(), markers.end(), [&](const std::string& m) { return name.find(m) != std::string::npos; }))
+            return name;
+    }
+    throw UserError(fmt::format("{}: no kernel for {} (looked for a name holding '{}')", binary_.string(), what, fmt::join(markers, "', '")));
 }
 
 std::uint64_t CompiledKernels::cycles(const sim::GpuSpec& spec, const std::string& kernel, std::uint32_t threads,

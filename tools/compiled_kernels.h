@@ -31,6 +31,8 @@ public:
     // The mangled name of the first kernel whose name contains `marker`; UserError naming the
     // binary and `what` when none does.
     std::string kernel_containing(const std::string& marker, const std::string& what) const;
+    // The same for the first kernel whose name contains every one of `markers`.
+    std::string kernel_containing_all(const std::vector<std::string>& markers, const std::string& what) const;
     // Cycles of `ctas` CTAs (a grid along x) of `threads` threads running `kernel` with `params`
     // (the parameter bytes).
     std::uint64_t cycles(const sim::GpuSpec& spec, const std::string& kernel, std::uint32_t threads,

@@ -7,10 +7,13 @@
 //    "cycles" (max over warps of the clock64 cycles around the loop), "cycles_min_warp",
 //    "cycles_span" (last end - first start over warps), "latency_cycles" (cycles / N),
 //    "fma_per_clk_per_sm" (W I N m n k / cycles: dense-equivalent, also for .sp),
-//    "kernel_ms" (cudaEvent time of the whole launch), "command"}
+//    "kernel_ms" (cudaEvent time of the whole launch), "command"}, and "ab": "per_chain" with --own-ab
 // Modes: one point (--instr --warps --ilp --iters), --sweep (warps x ILP grid for --instr, or for
 // every form without it), --all (every form at a few points). --list prints the forms (no GPU
-// needed). Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 no CUDA device.
+// needed). --own-ab gives each chain A and B registers of its own (no operand reuse between
+// consecutive instructions), for the forms STC_OWN_AB_FORMS names (mma/bench_launch.h); with
+// --sweep and no --instr it sweeps those forms. Exit status: 0 ok, 1 runtime failure, 2 bad usage, 3 no CUDA device.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -29,9 +32,11 @@ namespace {
 
 struct Point {
     int form, warps, ilp, iters;
+    bool own_ab = false;
 };
 
 bool launch(const BenchLaunch& p) {
+    if (p.own_ab) return launch_mma_bench_own_ab(p);
     switch (forms()[static_cast<std::size_t>(p.form)].sparsity) {
         case Sparsity::dense: return launch_mma_bench_dense(p);
         case Sparsity::sp: return launch_mma_bench_sp(p);
@@ -71,6 +76,7 @@ public:
         JsonLine line;
         line.add("experiment", "mma").add("instr", f.ptx).add("arch", dev_.arch_name()).add("device", dev_.name);
         line.add("warps", p.warps).add("ilp", p.ilp).add("iters", p.iters);
+        if (p.own_ab) line.add("ab", "per_chain");
         const char* skip = dev_.sass_arch < f.min_cc * 10 ? "needs a newer GPU than this one"
                            : !f.chainable()              ? "C and D types differ: no dependent chain"
                                                          : nullptr;
@@ -81,7 +87,7 @@ public:
         Rng rng(12345u + static_cast<unsigned>(p.form));
         const auto inputs = bench_inputs(f, rng);
         STC_CUDA_CHECK(cudaMemcpy(in_, inputs.data(), inputs.size() * sizeof(std::uint32_t), cudaMemcpyHostToDevice));
-        const BenchLaunch l{p.form, p.ilp, p.warps, p.iters, in_, sink_, cycles_};
+        const BenchLaunch l{p.form, p.ilp, p.warps, p.iters, p.own_ab, in_, sink_, cycles_};
         if (!launch(l)) {  // warm-up: instruction cache, clocks
             out_ << line.add("skipped", "no kernel for this form").add("command", command_).str() << std::endl;
             return false;
@@ -124,12 +130,28 @@ private:
     cudaEvent_t begin_{}, end_{};
 };
 
+bool has_own_ab_kernels(int form) {
+    static const std::vector<std::string_view> ids = {
+#define STC_NAME(id) #id,
+        STC_OWN_AB_FORMS(STC_NAME)
+#undef STC_NAME
+    };
+    return std::find(ids.begin(), ids.end(), forms()[static_cast<std::size_t>(form)].id) != ids.end();
+}
+
 std::vector<Point> plan(const Args& args) {
     std::vector<int> selected;
+    const bool own_ab = args.has("own-ab");
     if (args.has("instr")) {
         const auto form = find_form(args.str("instr"));
         if (!form) throw UsageError("unknown instruction '" + args.str("instr") + "' (see --list)");
+        if (own_ab && !has_own_ab_kernels(*form)) throw UsageError("--own-ab: no such kernels for '" + args.str("instr") + "' (see --help)");
         selected.push_back(*form);
+    } else if (own_ab && args.has("sweep")) {
+        for (std::size_t i = 0; i < forms().size(); ++i)
+            if (has_own_ab_kernels(static_cast<int>(i))) selected.push_back(static_cast<int>(i));
+    } else if (own_ab) {
+        throw UsageError("--own-ab needs --instr or --sweep");
     } else if (args.has("sweep") || args.has("all")) {
         for (std::size_t i = 0; i < forms().size(); ++i) selected.push_back(static_cast<int>(i));
     } else {
@@ -147,14 +169,14 @@ std::vector<Point> plan(const Args& args) {
             for (auto w : args.integers("sweep-warps"))
                 for (auto i : args.integers("sweep-ilp")) {
                     check(w, i);
-                    points.push_back({form, static_cast<int>(w), static_cast<int>(i), iters});
+                    points.push_back({form, static_cast<int>(w), static_cast<int>(i), iters, own_ab});
                 }
         } else if (args.has("all")) {
             for (auto [w, i] : {std::pair{1, 1}, std::pair{4, 1}, std::pair{8, 2}, std::pair{16, 4}, std::pair{32, 4}})
                 points.push_back({form, w, i, iters});
         } else {
             check(args.integer("warps"), args.integer("ilp"));
-            points.push_back({form, static_cast<int>(args.integer("warps")), static_cast<int>(args.integer("ilp")), iters});
+            points.push_back({form, static_cast<int>(args.integer("warps")), static_cast<int>(args.integer("ilp")), iters, own_ab});
         }
     }
     return points;
@@ -172,6 +194,8 @@ int main(int argc, char** argv) {
     args.option("sweep-warps", "warp counts of --sweep", "1,2,4,8,16,32");
     args.option("sweep-ilp", "ILP values of --sweep", "1,2,3,4");
     args.flag("all", "every form at (warps, ilp) = (1,1) (4,1) (8,2) (16,4) (32,4)");
+    args.flag("own-ab", "A and B registers per chain (no operand reuse between chains), with --instr or --sweep; "
+                        "f16 m16n8k8 (f16, f32), m16n8k16 f32 and mma.sp m16n8k16 / m16n8k32 f32 only");
     args.flag("list", "print the PTX name of every form and exit (needs no GPU)");
     args.flag("json", "JSON lines output (always on; accepted for symmetry with stcsim bench)");
     args.option("out", "write the JSON lines to this file instead of stdout");

@@ -5,6 +5,8 @@
 #                        git commit of the sources, and the command of every step
 #   commands.txt         the exact command line of every step, in order
 #   mma_sweep.jsonl      mma_bench --sweep: every form x warps {1,2,4,8,16,32} x ILP {1..4}
+#   mma_own_ab.jsonl     mma_bench --sweep --own-ab: five f16 forms whose chains read A and B of their
+#                        own (no operand reuse between them), warps {1,2,4,8,16,32} x ILP {1,2,4}
 #   probes/              mma_probes: <id>.cases.jsonl / <id>.gpu.jsonl (+ .invalid.*) and index.json
 #   memory.jsonl         memory_bench: pointer-chase latency 4 KB..1 GB, bandwidth l1/l2/dram,
 #                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides, global-store
@@ -85,6 +87,7 @@ trap 'kill $clock_logger 2>/dev/null || true' EXIT
 # On Hopper the warp-group steps take part of the budget the warp-level sweep has elsewhere.
 if $hopper; then mma_cap=180; probe_cap=120; else mma_cap=240; probe_cap=150; fi
 step mma_sweep $mma_cap "$out/logs/mma_sweep.stdout" "$bin/mma_bench" --sweep --out "$out/mma_sweep.jsonl"
+step mma_own_ab 30 "$out/logs/mma_own_ab.stdout" "$bin/mma_bench" --sweep --own-ab --sweep-ilp 1,2,4 --out "$out/mma_own_ab.jsonl"
 step probes $probe_cap "$out/logs/probes.stdout" "$bin/mma_probes" --out "$out/probes"
 if $hopper; then
     step wgmma_sweep 45 "$out/logs/wgmma_sweep.stdout" "$bin/wgmma_bench" --sweep --out "$out/wgmma_sweep.jsonl"

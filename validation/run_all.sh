@@ -11,7 +11,7 @@
 #   memory.jsonl         memory_bench: pointer-chase latency 4 KB..1 GB, bandwidth l1/l2/dram,
 #                        ldmatrix x1/x2/x4 (.trans), shared-memory bank strides, global-store
 #                        throughput (two layouts, one SM and every SM)
-#   pipe.jsonl           pipe_bench: instruction-pipe streams (IMAD, FFMA, IADD3, LOP3, SHF, LEA, mixes, a call),
+#   pipe.jsonl           pipe_bench: instruction-pipe streams (IMAD, FFMA, IADD3, LOP3, SHF, LEA, mixes, a call, a barrier),
 #                        latency and throughput per sub-partition; empty-kernel launch times
 #   gemm.jsonl           gemm_bench: dense and 2:4 sparse f16 GEMMs (the traced kernel) at 1024^3,
 #                        2048^3, 4096^3 and 8192^3, timed with CUDA events; on an sm_90 GPU also

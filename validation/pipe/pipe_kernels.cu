@@ -39,6 +39,10 @@ __device__ __forceinline__ void step(std::uint32_t& x, std::uint32_t a, std::uin
     if constexpr (OP == kLea) asm volatile("{ .reg .b32 t; shl.b32 t, %0, 3; add.u32 %0, t, %1; }" : "+r"(x) : "r"(a));
     if constexpr (OP == kShf) asm volatile("shf.l.wrap.b32 %0, %0, %1, %2;" : "+r"(x) : "r"(a), "r"(b));
     if constexpr (OP == kCall) x = called_add(x, a);
+    if constexpr (OP == kBar) {
+        asm volatile("bar.sync 0;" ::: "memory");
+        x += a;  // ptxas folds these adds out of the loop, which is then barriers back to back
+    }
 }
 
 // Each warp runs CHAINS independent chains; chain c applies FIRST when c is even, SECOND when odd.
@@ -105,13 +109,14 @@ long long cycles_of(PipeOp second, int chains, int warps, int iterations) {
         case kLop3: return run_chains<FIRST, kLop3>(chains, warps, iterations);
         case kShf: return run_chains<FIRST, kShf>(chains, warps, iterations);
         case kLea: return run_chains<FIRST, kLea>(chains, warps, iterations);
-        case kCall: break;
+        case kCall:
+        case kBar: break;
     }
     throw std::invalid_argument("pipe_bench: unknown instruction");
 }
 
-// The streams' own pairs only: kPipeStreams never puts FFMA, IADD3, LOP3, SHF, LEA or a call
-// first with another instruction second.
+// The streams' own pairs only: kPipeStreams never puts FFMA, IADD3, LOP3, SHF, LEA, a call or a
+// barrier first with another instruction second.
 long long cycles_of(const PipeStream& s, int chains, int warps, int iterations) {
     switch (s.first) {
         case kImad: return cycles_of<kImad>(s.second, chains, warps, iterations);
@@ -121,6 +126,7 @@ long long cycles_of(const PipeStream& s, int chains, int warps, int iterations) 
         case kShf: return run_chains<kShf, kShf>(chains, warps, iterations);
         case kLea: return run_chains<kLea, kLea>(chains, warps, iterations);
         case kCall: return run_chains<kCall, kCall>(chains, warps, iterations);
+        case kBar: return run_chains<kBar, kBar>(chains, warps, iterations);
     }
     throw std::invalid_argument("pipe_bench: unknown instruction");
 }

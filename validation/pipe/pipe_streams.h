@@ -12,18 +12,19 @@ namespace stcsim::validation {
 // The instruction of one chain step; the SASS each compiles to, checked with cuobjdump
 // (validation/README.md). kCall is a call of a subroutine of one add: CALL.REL.NOINC after the
 // MOV of the return address, the add, RET.REL.NODEC through that register: the call and return
-// that ptxas also emits around every int4 mma on sm_90.
-enum PipeOp : int { kImad, kFfma, kIadd3, kLop3, kShf, kLea, kCall };
+// that ptxas also emits around every int4 mma on sm_90. kBar is a CTA barrier (bar.sync 0:
+// BAR.SYNC.DEFER_BLOCKING), which every warp of the CTA must reach before any goes on.
+enum PipeOp : int { kImad, kFfma, kIadd3, kLop3, kShf, kLea, kCall, kBar };
 
-inline constexpr std::array<std::string_view, 7> kPipeOpSass = {"IMAD",           "FFMA", "IADD3",         "LOP3.LUT",
-                                                                "SHF.L.W.U32.HI", "LEA",  "CALL.REL.NOINC"};
+inline constexpr std::array<std::string_view, 8> kPipeOpSass = {
+    "IMAD", "FFMA", "IADD3", "LOP3.LUT", "SHF.L.W.U32.HI", "LEA", "CALL.REL.NOINC", "BAR.SYNC.DEFER_BLOCKING"};
 
 struct PipeStream {
     std::string_view name;  // "imad", "imad+ffma", ...
     PipeOp first, second;   // the instruction of even chains, of odd chains
 };
 
-inline constexpr std::array<PipeStream, 11> kPipeStreams = {{
+inline constexpr std::array<PipeStream, 12> kPipeStreams = {{
     {"imad", kImad, kImad},
     {"ffma", kFfma, kFfma},
     {"iadd3", kIadd3, kIadd3},
@@ -35,6 +36,7 @@ inline constexpr std::array<PipeStream, 11> kPipeStreams = {{
     {"ffma+iadd3", kFfma, kIadd3},
     {"imad+lop3", kImad, kLop3},
     {"call", kCall, kCall},
+    {"bar", kBar, kBar},
 }};
 
 // The stream of this name, nullptr if none.

@@ -372,6 +372,10 @@ TEST(CompareRecords, OutOfRangeFieldsAreRefusedBeforeSimulating) {
               std::string::npos);
     EXPECT_NE(error_of(stores + R"("pattern": "contiguous", "cycles_double": 50})").find("key 'cycles_double': 50 is not above"),
               std::string::npos);
+    EXPECT_NE(error_of(R"({"experiment": "stores", "pattern": "contiguous", "ctas": 100000, "warps": 4, "steps": 64, "cycles": 1, )"
+                       R"("cycles_double": 2})")
+                  .find("key 'ctas': expected an integer from 1 to 1024"),
+              std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "mma", "experiment": "mma"})").find("appears twice"), std::string::npos);
     EXPECT_NE(error_of(R"({"experiment": "mma"} trailing)").find("mma_sweep.jsonl:3: malformed JSON"), std::string::npos);
     EXPECT_NE(error_of(std::string(100000, '[')).find("nested deeper than"), std::string::npos);

@@ -238,7 +238,7 @@ Pending stores_job(const MeasuredRecord& r, const MemoryBenchKernels* kernels) {
     const std::string pattern = string_field(r, "pattern");
     if (pattern != "contiguous" && pattern != "fragment_rows")
         throw UserError(fmt::format("{}: key 'pattern': expected contiguous or fragment_rows, got '{}'", r.source, pattern));
-    const int ctas = static_cast<int>(integer_field(r, "ctas", 1, 1 << 16));
+    const int ctas = static_cast<int>(integer_field(r, "ctas", 1, 1024));  // one per SM: bounds the replay
     const int warps = static_cast<int>(integer_field(r, "warps", 1, 32));
     const TwoLengths run = two_lengths(r);
     const double measured = 256.0 * warps * static_cast<double>(run.steps) / run.added_cycles;

@@ -596,13 +596,14 @@ TEST(CompareMemoryBench, ReplayedStoresFollowTheL1AndL2Bandwidths) {
     const sim::GpuSpec half_l1 =
         sim::config::load_config_file(config, {fmt::format("memory.l1.bytes_per_clk={}", base.memory.l1.bytes_per_clk / 2)}).spec;
     const double l2_share = static_cast<double>(base.memory.l2.bytes_per_clk) / base.gpu.sms;
-    for (int pattern : {0, 1}) {
+    for (const auto pattern : {validation::StorePattern::contiguous, validation::StorePattern::fragment_rows}) {
         EXPECT_NEAR(kernels.store_bytes_per_clk_per_sm(base, pattern, 1, 32), base.memory.l1.bytes_per_clk, 0.05 * base.memory.l1.bytes_per_clk)
-            << pattern;
+            << static_cast<int>(pattern);
         EXPECT_NEAR(kernels.store_bytes_per_clk_per_sm(half_l1, pattern, 1, 32), base.memory.l1.bytes_per_clk / 2.0,
                     0.05 * base.memory.l1.bytes_per_clk / 2)
-            << pattern;
-        EXPECT_NEAR(kernels.store_bytes_per_clk_per_sm(base, pattern, base.gpu.sms, 32), l2_share, 0.05 * l2_share) << pattern;
+            << static_cast<int>(pattern);
+        EXPECT_NEAR(kernels.store_bytes_per_clk_per_sm(base, pattern, base.gpu.sms, 32), l2_share, 0.05 * l2_share)
+            << static_cast<int>(pattern);
     }
 }
 

@@ -59,9 +59,11 @@ double MemoryBenchKernels::bank_cycles_per_access(const sim::GpuSpec& spec, int 
 }
 
 // store_kernel<PATTERN>(int steps, uint8_t* out, long long* cycles)
-double MemoryBenchKernels::store_bytes_per_clk_per_sm(const sim::GpuSpec& spec, int pattern, int ctas, int warps) const {
-    const std::string kernel = kernels_.kernel_containing(fmt::format("store_kernelILi{}E", pattern),
-                                                          fmt::format("the global stores of pattern {}", pattern));
+double MemoryBenchKernels::store_bytes_per_clk_per_sm(const sim::GpuSpec& spec, validation::StorePattern pattern, int ctas,
+                                                      int warps) const {
+    const int id = static_cast<int>(pattern);  // store_kernel's template argument
+    const std::string kernel = kernels_.kernel_containing(fmt::format("store_kernelILi{}E", id),
+                                                          fmt::format("the global stores of pattern {}", id));
     auto run = [&](int steps) {
         std::vector<std::uint8_t> params;
         put_param(params, 0, static_cast<std::uint32_t>(steps), 4);

@@ -24,6 +24,7 @@
 
 #include "sim/config/gpu_spec.h"
 #include "tools/compiled_kernels.h"
+#include "validation/memory/memory_kernels.h"
 
 namespace stcsim::cli {
 
@@ -35,8 +36,7 @@ public:
     double ldmatrix_latency(const sim::GpuSpec& spec, int x, bool trans) const;
     double ldmatrix_cycles_per_instr(const sim::GpuSpec& spec, int x, bool trans, int warps) const;
     double bank_cycles_per_access(const sim::GpuSpec& spec, int stride_words) const;
-    // `pattern`: 0 contiguous, 1 fragment rows (validation/memory/memory_kernels.h StorePattern).
-    double store_bytes_per_clk_per_sm(const sim::GpuSpec& spec, int pattern, int ctas, int warps) const;
+    double store_bytes_per_clk_per_sm(const sim::GpuSpec& spec, validation::StorePattern pattern, int ctas, int warps) const;
     // How the values were obtained, for the rows' notes.
     std::string note() const;
 

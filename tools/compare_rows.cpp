@@ -247,7 +247,7 @@ Pending stores_job(const MeasuredRecord& r, const MemoryBenchKernels* kernels) {
         row.note = "not simulated: validation/memory_bench is not built (the validation build needs nvcc)";
         return Pending{{row}, {}};
     }
-    const int kind = pattern == "contiguous" ? 0 : 1;
+    const auto kind = pattern == "contiguous" ? validation::StorePattern::contiguous : validation::StorePattern::fragment_rows;
     Pending out{{row}, {}};
     out.job = [kernels, kind, ctas, warps](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
         rows[0].simulated = kernels->store_bytes_per_clk_per_sm(spec, kind, ctas, warps);

@@ -48,8 +48,10 @@ const Schema<SchedulerSpec>& scheduler_schema() {
                 {"cycles", "the earliest cycle, counted from a jump's issue, at which the instruction at its target "
                            "issues: the trace's next PC is not the next instruction's (PC + 16), so fetch restarts "
                            "there while the jump's own stall count runs (a taken branch, call or reconvergence jump; "
-                           "after a branch through a register, indirect_branch_cycles applies instead). 0: no wait "
-                           "beyond the stall count",
+                           "after a branch through a register, indirect_branch_cycles applies instead); also the wait, "
+                           "beyond BSYNC's stall count, of the instruction after a BSYNC, where the convergence "
+                           "barrier decides where the warp goes on and fetch restarts there. 0: no wait beyond "
+                           "the stall count",
                  Json(0), {}, 0.0, 255.0});
         x.field("pipe_throttle", &SchedulerSpec::pipe_throttle,
                 {"", "math pipe throttle: a warp does not issue (stall reason pipe_throttle) when its next instruction's "

@@ -91,7 +91,10 @@ const std::string* OpcodeClasses::unrunnable(const std::string& sass) const {
 
 std::uint8_t OpcodeClasses::redirect_cycles(const Opcode& opcode) const {
     const std::string& b = opcode.base;
-    return b == "RET" || b == "BRX" || b == "JMX" ? indirect_branch_cycles_ : std::uint8_t{0};
+    if (b == "RET" || b == "BRX" || b == "JMX") return indirect_branch_cycles_;
+    // BSYNC: the convergence barrier unit resolves where the warp goes on, and fetch restarts there.
+    if (b == "BSYNC") return taken_branch_cycles_;
+    return 0;
 }
 
 int OpcodeClasses::pipeline_of(const Opcode& opcode) const {

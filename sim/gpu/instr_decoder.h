@@ -63,7 +63,8 @@ public:
     const isa::MmaForm& mma_form(int index) const { return forms_[static_cast<std::size_t>(index)]; }
     int pipeline_of(const trace::Opcode& opcode) const;
     // The fetch wait after this opcode (WarpInstr::redirect): sm.scheduler.indirect_branch_cycles
-    // for a branch through a register (RET, BRX, JMX), else 0.
+    // for a branch through a register (RET, BRX, JMX), sm.scheduler.taken_branch_cycles after a
+    // convergence barrier (BSYNC), else 0.
     std::uint8_t redirect_cycles(const trace::Opcode& opcode) const;
     // The fetch wait at a jump's target (WarpInstr::refetch): sm.scheduler.taken_branch_cycles.
     std::uint8_t taken_branch_cycles() const { return taken_branch_cycles_; }

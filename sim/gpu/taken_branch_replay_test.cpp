@@ -1,7 +1,8 @@
 // Fetch restarts at a jump's target (sm.scheduler.taken_branch_cycles): a warp's instruction whose
 // traced PC does not follow its previous one (PC + 16) issues no earlier than that many cycles
 // after the jump, whose own stall count runs meanwhile; falling through costs nothing, and after
-// a branch through a register only indirect_branch_cycles applies.
+// a branch through a register only indirect_branch_cycles applies. After a convergence barrier
+// (BSYNC) the next instruction waits taken_branch_cycles beyond BSYNC's own stall count.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -70,6 +71,16 @@ TEST(TakenBranches, AReturnWaitsItsIndirectCyclesOnly) {
                                           "0100 ffffffff 1 R3 FFMA 3 R100 R101 R102 0 0 stall=1\n0110 ffffffff 0 EXIT 0 0 0\n",
                                           4);
     EXPECT_EQ(cycles(trace, 5, 10), cycles(trace, 0, 0) + 10);
+}
+
+TEST(TakenBranches, AConvergenceBarrierRestartsFetchAfterItsStallCount) {
+    const std::string trace = write_trace("bsync",
+                                          "0000 ffffffff 1 R2 FFMA 3 R100 R101 R102 0 0 stall=1\n"
+                                          "0010 ffffffff 0 BSYNC 0 0 0 stall=3\n"
+                                          "0020 ffffffff 1 R3 FFMA 3 R100 R101 R102 0 0 stall=1\n0030 ffffffff 0 EXIT 0 0 0\n",
+                                          4);
+    EXPECT_EQ(cycles(trace, 7, 0), cycles(trace, 0, 0) + 7);
+    EXPECT_EQ(cycles(trace, 0, 12), cycles(trace, 0, 0));  // not a branch through a register
 }
 
 }  // namespace

@@ -64,21 +64,22 @@ TEST(TakenBranches, StraightLineCodeDoesNotWait) {
     EXPECT_EQ(cycles(trace, 5, 0), cycles(trace, 0, 0));
 }
 
+// An FFMA, then `control` at PC 0x10, then an FFMA at `next_pc` and EXIT after it.
+std::string control_between_ffmas(const std::string& name, const std::string& control, int next_pc) {
+    return write_trace(name,
+                       fmt::format("0000 ffffffff 1 R2 FFMA 3 R100 R101 R102 0 0 stall=1\n0010 ffffffff {}\n"
+                                   "{:04x} ffffffff 1 R3 FFMA 3 R100 R101 R102 0 0 stall=1\n{:04x} ffffffff 0 EXIT 0 0 0\n",
+                                   control, next_pc, next_pc + 16),
+                       4);
+}
+
 TEST(TakenBranches, AReturnWaitsItsIndirectCyclesOnly) {
-    const std::string trace = write_trace("return",
-                                          "0000 ffffffff 1 R2 FFMA 3 R100 R101 R102 0 0 stall=1\n"
-                                          "0010 ffffffff 0 RET.REL.NODEC 1 R20 0 0 stall=2\n"
-                                          "0100 ffffffff 1 R3 FFMA 3 R100 R101 R102 0 0 stall=1\n0110 ffffffff 0 EXIT 0 0 0\n",
-                                          4);
+    const std::string trace = control_between_ffmas("return", "0 RET.REL.NODEC 1 R20 0 0 stall=2", 0x100);
     EXPECT_EQ(cycles(trace, 5, 10), cycles(trace, 0, 0) + 10);
 }
 
 TEST(TakenBranches, AConvergenceBarrierRestartsFetchAfterItsStallCount) {
-    const std::string trace = write_trace("bsync",
-                                          "0000 ffffffff 1 R2 FFMA 3 R100 R101 R102 0 0 stall=1\n"
-                                          "0010 ffffffff 0 BSYNC 0 0 0 stall=3\n"
-                                          "0020 ffffffff 1 R3 FFMA 3 R100 R101 R102 0 0 stall=1\n0030 ffffffff 0 EXIT 0 0 0\n",
-                                          4);
+    const std::string trace = control_between_ffmas("bsync", "0 BSYNC 0 0 0 stall=3", 0x20);
     EXPECT_EQ(cycles(trace, 7, 0), cycles(trace, 0, 0) + 7);
     EXPECT_EQ(cycles(trace, 0, 12), cycles(trace, 0, 0));  // not a branch through a register
 }

@@ -52,9 +52,10 @@ std::string CompiledKernels::kernel_containing_all(const std::vector<std::string
 }
 
 std::uint64_t CompiledKernels::cycles(const sim::GpuSpec& spec, const std::string& kernel, std::uint32_t threads,
-                                      std::vector<std::uint8_t> params, std::uint32_t ctas) const {
+                                      std::vector<std::uint8_t> params, std::uint32_t ctas,
+                                      std::shared_ptr<const isa::sass::GlobalMemory> global) const {
     isa::sass::KernelCode code = isa::sass::kernel_from_listing(listing_, resource_usage_, kernel, "", binary_.string());
-    const isa::sass::Program program(std::move(code), isa::sass::Launch{{ctas, 1, 1}, {threads, 1, 1}, 0, std::move(params)});
+    const isa::sass::Program program(std::move(code), isa::sass::Launch{{ctas, 1, 1}, {threads, 1, 1}, 0, std::move(params), std::move(global)});
     const ScratchDir scratch("stcsim-kernel");  // a folder of its own for each replay
     trace::write_sass_trace(program, scratch.path().string(), {});
     return sim::run_replay(spec, (scratch.path() / "kernelslist.g").string()).cycles;

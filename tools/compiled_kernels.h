@@ -9,9 +9,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "isa/sass/global_memory.h"
 #include "sim/config/gpu_spec.h"
 
 namespace stcsim::cli {
@@ -34,9 +36,11 @@ public:
     // The same for the first kernel whose name contains every one of `markers`.
     std::string kernel_containing_all(const std::vector<std::string>& markers, const std::string& what) const;
     // Cycles of `ctas` CTAs (a grid along x) of `threads` threads running `kernel` with `params`
-    // (the parameter bytes).
+    // (the parameter bytes) and `global`, what the host wrote to global memory before the launch
+    // (null: nothing known; every global load is opaque).
     std::uint64_t cycles(const sim::GpuSpec& spec, const std::string& kernel, std::uint32_t threads,
-                         std::vector<std::uint8_t> params, std::uint32_t ctas = 1) const;
+                         std::vector<std::uint8_t> params, std::uint32_t ctas = 1,
+                         std::shared_ptr<const isa::sass::GlobalMemory> global = nullptr) const;
 
 private:
     std::filesystem::path binary_;

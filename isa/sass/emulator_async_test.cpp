@@ -48,7 +48,7 @@ private:
 std::vector<Event> run(const std::vector<std::string>& lines, std::uint32_t threads, std::vector<std::uint8_t> params = {}) {
     if (params.empty()) params.assign(16, 0);
     KernelCode code = kernel_from_listing(listing(lines), "", "k", "", "test");
-    Program program(std::move(code), Launch{{1, 1, 1}, {threads, 1, 1}, 0x2000, std::move(params)});
+    Program program(std::move(code), Launch{{1, 1, 1}, {threads, 1, 1}, 0x2000, std::move(params), nullptr});
     Emulator emulator(program);
     Recorder recorder;
     emulator.run_cta({0, 0, 0}, recorder);
@@ -287,7 +287,7 @@ TEST(SassAsync, WarpGroupMmaRegistersFollowTheCatalog) {
                                                    "HGMMA.64x64x16.F32 R24, R120, gdesc[UR4], R24",
                                                    "WARPGROUP.DEPBAR.LE gsb0, 0x1", "EXIT"}),
                                           "", "k", "", "test");
-    Program program(std::move(code), Launch{{1, 1, 1}, {128, 1, 1}, 0, std::vector<std::uint8_t>(16)});
+    Program program(std::move(code), Launch{{1, 1, 1}, {128, 1, 1}, 0, std::vector<std::uint8_t>(16), nullptr});
     const Decoded& dense = program.at(0);
     ASSERT_EQ(dense.n_dst_regs, 1);
     EXPECT_EQ(dense.dst_regs[0].width, 64);  // 64 x 128 f32 over 128 threads

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <memory>
 
 #include "common/errors.h"
 #include "isa/sass/disassembler.h"
@@ -51,7 +52,7 @@ std::vector<std::uint8_t> params(std::initializer_list<std::uint32_t> words) {
 std::vector<Event> run(const std::vector<std::string>& lines, std::uint32_t threads = 32,
                        std::vector<std::uint8_t> bytes = params({0, 0, 0, 0}), std::uint32_t smem = 0) {
     KernelCode code = kernel_from_listing(listing(lines), "", "k", "", "test");
-    Program program(std::move(code), Launch{{1, 1, 1}, {threads, 1, 1}, smem, std::move(bytes)});
+    Program program(std::move(code), Launch{{1, 1, 1}, {threads, 1, 1}, smem, std::move(bytes), nullptr});
     Emulator emulator(program);
     Recorder recorder;
     emulator.run_cta({0, 0, 0}, recorder);
@@ -192,7 +193,7 @@ TEST(SassEmulator, DataConversionsAreOpaque) {
     // F2F / F2FP / FRND values are not computed: an address made from one is refused.
     for (const char* op : {"F2F.F16.F32 R6, R0", "F2FP.PACK_AB R6, R0, R0", "FRND R6, R0"}) {
         KernelCode code = kernel_from_listing(listing({op, "MOV R7, RZ", "STG.E [R6.64], RZ", "EXIT"}), "", "k", "", "test");
-        Program program(std::move(code), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0})});
+        Program program(std::move(code), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0}), nullptr});
         Emulator emulator(program);
         Recorder recorder;
         EXPECT_THROW(emulator.run_cta({0, 0, 0}, recorder), UserError) << op;
@@ -387,10 +388,60 @@ TEST(SassEmulator, RefusesWhatItCannotEmulate) {
     expect_error({"BRA.DIV R4, 0x10", "EXIT"}, "BRA.DIV / BRA.CONV without a lane mask is not emulated");
 }
 
+// Eight 8-byte pointers at 0x1000: slot i points at slot (i + 3) mod 8.
+class PointerRing final : public GlobalMemory {
+public:
+    static constexpr std::uint64_t kBase = 0x1000, kSlots = 8;
+    bool read(std::uint64_t address, std::size_t bytes, std::uint8_t* out) const override {
+        if (bytes != 8 || address < kBase || address >= kBase + 8 * kSlots || address % 8 != 0) return false;
+        const std::uint64_t next = kBase + 8 * ((address - kBase) / 8 + 3) % (8 * kSlots);
+        std::memcpy(out, &next, 8);
+        return true;
+    }
+    bool covers(std::uint64_t address, std::size_t bytes) const override {
+        return address < kBase + 8 * kSlots && address + bytes > kBase;
+    }
+};
+
+std::vector<Event> run_with_ring(const std::vector<std::string>& lines) {
+    KernelCode code = kernel_from_listing(listing(lines), "", "k", "", "test");
+    Program program(std::move(code), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0}), std::make_shared<PointerRing>()});
+    Emulator emulator(program);
+    Recorder recorder;
+    emulator.run_cta({0, 0, 0}, recorder);
+    return recorder.events;
+}
+
+// With the global memory the host wrote, a pointer chase follows its data: each load's address is
+// the value the one before loaded. Bytes the launch does not know stay opaque, and a store over
+// known bytes is refused unless it writes what they hold.
+TEST(SassEmulator, KnownGlobalMemoryLetsAChaseFollowItsData) {
+    const auto events = run_with_ring({"MOV R4, 0x1000", "MOV R5, RZ", "LDG.E.64 R4, [R4.64]", "LDG.E.64 R4, [R4.64]",
+                                       "LDG.E.64 R4, [R4.64]", "STG.E [R4.64+0x1000], RZ", "EXIT"});
+    std::vector<std::uint64_t> chased;
+    for (const Event& e : events)
+        if (e.opcode == "LDG.E.64" || e.opcode == "STG.E") chased.push_back(e.addresses[31]);
+    EXPECT_EQ(chased, (std::vector<std::uint64_t>{0x1000, 0x1018, 0x1030, 0x2008}));
+    try {
+        run_with_ring({"MOV R4, 0x2000", "MOV R5, RZ", "LDG.E.64 R4, [R4.64]", "LDG.E.64 R4, [R4.64]", "EXIT"});
+        ADD_FAILURE() << "a load outside the known bytes must stay opaque";
+    } catch (const UserError& e) {
+        EXPECT_NE(std::string(e.what()).find("the address depends on data"), std::string::npos) << e.what();
+    }
+    try {
+        run_with_ring({"MOV R4, 0x1010", "MOV R5, RZ", "STG.E [R4.64], RZ", "EXIT"});
+        ADD_FAILURE() << "a store that changes the known bytes must be refused";
+    } catch (const UserError& e) {
+        EXPECT_NE(std::string(e.what()).find("stores that change it are not emulated"), std::string::npos) << e.what();
+    }
+    // Slot 2 (0x1010) holds 0x1028: storing that again is what the host wrote.
+    EXPECT_NO_THROW(run_with_ring({"MOV R4, 0x1010", "MOV R5, RZ", "MOV R6, 0x1028", "MOV R7, RZ", "STG.E.64 [R4.64], R6", "EXIT"}));
+}
+
 // A warp that never ends is refused once it passes the per-warp limit, at that instruction.
 TEST(SassEmulator, EndlessLoopStopsAtTheWarpLimit) {
     KernelCode code = kernel_from_listing(listing({"IADD3 R0, R0, 0x1, RZ", "BRA 0x0"}), "", "k", "", "test");
-    Program program(std::move(code), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0})});
+    Program program(std::move(code), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0}), nullptr});
     Emulator emulator(program, 1000);
     Recorder recorder;
     try {
@@ -404,7 +455,7 @@ TEST(SassEmulator, EndlessLoopStopsAtTheWarpLimit) {
     KernelCode bounded = kernel_from_listing(listing({"IADD3 R0, R0, 0x1, RZ", "ISETP.LT.AND P0, PT, R0, 0xa, PT",
                                                       "@P0 BRA 0x0", "EXIT"}),
                                              "", "k", "", "test");
-    Program bounded_program(std::move(bounded), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0})});
+    Program bounded_program(std::move(bounded), Launch{{1, 1, 1}, {32, 1, 1}, 0, params({0}), nullptr});
     Emulator bounded_emulator(bounded_program, 31);
     Recorder bounded_recorder;
     EXPECT_NO_THROW(bounded_emulator.run_cta({0, 0, 0}, bounded_recorder));

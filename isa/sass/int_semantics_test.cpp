@@ -172,7 +172,7 @@ protected:
     void check_one(const Listing& l, const std::string& kernel, Dim block, const std::function<unsigned(const Ids&)>& f) {
         KernelCode code = kernel_from_listing(l.sass, l.resources, kernel, "", l.path);
         const std::string code_arch = code.arch;
-        Launch launch{{3, 2, 1}, block, 0, params()};
+        Launch launch{{3, 2, 1}, block, 0, params(), nullptr};
         Program program(std::move(code), launch);
         Emulator emulator(program);
         Stores stores;

@@ -14,10 +14,12 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "isa/sass/disassembler.h"
+#include "isa/sass/global_memory.h"
 #include "isa/sass/instruction.h"
 
 namespace stcsim::isa::sass {
@@ -31,6 +33,8 @@ struct Launch {
     Dim grid, block;
     std::uint32_t dynamic_shared = 0;  // bytes, beyond the kernel's static shared memory
     std::vector<std::uint8_t> params;  // the kernel's parameter bytes, as cudaLaunchKernel packs them
+    // The global memory the host wrote before the launch, where known; null: every global load is opaque.
+    std::shared_ptr<const GlobalMemory> global;
 };
 
 // Where constant bank 0 holds the kernel parameters (sm_70..sm_89: 0x160; sm_90 and later: 0x210),

@@ -1,5 +1,6 @@
 // Memory, tensor and barrier instructions. None of them computes a value the emulator
-// needs from memory it does not have: global loads and tensor results are opaque, shared memory
+// needs from memory it does not have: global loads are opaque unless the launch knows the bytes
+// they read (Launch::global, what the host wrote), tensor results are opaque, shared memory
 // holds what the CTA stored (opaque where cp.async or atomics wrote it), and every access records
 // each executing lane's address for the trace.
 //
@@ -9,6 +10,9 @@
 // DEPBAR), "membar", "mma" / "mma.sp" (HMMA, IMMA: registers per operand from isa/catalog).
 // The address of an operand [Ra(.64)(.Xn) + URb + imm] is Ra * n + URb + imm, with URb a register
 // pair in 64-bit (global) addressing.
+#include <array>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "isa/ldmatrix_layout.h"
@@ -57,7 +61,71 @@ void load_opaque(Exec& x) {
     x.known = false;  // the destination's values are not computed: opaque registers are never read as values
 }
 
-void store_global(Exec& x) { record(x); }
+// A loaded value of `n` bytes (1, 2, 4, 8 or 16) into the destination register(s) of `lane`; the
+// 1- and 2-byte forms widen as their .S8 / .S16 modifier says.
+void put_loaded(Exec& x, int lane, const std::uint8_t* buf, std::size_t n) {
+    if (n < 4) {
+        const bool sign = has(x.d, "S8") || has(x.d, "S16");
+        std::uint32_t v = n == 1 ? buf[0] : static_cast<std::uint32_t>(buf[0] | (buf[1] << 8));
+        if (sign && ((v >> (8 * n - 1)) & 1u)) v |= ~((1u << (8 * n)) - 1);
+        x.set(0, lane, v);
+        return;
+    }
+    for (std::size_t part = 0; part < n / 4; ++part) {
+        std::uint32_t v;
+        std::memcpy(&v, buf + 4 * part, 4);
+        x.set(0, lane, v, static_cast<int>(part));
+    }
+}
+
+// LDG: known values where the launch knows every byte every lane reads, opaque otherwise.
+void ldg(Exec& x) {
+    const GlobalMemory* memory = x.cta.program->launch().global.get();
+    if (memory == nullptr || x.d.space != Space::global) return load_opaque(x);
+    record(x);
+    const std::size_t n = x.d.access_bytes;
+    std::array<std::array<std::uint8_t, 16>, kLanes> loaded{};
+    bool known = n <= 16;
+    x.each([&](int lane) {
+        const auto l = static_cast<std::size_t>(lane);
+        known = known && memory->read(x.addresses[l], n, loaded[l].data());
+    });
+    if (!known) {
+        x.known = false;
+        return;
+    }
+    // Every value is read before any is written: a destination may be the address register.
+    x.each([&](int lane) { put_loaded(x, lane, loaded[static_cast<std::size_t>(lane)].data(), n); });
+}
+
+// The bytes a store instruction writes in `lane` (its data operand follows the address), in `buf`.
+void stored_bytes(const Exec& x, int lane, std::uint8_t* buf) {
+    const int data = x.d.mem_op + 1;
+    const Operand& o = x.op(data);
+    for (std::size_t part = 0; part < (x.d.access_bytes + 3u) / 4; ++part) {
+        const std::uint32_t v = o.kind == OperandKind::reg && o.reg != kRZ
+                                    ? x.w.r[(o.reg + part) & 255][static_cast<std::size_t>(lane)]
+                                    : x.u32(data, lane);
+        std::memcpy(buf + 4 * part, &v, 4);
+    }
+}
+
+// A store over bytes the launch knows must write what they hold (a kernel that fills its own
+// table as the host would have); anything else would make later loads of them wrong.
+void store_global(Exec& x) {
+    record(x);
+    const GlobalMemory* memory = x.cta.program->launch().global.get();
+    if (memory == nullptr) return;
+    const std::size_t n = x.d.access_bytes;
+    x.each([&](int lane) {
+        const std::uint64_t a = x.addresses[static_cast<std::size_t>(lane)];
+        if (!memory->covers(a, n)) return;
+        std::uint8_t stored[16] = {}, held[16] = {};
+        stored_bytes(x, lane, stored);
+        if (!x.known || n > 16 || !memory->read(a, n, held) || std::memcmp(stored, held, n) != 0)
+            x.fail(fmt::format("a store to 0x{:x} changes the global memory the launch knows: stores that change it are not emulated", a));
+    });
+}
 
 // LDSM.16.M88 / .MT88 (.2 / .4): matrix j (register j) is 8 rows of 16 bytes whose addresses lanes
 // 8j..8j+7 give; each lane's two 16-bit elements per register are placed as isa/ldmatrix_layout.h
@@ -93,7 +161,6 @@ void ldsm(Exec& x) {
 void lds(Exec& x) {
     record(x);
     const std::size_t n = x.d.access_bytes;
-    const bool sign = has(x.d, "S8") || has(x.d, "S16");
     x.each([&](int lane) {
         const std::uint64_t a = x.addresses[static_cast<std::size_t>(lane)];
         check_shared(x, a, n);
@@ -102,36 +169,19 @@ void lds(Exec& x) {
             buf[i] = x.cta.shared.bytes[a + i];
             if (!x.cta.shared.known[a + i]) x.known = false;
         }
-        if (n < 4) {
-            std::uint32_t v = n == 1 ? buf[0] : static_cast<std::uint32_t>(buf[0] | (buf[1] << 8));
-            if (sign && ((v >> (8 * n - 1)) & 1u)) v |= ~((1u << (8 * n)) - 1);
-            x.set(0, lane, v);
-        } else {
-            for (std::size_t part = 0; part < n / 4; ++part) {
-                std::uint32_t v;
-                std::memcpy(&v, buf + 4 * part, 4);
-                x.set(0, lane, v, static_cast<int>(part));
-            }
-        }
+        put_loaded(x, lane, buf, n);
     });
 }
 
 void sts(Exec& x) {
     record(x);
     const std::size_t n = x.d.access_bytes;
-    const int data = x.d.mem_op + 1;
     const std::uint8_t known = x.known ? 1 : 0;
     x.each([&](int lane) {
         const std::uint64_t a = x.addresses[static_cast<std::size_t>(lane)];
         check_shared(x, a, n);
         std::uint8_t buf[16] = {};
-        const Operand& o = x.op(data);
-        for (std::size_t part = 0; part < (n + 3) / 4; ++part) {
-            const std::uint32_t v = o.kind == OperandKind::reg && o.reg != kRZ
-                                        ? x.w.r[(o.reg + part) & 255][static_cast<std::size_t>(lane)]
-                                        : x.u32(data, lane);
-            std::memcpy(buf + 4 * part, &v, 4);
-        }
+        stored_bytes(x, lane, buf);
         std::memcpy(&x.cta.shared.bytes[a], buf, n);
         std::memset(&x.cta.shared.known[a], known, n);
     });
@@ -181,7 +231,7 @@ void decode_bar(Decoded& d) {
 }
 
 const Semantics kTable[] = {
-    {"LDG", load_opaque, 1, Kind::memory, nullptr},
+    {"LDG", ldg, 1, Kind::memory, nullptr},
     {"LD", load_opaque, 1, Kind::memory, nullptr},
     {"STG", store_global, 0, Kind::memory, nullptr},
     {"ST", store_global, 0, Kind::memory, nullptr},

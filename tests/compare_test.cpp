@@ -584,6 +584,25 @@ TEST(CompareMemoryBench, ReplayedChainsFollowTheSharedMemoryConfig) {
     EXPECT_NE(kernels.note().find("validation/memory_bench's own kernel (sm_90 SASS)"), std::string::npos) << kernels.note();
 }
 
+// memory_bench's index chase, replayed from its sm_90 SASS with the chain the host wrote: what its
+// compiled step costs beyond the load (the IMAD.WIDE.U32 of the loaded index, stall count 6, the
+// cycle its data takes to reach the registers, and a share of the LDC that reloads the chain's base
+// every 16 steps) does not depend on where the load hits, so the records of every footprint add
+// the same cycles to the memory's chase.
+TEST(CompareMemoryBench, TheIndexChaseAddsItsOwnInstructionsToTheLoad) {
+    const fs::path bench = cli::default_memory_bench();
+    if (bench.empty()) GTEST_SKIP() << "validation/memory_bench was not built (no nvcc)";
+    const cli::MemoryBenchKernels kernels(bench, "sm_90");
+    const std::string config = std::string(STCSIM_SOURCE_DIR) + "/configs/h200.json";
+    const sim::GpuSpec base = sim::config::load_config_file(config).spec;
+    const sim::GpuSpec slower =
+        sim::config::load_config_file(config, {fmt::format("memory.l1.hit_latency={}", base.memory.l1.hit_latency + 10)}).spec;
+    const double instructions = kernels.chase_instruction_cycles(base, 128);
+    EXPECT_GE(instructions, 6.0);
+    EXPECT_LE(instructions, 9.0);
+    EXPECT_NEAR(kernels.chase_instruction_cycles(slower, 128), instructions, 0.1);
+}
+
 // memory_bench's store kernels replayed: one SM's 32 warps post their stores at the L1's bytes per
 // clock, and with one CTA on every SM each SM gets its share of the L2's; both patterns write 8
 // sectors per store. Halving the L1's rate halves the one-SM figure only.

@@ -3,6 +3,7 @@
 // put the loop's branch (and the NOPs of __syncwarp) on the dependent chain, so an iteration takes
 // longer than the 4 x 4 cycles of the synthetic benchmark, which has no loop; for ILP 1 the chain's
 // latency hides the loop and both agree. A twin that is not built, or a bad name, is an error.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "common/errors.h"
 #include "sim/config/gpu_schema.h"
 #include "tools/compare_twin.h"
+#include "tools/compare_twin_chase.h"
 
 namespace stcsim::cli {
 namespace {
@@ -158,6 +160,27 @@ TEST(OwnBenchmark, ChainsWithTheirOwnAAndBReplayTheirOwnKernel) {
     } catch (const UserError& e) {
         EXPECT_NE(std::string(e.what()).find("with A and B per chain"), std::string::npos) << e.what();
     }
+}
+
+// The twin's L1 latency kernel (Luo et al.'s l1_lat) replays with the pointer table it writes:
+// every load after the first pass costs the L1 hit and the cycle the data takes to reach the
+// registers, so a 10-cycle slower L1 adds 10 cycles to each of the 31744 warm loads of the 32768.
+// A record whose table is not the kernel's, or a length the twin has no kernel for, is not its.
+TEST(BenchmarkTwin, ItsL1ChaseFollowsThePointersItWrote) {
+    if (default_twin_dir().empty()) GTEST_SKIP() << "this build compiled no benchmark twins (no nvcc)";
+    const BenchmarkTwin twin("luo_mma", default_twin_dir());
+    const std::string config = std::string(STCSIM_SOURCE_DIR) + "/configs/h100-sxm.json";
+    const sim::GpuSpec base = sim::config::load_config_file(config).spec;
+    const sim::GpuSpec slower =
+        sim::config::load_config_file(config, {fmt::format("memory.l1.hit_latency={}", base.memory.l1.hit_latency + 10)}).spec;
+    std::string note;
+    const std::optional<double> cycles = twin_chase_cycles_per_load(twin, base, 32768, 8, 32768, note);
+    ASSERT_TRUE(cycles.has_value());
+    EXPECT_GT(*cycles, base.memory.l1.hit_latency + 1.0);  // the cold first pass: one L2 trip per 32-byte sector
+    EXPECT_NEAR(*twin_chase_cycles_per_load(twin, slower, 32768, 8, 32768, note) - *cycles, 10.0 * 31744 / 32768, 0.2);
+    EXPECT_NE(note.find("luo_mma_l1_lat_n32768 less luo_mma_l1_lat_n0"), std::string::npos) << note;
+    EXPECT_FALSE(twin_chase_cycles_per_load(twin, base, 65536, 8, 32768, note).has_value());
+    EXPECT_FALSE(twin_chase_cycles_per_load(twin, base, 32768, 8, 1000, note).has_value());
 }
 
 TEST(BenchmarkTwin, AMissingOrMisnamedTwinIsAnError) {

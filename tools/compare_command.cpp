@@ -92,17 +92,18 @@ Comparison run(const CompareOptions& o, std::ostream& err) {
     // The SASS our own run's microbenchmarks ran as: that of the measured GPU (sm_90a: the sm_90 SASS).
     std::string sass_arch = gpu_arch.empty() ? c.config_arch : gpu_arch;
     if (!sass_arch.empty() && sass_arch.back() == 'a') sass_arch.pop_back();
-    // Our own run's shared-memory and store records replay validation/memory_bench's kernels, as the GPU ran them.
+    // Our own run's latency, shared-memory and store records replay validation/memory_bench's kernels, as the GPU ran them.
     std::optional<MemoryBenchKernels> memory_kernels;
     const bool has_shared = std::any_of(c.folder.records.begin(), c.folder.records.end(), [](const MeasuredRecord& r) {
         return r.data.contains("experiment") &&
-               (r.data["experiment"] == "ldmatrix" || r.data["experiment"] == "banks" || r.data["experiment"] == "stores");
+               (r.data["experiment"] == "latency" || r.data["experiment"] == "ldmatrix" || r.data["experiment"] == "banks" ||
+                r.data["experiment"] == "stores");
     });
     if (has_shared && !c.folder.published && !c.folder.synthetic) {
         const fs::path bench = default_memory_bench();
         if (bench.empty())
-            c.warnings.push_back("validation/memory_bench is not built (the validation build needs nvcc): the ldmatrix and "
-                                 "banks records are simulated as the shared-memory access alone, not the benchmark's chain, "
+            c.warnings.push_back("validation/memory_bench is not built (the validation build needs nvcc): the latency, ldmatrix "
+                                 "and banks records are simulated as the memory access alone, not the benchmark's chain, "
                                  "and the stores records are not simulated");
         else
             programs.memory_bench = &memory_kernels.emplace(bench, sass_arch);

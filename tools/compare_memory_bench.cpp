@@ -1,13 +1,38 @@
 #include "tools/compare_memory_bench.h"
 
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "common/errors.h"
+#include "isa/sass/global_memory.h"
+#include "sim/gpu/memory_bench.h"
 
 namespace stcsim::cli {
 namespace {
 
 constexpr int kShortSteps = 64;
+
+// validation/memory/latency.cu's chain as the host wrote it: 32-bit word i of `words` at `base`
+// holds i + step (mod words).
+class IndexChain final : public isa::sass::GlobalMemory {
+public:
+    IndexChain(std::uint64_t base, std::uint64_t words, std::uint64_t step) : base_(base), words_(words), step_(step) {}
+    bool read(std::uint64_t address, std::size_t bytes, std::uint8_t* out) const override {
+        if (bytes != 4 || address % 4 != 0 || address < base_ || address >= base_ + 4 * words_) return false;
+        const auto next = static_cast<std::uint32_t>(((address - base_) / 4 + step_) % words_);
+        std::memcpy(out, &next, 4);
+        return true;
+    }
+    bool covers(std::uint64_t address, std::size_t bytes) const override {
+        return address < base_ + 4 * words_ && address + bytes > base_;
+    }
+
+private:
+    std::uint64_t base_, words_, step_;
+};
 
 }  // namespace
 
@@ -56,6 +81,29 @@ double MemoryBenchKernels::bank_cycles_per_access(const sim::GpuSpec& spec, int 
         return static_cast<double>(kernels_.cycles(spec, kernel, 32, params));
     };
     return (run(2 * kShortSteps) - run(kShortSteps)) / kShortSteps;
+}
+
+// chase(const uint32_t* next, int warm_steps, int steps, long long* cycles, uint32_t* sink), one thread.
+double MemoryBenchKernels::chase_instruction_cycles(const sim::GpuSpec& spec, std::uint64_t stride_bytes) const {
+    const std::string kernel = kernels_.kernel_containing("chaseEPKjiiPxPj", "the pointer chase");
+    constexpr std::uint64_t kFootprint = 4096, kBase = 0x10000000;
+    const std::uint64_t stride = std::clamp<std::uint64_t>(stride_bytes, 4, kFootprint) / 4 * 4;
+    const std::uint64_t links = kFootprint / stride;
+    const auto chain = std::make_shared<IndexChain>(kBase, kFootprint / 4, stride / 4);
+    auto run = [&](int steps) {
+        std::vector<std::uint8_t> params;
+        put_param(params, 0, kBase, 8);
+        put_param(params, 8, links, 4);  // the warm-up pass over the chain, as the GPU ran it
+        put_param(params, 12, static_cast<std::uint32_t>(steps), 4);
+        put_param(params, 16, 0x20000000, 8);  // the clocks and the sink: any distinct addresses
+        put_param(params, 24, 0x30000000, 8);
+        return static_cast<double>(kernels_.cycles(spec, kernel, 1, params, 1, chain));
+    };
+    const double step = (run(2 * kShortSteps) - run(kShortSteps)) / kShortSteps;
+    sim::LatencyBenchParams memory;
+    memory.footprint_bytes = kFootprint;
+    memory.stride_bytes = stride;
+    return step - sim::run_latency_bench(spec, memory).latency_cycles;
 }
 
 // store_kernel<PATTERN>(int steps, uint8_t* out, long long* cycles)

@@ -1,5 +1,5 @@
-// validation/memory_bench's shared-memory and store kernels (validation/memory/shared.cu,
-// stores.cu), replayed for the "ldmatrix", "banks" and "stores" records of our own runs
+// validation/memory_bench's kernels (validation/memory/latency.cu, shared.cu, stores.cu), replayed
+// for the "latency", "ldmatrix", "banks" and "stores" records of our own runs
 // (validation/run_all.sh).
 //
 // The GPU timed each kernel's loop with clock64: a chain in which every access's address depends
@@ -12,6 +12,15 @@
 //   ldmatrix cycles per instr   ldmatrix_kernel<X, TRANS, 4>, the record's warps: cycles per step
 //                               over 4 chains x warps
 //   banks                       bank_kernel(stride_words), one warp: cycles per step
+// chase(next, warm_steps, steps, cycles, sink) follows a 32-bit index chain (next[j] is the index
+// of the next link, `stride` bytes on): each step is the load and the IMAD.WIDE that turns the
+// loaded index into the next address. Its loads depend on the data the host wrote, which the
+// replay is given (isa/sass/global_memory.h). A whole sweep replayed this way would emulate
+// millions of warm-up loads per footprint, so the chain's own instructions are taken apart from
+// the memory: chase_instruction_cycles is what a step of the compiled loop costs beyond the
+// load's latency, the chain replayed over 4 KB (every load an L1 hit) less the memory system's
+// own chase there (sim::run_latency_bench); a record's step is the memory's chase at its
+// footprint plus that.
 // store_kernel<PATTERN>(steps, out, cycles) posts one STG.E.64 per step and warp (256 bytes); the
 // record's CTAs (one per SM) and warps run kShortSteps and twice that, and one SM's store rate is
 // the bytes of the added steps over the added cycles (bytes per clock per SM).
@@ -36,6 +45,7 @@ public:
     double ldmatrix_latency(const sim::GpuSpec& spec, int x, bool trans) const;
     double ldmatrix_cycles_per_instr(const sim::GpuSpec& spec, int x, bool trans, int warps) const;
     double bank_cycles_per_access(const sim::GpuSpec& spec, int stride_words) const;
+    double chase_instruction_cycles(const sim::GpuSpec& spec, std::uint64_t stride_bytes) const;
     double store_bytes_per_clk_per_sm(const sim::GpuSpec& spec, validation::StorePattern pattern, int ctas, int warps) const;
     // How the values were obtained, for the rows' notes.
     std::string note() const;

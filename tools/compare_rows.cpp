@@ -15,6 +15,7 @@
 #include "sim/gpu/mma_bench.h"
 #include "tools/compare_gemm.h"
 #include "tools/compare_regimes.h"
+#include "tools/compare_twin_chase.h"
 #include "tools/parallel.h"
 
 namespace stcsim::cli {
@@ -147,15 +148,31 @@ Pending mma_job(const MeasuredRecord& r, const std::string& cls, isa::Arch arch,
 // plateau is settled long before, and a sweep of a few hundred footprints stays within seconds.
 constexpr std::uint64_t kComparedLoads = std::uint64_t{1} << 15;
 
-Pending latency_job(const MeasuredRecord& r, const std::string& cls) {
+// `kernels`: memory_bench's own kernels (our own runs: its chase's index arithmetic is added to the
+// memory's chase); `twin`: a published folder's benchmark twin, whose latency kernel replays the
+// record when it has one (compare_twin_chase.h); else the published benchmarks' pointer chase,
+// whose loads follow each other.
+Pending latency_job(const MeasuredRecord& r, const std::string& cls, const MemoryBenchKernels* kernels, const BenchmarkTwin* twin) {
     sim::LatencyBenchParams p;
     static_assert(kMaxRecordFootprint == static_cast<std::int64_t>(sim::kMaxFootprintBytes));
     p.footprint_bytes = static_cast<std::uint64_t>(integer_field(r, "footprint", 1, kMaxRecordFootprint));
     p.stride_bytes = static_cast<std::uint64_t>(integer_field(r, "stride", 1, kMaxRecordFootprint));
     p.max_measured_loads = kComparedLoads;
     Pending out{{row(r, cls, fmt::format("footprint {} stride {}", p.footprint_bytes, p.stride_bytes), "latency_cycles")}, {}};
-    out.job = [p](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
-        rows[0].simulated = sim::run_latency_bench(spec, p).latency_cycles;
+    const std::uint64_t loads = r.data.contains("loads") ? static_cast<std::uint64_t>(integer_field(r, "loads", 1, kMaxRecordFootprint)) : 0;
+    out.job = [p, kernels, twin, loads](const sim::GpuSpec& spec, std::vector<CompareRow>& rows) {
+        if (twin && loads > 0) {
+            rows[0].simulated = twin_chase_cycles_per_load(*twin, spec, p.footprint_bytes, p.stride_bytes, loads, rows[0].note);
+            if (rows[0].simulated) return;
+        }
+        const double memory = sim::run_latency_bench(spec, p).latency_cycles;
+        rows[0].simulated = memory;
+        if (kernels) {
+            const double instructions = kernels->chase_instruction_cycles(spec, p.stride_bytes);
+            rows[0].simulated = memory + instructions;
+            rows[0].note = fmt::format("the memory's chase + {:.2f} cycles per step of the compiled chain's own instructions ({})",
+                                       instructions, kernels->note());
+        }
     };
     return out;
 }
@@ -346,7 +363,7 @@ std::optional<Pending> pending_for(const MeasuredRecord& r, const std::string& c
     if (r.data.contains("skipped")) return std::nullopt;
     const std::string experiment = r.data["experiment"].get<std::string>();
     if (experiment == "mma") return mma_job(r, cls, arch, programs.twin);
-    if (experiment == "latency") return latency_job(r, cls);
+    if (experiment == "latency") return latency_job(r, cls, programs.memory_bench, programs.twin);
     if (experiment == "bandwidth") return bandwidth_job(r);
     if (experiment == "ldmatrix") return ldmatrix_job(r, programs.memory_bench);
     if (experiment == "banks") return banks_job(r, programs.memory_bench);

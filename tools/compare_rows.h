@@ -5,7 +5,9 @@
 //             records (mma_own_ab.jsonl) need our own benchmark's kernels
 //   wgmma     wgmma_sweep.jsonl "mma" records of a "wgmma..." instr: the same, with the record's
 //             a_source (default shared) and wgmma_wait (default 1); warps = 4 x warp groups
-//   latency   memory.jsonl "latency"              latency_cycles   run_latency_bench(footprint, stride)
+//   latency   memory.jsonl "latency"              latency_cycles   run_latency_bench(footprint, stride), a pointer
+//             chase; our own runs add what memory_bench's compiled index chain costs beyond the loads
+//             (compare_memory_bench.h) when the build has it
 //   bandwidth memory.jsonl "bandwidth"            bytes_per_clk_per_sm  run_bandwidth_bench(level)
 //   ldmatrix_latency     "ldmatrix"               latency_cycles   run_ldmatrix_bench(x, trans), 16-byte rows, or
 //             validation/memory_bench's own kernel (compare_memory_bench.h) when the build has it

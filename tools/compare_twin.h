@@ -47,6 +47,7 @@ public:
 
     const std::string& name() const { return name_; }
     bool own() const { return own_; }
+    const CompiledKernels& kernels() const { return kernels_; }
     // Whether the record's form runs through the twin (false: wgmma, an unknown arch, and fp8 on
     // an architecture that emulates it).
     bool covers(const sim::MmaBenchParams& p, const std::string& arch) const;

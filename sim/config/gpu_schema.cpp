@@ -1,15 +1,10 @@
 #include "sim/config/gpu_schema.h"
 
+#include "sim/config/config_base.h"
 #include "sim/config/memory_schema.h"
 #include "sim/config/named_configs.h"
 
 #include <fmt/format.h>
-
-#include "common/json_text.h"
-
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace stcsim::sim::config {
 namespace {
@@ -283,7 +278,7 @@ const Schema<GpuSpec>& gpu_schema() {
 
 LoadedConfig load_config_json(const Json& raw, const std::string& label,
                               const std::vector<std::string>& overrides) {
-    Json patched = raw;
+    Json patched = apply_base(raw, label);
     for (const auto& assignment : overrides) apply_override(patched, gpu_schema().info(), assignment, label);
     LoadedConfig out;
     gpu_schema().load(patched, out.spec, Where{label, ""});
@@ -298,18 +293,7 @@ LoadedConfig load_config_json(const Json& raw, const std::string& label,
 
 LoadedConfig load_config_file(const std::string& name_or_path, const std::vector<std::string>& overrides) {
     const std::string path = resolve_config_path(name_or_path);
-    std::ifstream in(path);
-    if (!in) {
-        // configs/a100.json from outside the source tree: the shipped config goes by its name.
-        const std::string stem = std::filesystem::path(path).stem().string();
-        for (const NamedConfig& c : named_configs())
-            if (c.name == stem)
-                throw UserError(path + ": cannot open the config file (the shipped one is --config " + stem + ")");
-        throw UserError(path + ": cannot open the config file");
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    return load_config_json(parse_json_text<Json>(text.str(), path), path, overrides);
+    return load_config_json(read_config_json(path), path, overrides);
 }
 
 }  // namespace stcsim::sim::config

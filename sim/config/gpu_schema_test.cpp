@@ -1,9 +1,15 @@
 #include "sim/config/gpu_schema.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <fstream>
 #include <sstream>
+
+#include "common/errors.h"
 
 namespace stcsim::sim::config {
 namespace {
@@ -34,6 +40,45 @@ TEST(Config, ShippedConfigsLoad) {
         // The resolved config is itself a valid config that resolves to the same thing.
         EXPECT_EQ(load_config_json(c.resolved, "resolved").resolved, c.resolved) << name;
     }
+}
+
+// A variant names its base and states what differs; the rest is the base's, lists replaced whole.
+TEST(Config, AVariantTakesItsBaseAndLaysItsKeysOverIt) {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / fmt::format("stcsim_base_{}", ::getpid());
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "slow.json") << R"({"base": "h100-sxm", "gpu": {"clock_mhz": 1000},
+        "sm": {"pipelines": [{"name": "alu", "opcodes": "IADD3", "latency": 9, "interval": 2}]}})";
+    std::ofstream(dir / "fewer.json") << R"({"base": "slow.json", "gpu": {"sms": 66}})";
+    const LoadedConfig base = load_config_file(kConfigs + "h100-sxm.json");
+    const LoadedConfig variant = load_config_file((dir / "fewer.json").string());
+    EXPECT_EQ(variant.spec.gpu.clock_mhz, 1000);
+    EXPECT_EQ(variant.spec.gpu.sms, 66);
+    EXPECT_EQ(variant.spec.gpu.name, base.spec.gpu.name);
+    EXPECT_EQ(variant.spec.memory.l1.hit_latency, base.spec.memory.l1.hit_latency);
+    ASSERT_EQ(variant.spec.sm.pipelines.size(), 1u);
+    EXPECT_EQ(variant.spec.sm.pipelines[0].latency, 9);
+    Json changed = variant.resolved;
+    changed["gpu"]["clock_mhz"] = base.resolved["gpu"]["clock_mhz"];
+    changed["gpu"]["sms"] = base.resolved["gpu"]["sms"];
+    changed["sm"]["pipelines"] = base.resolved["sm"]["pipelines"];
+    EXPECT_EQ(changed, base.resolved);
+
+    std::ofstream(dir / "a.json") << R"({"base": "b.json"})";
+    std::ofstream(dir / "b.json") << R"({"base": "./a.json"})";
+    const auto error = [](const std::string& path) {
+        try {
+            load_config_file(path);
+        } catch (const UserError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(error((dir / "a.json").string()).find("key 'base': " + (dir / "a.json").string() + " is already on this config's chain"),
+              std::string::npos) << error((dir / "a.json").string());
+    std::filesystem::remove_all(dir);
+    EXPECT_NE(error_of(Json::parse(R"({"base": 3})")).find("test.json: key 'base': expected the name or path of the config"),
+              std::string::npos);
+    EXPECT_NE(error_of(Json::parse(R"({"base": "no-such-gpu"})")).find("test.json: key 'base': "), std::string::npos);
 }
 
 TEST(Config, UnknownKeyNamesFileAndPath) {

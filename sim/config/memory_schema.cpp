@@ -1,5 +1,7 @@
 #include "sim/config/memory_schema.h"
 
+#include <algorithm>
+
 namespace stcsim::sim::config {
 namespace {
 
@@ -22,7 +24,10 @@ const Schema<SharedMemorySpec>& shared_schema() {
         x.field("unified_bytes", &SharedMemorySpec::unified_bytes, {"bytes", "L1 data cache + shared memory storage per SM", Json(196608), {}, 1.0, kMaxSmStorageBytes});
         x.field("max_shared_bytes", &SharedMemorySpec::max_shared_bytes, {"bytes", "largest shared-memory carveout", Json(167936), {}, 0.0, kMaxSmStorageBytes});
         x.field("shared_carveout_bytes", &SharedMemorySpec::shared_carveout_bytes,
-                {"bytes", "shared-memory part of the unified storage; the rest is L1 (0: a kernel without shared memory, the whole storage is L1)",
+                {"bytes", "shared-memory part of the unified storage; the rest is L1 (0: a kernel without shared memory of its own; min_carveout_bytes still applies)",
+                 Json(0), {}, 0.0, kMaxSmStorageBytes});
+        x.field("min_carveout_bytes", &SharedMemorySpec::min_carveout_bytes,
+                {"bytes", "the smallest carveout a kernel runs with, even one without shared memory of its own: the CUDA driver reserves 1 KB of shared memory per thread block (compute capability 8.0 and later), and the smallest carveout that holds it is the L1's loss; the L1 is unified_bytes - max(shared_carveout_bytes, this)",
                  Json(0), {}, 0.0, kMaxSmStorageBytes});
         x.field("source", &SharedMemorySpec::source, {"", kSource, Json("")});
         return x;
@@ -32,7 +37,7 @@ const Schema<SharedMemorySpec>& shared_schema() {
 
 const Schema<L1Spec>& l1_schema() {
     static const Schema<L1Spec> s = [] {
-        Schema<L1Spec> x("l1", "L1 data cache of one SM: sectored, set associative; size = unified_bytes - shared_carveout_bytes.");
+        Schema<L1Spec> x("l1", "L1 data cache of one SM: sectored, set associative; size = shared.unified_bytes - max(shared.shared_carveout_bytes, shared.min_carveout_bytes).");
         x.field("line_bytes", &L1Spec::line_bytes, {"bytes", "cache line (tag) size", Json(128), {}, 1.0, 4096.0});
         x.field("sector_bytes", &L1Spec::sector_bytes, {"bytes", "sector size: the unit of fill and of memory requests", Json(32), {}, 1.0, 4096.0});
         x.field("ways", &L1Spec::ways, {"ways", "associativity; sets follow from the size", Json(4), {}, 1.0, 1024.0});
@@ -115,12 +120,16 @@ const Schema<MemorySpec>& memory_schema() {
     return s;
 }
 
-std::int64_t l1_bytes(const MemorySpec& spec) { return spec.shared.unified_bytes - spec.shared.shared_carveout_bytes; }
+std::int64_t l1_bytes(const MemorySpec& spec) {
+    return spec.shared.unified_bytes - std::max(spec.shared.shared_carveout_bytes, spec.shared.min_carveout_bytes);
+}
 
 void validate_memory(const MemorySpec& m, const std::string& label) {
     const Where at{label, "memory"};
     if (m.shared.shared_carveout_bytes > m.shared.max_shared_bytes)
         (at / "shared" / "shared_carveout_bytes").fail("larger than max_shared_bytes");
+    if (m.shared.min_carveout_bytes > m.shared.max_shared_bytes)
+        (at / "shared" / "min_carveout_bytes").fail("larger than max_shared_bytes");
     if (m.shared.max_shared_bytes > m.shared.unified_bytes)
         (at / "shared" / "max_shared_bytes").fail("larger than unified_bytes");
     if (!power_of_two(m.shared.banks)) (at / "shared" / "banks").fail("expected a power of two");

@@ -25,13 +25,14 @@ struct SharedMemorySpec {
     std::int64_t unified_bytes = 192 * 1024;      // L1 + shared storage per SM
     std::int64_t max_shared_bytes = 164 * 1024;   // largest shared-memory carveout
     std::int64_t shared_carveout_bytes = 0;       // shared-memory part of the unified storage
+    std::int64_t min_carveout_bytes = 0;          // the smallest carveout any kernel runs with
     std::string source;
 };
 
 struct L1Spec {
     int line_bytes = 128;
     int sector_bytes = 32;
-    int ways = 4;  // sets = (unified_bytes - shared_carveout_bytes) / (ways * line_bytes)
+    int ways = 4;  // sets = l1_bytes(memory) / (ways * line_bytes)
     std::string policy = "lru";
     std::string write_policy = "write_through_no_allocate";
     int hit_latency = 33;

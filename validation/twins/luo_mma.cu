@@ -22,9 +22,11 @@
 // for m16n8k32 (whose kernels also hold an int8 and an e4m3 loop) the int4 loop and subroutine.
 // Parameters: (const u32* in, u32* out, u64* clocks), the int4 kernels' (A, B, C, clk_start,
 // clk_end, int operand = 4); any addresses do, the simulator does not read the data.
+// The same cubin holds the suite's L1 latency kernel (luo_l1_lat.cuh), for the folder's memory record.
 #include <cstdint>
 
 #include "validation/common/mma_asm.cuh"
+#include "validation/twins/luo_l1_lat.cuh"
 #include "validation/twins/luo_mma_int4.cuh"
 
 namespace stcsim::validation::device {

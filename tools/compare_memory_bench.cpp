@@ -1,38 +1,18 @@
 #include "tools/compare_memory_bench.h"
 
 #include <algorithm>
-#include <cstring>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "common/errors.h"
-#include "isa/sass/global_memory.h"
 #include "sim/gpu/memory_bench.h"
+#include "tools/chase_table.h"
 
 namespace stcsim::cli {
 namespace {
 
 constexpr int kShortSteps = 64;
-
-// validation/memory/latency.cu's chain as the host wrote it: 32-bit word i of `words` at `base`
-// holds i + step (mod words).
-class IndexChain final : public isa::sass::GlobalMemory {
-public:
-    IndexChain(std::uint64_t base, std::uint64_t words, std::uint64_t step) : base_(base), words_(words), step_(step) {}
-    bool read(std::uint64_t address, std::size_t bytes, std::uint8_t* out) const override {
-        if (bytes != 4 || address % 4 != 0 || address < base_ || address >= base_ + 4 * words_) return false;
-        const auto next = static_cast<std::uint32_t>(((address - base_) / 4 + step_) % words_);
-        std::memcpy(out, &next, 4);
-        return true;
-    }
-    bool covers(std::uint64_t address, std::size_t bytes) const override {
-        return address < base_ + 4 * words_ && address + bytes > base_;
-    }
-
-private:
-    std::uint64_t base_, words_, step_;
-};
 
 }  // namespace
 
@@ -89,7 +69,8 @@ double MemoryBenchKernels::chase_instruction_cycles(const sim::GpuSpec& spec, st
     constexpr std::uint64_t kFootprint = 4096, kBase = 0x10000000;
     const std::uint64_t stride = std::clamp<std::uint64_t>(stride_bytes, 4, kFootprint) / 4 * 4;
     const std::uint64_t links = kFootprint / stride;
-    const auto chain = std::make_shared<IndexChain>(kBase, kFootprint / 4, stride / 4);
+    // validation/memory/latency.cu's chain as the host wrote it: word i holds i + stride / 4 (mod words).
+    const auto chain = std::make_shared<ChaseTable>(kBase, kFootprint / 4, 4, stride / 4, ChaseTable::Holds::index);
     auto run = [&](int steps) {
         std::vector<std::uint8_t> params;
         put_param(params, 0, kBase, 8);
